@@ -1,0 +1,83 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "llmbench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "llmbench", targets: ["BenchCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure domain values and protocols: no I/O modules.
+        .target(name: "BenchCore", swiftSettings: swiftSettings),
+        // Pure statistics over request records.
+        .target(name: "BenchMetrics", dependencies: ["BenchCore"], swiftSettings: swiftSettings),
+        // Wire codecs (SSE, OpenAI chat) and the HTTP transport.
+        .target(
+            name: "BenchProviders",
+            dependencies: [
+                "BenchCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Load shapes, the executor that stamps records, run orchestration.
+        .target(name: "BenchRunner", dependencies: ["BenchCore", "BenchMetrics"], swiftSettings: swiftSettings),
+        // Pure renderers: report JSON, Markdown, console tables.
+        .target(name: "BenchReport", dependencies: ["BenchCore", "BenchMetrics"], swiftSettings: swiftSettings),
+        // The built-in OpenAI-compatible simulator with known timing.
+        .target(
+            name: "BenchSimulator",
+            dependencies: [
+                "BenchCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Composition root: spec files, wiring of providers, runner, output files.
+        .target(
+            name: "BenchApp",
+            dependencies: [
+                "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "BenchCLI",
+            dependencies: [
+                "BenchApp", "BenchCore", "BenchMetrics", "BenchReport", "BenchSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: [
+                "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
+                "BenchApp",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,120 @@
+import BenchCore
+import BenchMetrics
+import Foundation
+import Yams
+
+extension BenchSpec {
+    /// Parses a spec document (YAML, or JSON, which is YAML too).
+    /// - Throws: ``SpecError`` naming the field at fault.
+    public static func parse(_ text: String) throws -> BenchSpec {
+        let document: JSONValue
+        do {
+            document = try YAMLDecoder().decode(JSONValue.self, from: text)
+        } catch {
+            throw SpecError("spec", "not valid YAML or JSON: \(error)")
+        }
+        return try BenchSpec(document: document)
+    }
+
+    /// Reads and parses a spec file; a relative prompt file is resolved against the spec's folder.
+    public static func load(path: String) throws -> BenchSpec {
+        let url = URL(fileURLWithPath: path)
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw SpecError(path, "cannot read the spec file: \(error.localizedDescription)")
+        }
+        var spec = try parse(text)
+        if let file = spec.promptFile, !file.hasPrefix("/") {
+            spec.promptFile = url.deletingLastPathComponent().appendingPathComponent(file).path
+        }
+        return spec
+    }
+
+    init(document: JSONValue) throws {
+        self.init()
+        let root = try SpecReader(
+            document, path: "", allowed: ["name", "seed", "targets", "load", "prompts", "request", "slo"]
+        )
+        if let seed = try root.number("seed") {
+            guard seed >= 0, seed.rounded() == seed else { throw SpecError("seed", "expected a whole number ≥ 0") }
+            self.seed = UInt64(seed)
+        }
+        for (index, item) in (root.list("targets") ?? []).enumerated() {
+            targets.append(try Self.target(item, path: "targets[\(index)]"))
+        }
+        if let load = try root.nested(
+            "load",
+            allowed: ["concurrency", "rate", "arrival", "max_in_flight", "requests", "duration", "warmup", "cooldown"]
+        ) {
+            try readLoad(load)
+        }
+        if let prompts = try root.nested("prompts", allowed: ["input_tokens", "output_tokens", "file"]) {
+            inputTokens = try prompts.positiveInteger("input_tokens") ?? inputTokens
+            outputTokens = try prompts.positiveInteger("output_tokens") ?? outputTokens
+            promptFile = try prompts.string("file")
+        }
+        if let request = try root.nested(
+            "request", allowed: ["temperature", "exact_output", "include_usage", "timeout", "read_timeout"]
+        ) {
+            temperature = try request.nonNegativeNumber("temperature") ?? temperature
+            exactOutput = try request.bool("exact_output") ?? exactOutput
+            includeUsage = try request.bool("include_usage") ?? includeUsage
+            requestTimeout = try request.positiveNumber("timeout").map { .seconds(double: $0) } ?? requestTimeout
+            readTimeout = try request.positiveNumber("read_timeout").map { .seconds(double: $0) } ?? readTimeout
+        }
+        if let slo = try root.nested("slo", allowed: ["ttft_ms", "ttfa_ms", "itl_ms", "e2e_ms", "max_gap_ms"]) {
+            self.slo = ServiceLevelObjectives(
+                ttftMs: try slo.positiveNumber("ttft_ms"), ttfaMs: try slo.positiveNumber("ttfa_ms"),
+                itlMs: try slo.positiveNumber("itl_ms"), e2eMs: try slo.positiveNumber("e2e_ms"),
+                maxGapMs: try slo.positiveNumber("max_gap_ms")
+            )
+        }
+    }
+
+    private static func target(_ value: JSONValue, path: String) throws -> Target {
+        let reader = try SpecReader(
+            value, path: path,
+            allowed: ["name", "base_url", "model", "api_key_env", "headers", "extra_body", "exact_output"]
+        )
+        return Target(
+            name: try reader.string("name"), baseURL: try reader.requiredString("base_url"),
+            model: try reader.requiredString("model"), apiKeyEnv: try reader.string("api_key_env"),
+            headers: try reader.stringMap("headers"), extraBody: try reader.object("extra_body"),
+            exactOutput: try reader.bool("exact_output")
+        )
+    }
+
+    private mutating func readLoad(_ load: SpecReader) throws {
+        let concurrency = load.list("concurrency")
+        let rates = load.list("rate")
+        if concurrency != nil && rates != nil {
+            throw SpecError(load.field("rate"), "give either concurrency (closed loop) or rate (open loop), not both")
+        }
+        let arrival: ArrivalProcess
+        switch try load.string("arrival") ?? "constant" {
+        case "constant": arrival = .constant
+        case "poisson": arrival = .poisson
+        case let other: throw SpecError(load.field("arrival"), "expected constant or poisson, got \"\(other)\"")
+        }
+        let maxInFlight = try load.positiveInteger("max_in_flight")
+        if let concurrency {
+            shapes = try concurrency.enumerated().map { index, value in
+                .concurrency(
+                    users: try SpecReader.positiveInteger(value, field: "\(load.field("concurrency"))[\(index)]"))
+            }
+        } else if let rates {
+            shapes = try rates.enumerated().map { index, value in
+                let rate = try SpecReader.number(value, field: "\(load.field("rate"))[\(index)]")
+                guard rate > 0 else { throw SpecError("\(load.field("rate"))[\(index)]", "must be greater than 0") }
+                return .rate(perSecond: rate, arrival: arrival, maxInFlight: maxInFlight)
+            }
+        }
+        if shapes.isEmpty { throw SpecError(load.field("concurrency"), "the list is empty") }
+        maxRequests = try load.positiveInteger("requests")
+        maxDuration = try load.positiveNumber("duration").map { .seconds(double: $0) }
+        warmup = try load.nonNegativeNumber("warmup").map { .seconds(double: $0) } ?? .zero
+        cooldown = try load.nonNegativeNumber("cooldown").map { .seconds(double: $0) } ?? .zero
+    }
+}

@@ -1,0 +1,97 @@
+public import BenchCore
+public import BenchMetrics
+import Foundation
+
+/// A benchmark as the user describes it, from a spec file (YAML or JSON) and/or command-line flags.
+/// The file format is documented in `docs/spec.md`.
+public struct BenchSpec: Sendable, Hashable {
+    /// One model endpoint to measure.
+    public struct Target: Sendable, Hashable {
+        public var name: String
+        /// The API root, e.g. `http://127.0.0.1:8080/v1`.
+        public var baseURL: String
+        public var model: String
+        /// The environment variable holding the API key; the key itself is never stored.
+        public var apiKeyEnv: String?
+        public var headers: [String: String]
+        public var extraBody: [String: JSONValue]
+        /// Overrides ``BenchSpec/exactOutput`` for this target.
+        public var exactOutput: Bool?
+
+        public init(
+            name: String? = nil, baseURL: String, model: String, apiKeyEnv: String? = nil,
+            headers: [String: String] = [:], extraBody: [String: JSONValue] = [:], exactOutput: Bool? = nil
+        ) {
+            self.baseURL = baseURL
+            self.model = model
+            self.name = name ?? Self.defaultName(model: model, baseURL: baseURL)
+            self.apiKeyEnv = apiKeyEnv
+            self.headers = headers
+            self.extraBody = extraBody
+            self.exactOutput = exactOutput
+        }
+
+        static func defaultName(model: String, baseURL: String) -> String {
+            let host = URL(string: baseURL)?.host.map { h in URL(string: baseURL)?.port.map { "\(h):\($0)" } ?? h }
+            return host.map { "\(model)@\($0)" } ?? model
+        }
+    }
+
+    public var targets: [Target] = []
+    /// One step per entry: closed-loop concurrencies, or open-loop rates.
+    public var shapes: [LoadShape] = [.concurrency(users: 1)]
+    public var maxRequests: Int?
+    public var maxDuration: Duration?
+    public var warmup: Duration = .zero
+    public var cooldown: Duration = .zero
+    public var inputTokens = 128
+    public var outputTokens = 64
+    /// A JSONL prompt file; replaces synthetic prompts.
+    public var promptFile: String?
+    public var temperature: Double? = 0
+    /// Ask for exactly `output_tokens` tokens (`ignore_eos`, `min_tokens`).
+    public var exactOutput = true
+    public var includeUsage = true
+    public var requestTimeout: Duration = .seconds(600)
+    public var readTimeout: Duration = .seconds(120)
+    public var seed: UInt64 = 0
+    public var slo = ServiceLevelObjectives()
+
+    public init() {}
+
+    /// The steps of every target's sweep. Without any stop condition a step sends 100 requests.
+    public var steps: [LoadStep] {
+        shapes.map {
+            LoadStep(
+                shape: $0, maxRequests: maxRequests ?? (maxDuration == nil ? 100 : nil), maxDuration: maxDuration,
+                warmup: warmup, cooldown: cooldown
+            )
+        }
+    }
+
+    /// Checks what parsing alone cannot: targets present and reachable-looking, a usable window.
+    public func validate() throws {
+        guard !targets.isEmpty else {
+            throw SpecError("targets", "at least one target is required (or pass --base-url and --model)")
+        }
+        for (index, target) in targets.enumerated() {
+            let field = "targets[\(index)]"
+            guard let url = URL(string: target.baseURL), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                url.host != nil
+            else {
+                throw SpecError(
+                    "\(field).base_url",
+                    "expected an http(s) URL such as http://127.0.0.1:8080/v1, got \"\(target.baseURL)\"")
+            }
+            if target.model.isEmpty { throw SpecError("\(field).model", "is required") }
+        }
+        let names = targets.map(\.name)
+        if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw SpecError("targets", "two targets are named \"\(duplicate)\"; give each a distinct name")
+        }
+        if let maxDuration, warmup + cooldown >= maxDuration {
+            throw SpecError(
+                "load.warmup", "warm-up plus cool-down (\(warmup + cooldown)) leave nothing of the \(maxDuration) step")
+        }
+    }
+}

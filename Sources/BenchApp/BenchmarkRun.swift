@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import BenchCore
+import BenchMetrics
+import BenchProviders
+public import BenchReport
+import BenchRunner
+public import Foundation
+import NIOCore
+
+/// Runs a ``BenchSpec``: every target through every load step, writing raw records as they complete and the
+/// report at the end. The composition root: the only place that knows the concrete provider.
+public struct BenchmarkRun: Sendable {
+    /// The version written into reports.
+    public static let version = "0.1.0"
+
+    public let spec: BenchSpec
+    /// Where `records.jsonl`, `report.json` and `report.md` go; nil keeps everything in memory.
+    public let outputDirectory: URL?
+    public let environment: [String: String]
+    /// Receives progress lines and the per-step table rows.
+    public let log: @Sendable (String) -> Void
+
+    public init(
+        spec: BenchSpec, outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.spec = spec
+        self.outputDirectory = outputDirectory
+        self.environment = environment
+        self.log = log
+    }
+
+    /// Runs the benchmark.
+    /// - Returns: the report (also written to the output directory).
+    /// - Throws: ``SpecError`` for invalid input found before any request is sent, or file-system errors.
+    ///   Failing requests never throw: they are records.
+    public func run() async throws -> BenchmarkReport {
+        try spec.validate()
+        let keys = try spec.targets.map(apiKey)
+        let prompts: any PromptSource =
+            try spec.promptFile.map {
+                try PromptFile.load(path: $0, defaultMaxTokens: spec.outputTokens)
+            } ?? SyntheticPrompts(inputTokens: spec.inputTokens, outputTokens: spec.outputTokens, seed: spec.seed)
+
+        if let outputDirectory {
+            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        }
+        let recordLog = try RecordLog(url: outputDirectory?.appendingPathComponent("records.jsonl"))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration())
+        let origin = ContinuousClock.now
+        var targets: [BenchmarkReport.Target] = []
+        var nextRequestID = 0
+        for (target, key) in zip(spec.targets, keys) {
+            let client = OpenAIChatClient(
+                http: http, baseURL: target.baseURL, apiKey: key, extraHeaders: target.headers,
+                headTimeout: spec.requestTimeout
+            )
+            let settings = GenerationSettings(
+                model: target.model, temperature: spec.temperature, seed: spec.seed,
+                exactOutputLength: target.exactOutput ?? spec.exactOutput, includeUsage: spec.includeUsage,
+                extraBody: target.extraBody
+            )
+            var steps: [BenchmarkReport.Step] = []
+            for (index, step) in spec.steps.enumerated() {
+                let executor = StepExecutor(
+                    client: client, prompts: prompts, settings: settings, target: target.name, stepIndex: index,
+                    step: step, firstRequestID: nextRequestID, origin: origin, requestTimeout: spec.requestTimeout,
+                    seed: spec.seed
+                )
+                log("▶ \(target.name) \(step.shape.label)")
+                nextRequestID += await executor.run { await recordLog.append($0) }
+                let records = await recordLog.records(target: target.name, step: index)
+                let report = BenchmarkReport.Step(
+                    index: index, step: step, metrics: StepSummary(records: records, step: step, objectives: spec.slo)
+                )
+                let m = report.metrics
+                log(
+                    "  \(m.counts.succeeded) ok, \(m.counts.failed) failed; TTFT p50 \(NumberFormatting.value(m.ttftMs.p50)) ms, "
+                        + "ITL p50 \(NumberFormatting.value(m.itlMs.p50)) ms, \(NumberFormatting.value(m.outputTps)) output tok/s"
+                )
+                for note in report.notes { log("  note: \(note)") }
+                steps.append(report)
+            }
+            targets.append(
+                BenchmarkReport.Target(name: target.name, baseURL: target.baseURL, model: target.model, steps: steps)
+            )
+        }
+        await recordLog.close()
+        log(
+            "\n"
+                + StepTable.aligned(
+                    [StepTable.headers]
+                        + targets.flatMap { t in
+                            t.steps.map { StepTable.row(target: t.name, label: $0.label, metrics: $0.metrics) }
+                        }
+                )
+        )
+        try? await http.shutdown()
+
+        let report = BenchmarkReport(
+            llmbenchVersion: Self.version, generatedAt: ISO8601DateFormatter().string(from: Date()), seed: spec.seed,
+            temperature: spec.temperature, slo: spec.slo, targets: targets
+        )
+        if let outputDirectory {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: outputDirectory.appendingPathComponent("report.json"))
+            try Data(MarkdownReportRenderer.render(report).utf8).write(
+                to: outputDirectory.appendingPathComponent("report.md"))
+        }
+        return report
+    }
+
+    private func apiKey(_ target: BenchSpec.Target) throws -> String? {
+        guard let name = target.apiKeyEnv else { return nil }
+        guard let key = environment[name], !key.isEmpty else {
+            let index = spec.targets.firstIndex(of: target) ?? 0
+            throw SpecError("targets[\(index)].api_key_env", "the environment variable \(name) is not set")
+        }
+        return key
+    }
+
+    /// One client for the run, its per-host pool raised to the largest concurrency any step can reach (the
+    /// default of 8 would silently queue the rest).
+    private func httpConfiguration() -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        let widest =
+            spec.shapes.map { shape -> Int in
+                switch shape {
+                case .concurrency(let users): return users
+                case .rate(let perSecond, _, let maxInFlight): return maxInFlight ?? max(64, Int(perSecond * 60))
+                }
+            }.max() ?? 8
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, widest)
+        // A refused connection is a failed request, not something to retry until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10), read: .nanoseconds(spec.readTimeout.nanoseconds))
+        configuration.decompression = .disabled
+        return configuration
+    }
+}

@@ -1,0 +1,170 @@
+import ArgumentParser
+import BenchApp
+import BenchCore
+import BenchMetrics
+import BenchReport
+import Foundation
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure TTFT, ITL, latency and throughput of OpenAI-compatible endpoints under load.",
+        discussion: """
+            Give a spec file (YAML or JSON, see docs/spec.md) and/or flags; flags override the file.
+            Writes report.json, report.md and records.jsonl (one raw record per request) to --out.
+            """
+    )
+
+    @Argument(help: "A spec file (YAML or JSON) with targets, load, prompts and SLOs.")
+    var specFile: String?
+
+    @Option(help: "API root of an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
+    var baseURL: String?
+    @Option(help: "Model name to request.")
+    var model: String?
+    @Option(help: "Name of the environment variable holding the API key (the key is never printed or stored).")
+    var apiKeyEnv: String?
+    @Option(help: "Closed-loop concurrency levels, comma-separated (a sweep): 1,8,32.")
+    var concurrency: String?
+    @Option(help: "Open-loop request rates per second, comma-separated (a sweep): 2,5,10.")
+    var rate: String?
+    @Flag(help: "Poisson arrivals for --rate (default: evenly spaced).")
+    var poisson = false
+    @Option(help: "With --rate: at most this many requests in flight; the rest wait (reported as queue time).")
+    var maxInFlight: Int?
+    @Option(help: "Requests per step (default 100 when no --duration).")
+    var requests: Int?
+    @Option(help: "Seconds per step; requests still running at the end are cancelled.")
+    var duration: Double?
+    @Option(help: "Seconds at the start of each step excluded from the measurement window.")
+    var warmup: Double?
+    @Option(help: "Seconds at the end of each step excluded from the measurement window.")
+    var cooldown: Double?
+    @Option(help: "Input tokens of synthetic prompts (default 128).")
+    var inputTokens: Int?
+    @Option(help: "Output tokens to ask for (max_tokens, default 64).")
+    var outputTokens: Int?
+    @Option(help: "A JSONL prompt file ({\"prompt\": …} or {\"messages\": […]} per line).")
+    var prompts: String?
+    @Flag(inversion: .prefixedNo, help: "Ask for exactly --output-tokens tokens (ignore_eos, min_tokens).")
+    var exactOutput: Bool?
+    @Option(help: "Sampling temperature (default 0).")
+    var temperature: Double?
+    @Option(help: "Seed for prompts, arrivals and the request seed (default 0).")
+    var seed: UInt64?
+    @Option(help: "SLOs for goodput, e.g. ttft_ms=500,itl_ms=50,e2e_ms=5000.")
+    var slo: String?
+    @Option(help: "Total seconds one request may take (default 600).")
+    var timeout: Double?
+    @Option(help: "Seconds without a byte before a stream counts as stalled (default 120).")
+    var readTimeout: Double?
+    @Option(help: "Output directory.")
+    var out: String = "results"
+    @Flag(help: "Print only the final table.")
+    var quiet = false
+
+    func run() async throws {
+        do {
+            let spec = try buildSpec()
+            let quiet = self.quiet
+            let report = try await BenchmarkRun(
+                spec: spec, outputDirectory: URL(fileURLWithPath: out),
+                log: { line in if !quiet || line.hasPrefix("\n") { Console.info(line) } }
+            ).run()
+            Console.info("\nwrote \(out)/report.json, \(out)/report.md, \(out)/records.jsonl")
+            let steps = report.targets.flatMap(\.steps)
+            if !steps.isEmpty, steps.allSatisfy({ $0.metrics.counts.succeeded == 0 }) {
+                Console.error("every request failed; see the notes above and \(out)/report.md")
+                throw ExitCode(2)
+            }
+        } catch let error as SpecError {
+            Console.error("invalid input: \(error)")
+            throw ExitCode(64)
+        }
+    }
+
+    private func buildSpec() throws -> BenchSpec {
+        var spec = try specFile.map(BenchSpec.load(path:)) ?? BenchSpec()
+        if baseURL != nil || model != nil {
+            guard let baseURL else { throw SpecError("--base-url", "is required with --model") }
+            guard let model else { throw SpecError("--model", "is required with --base-url") }
+            spec.targets = [BenchSpec.Target(baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv)]
+        } else if let apiKeyEnv {
+            spec.targets = spec.targets.map {
+                var t = $0; t.apiKeyEnv = apiKeyEnv; return t
+            }
+        }
+        if concurrency != nil && rate != nil {
+            throw SpecError("--rate", "give either --concurrency or --rate, not both")
+        }
+        if let concurrency {
+            spec.shapes = try Self.numbers(concurrency, flag: "--concurrency").map {
+                guard $0 >= 1, $0.rounded() == $0 else {
+                    throw SpecError("--concurrency", "expected whole numbers ≥ 1")
+                }
+                return .concurrency(users: Int($0))
+            }
+        }
+        if let rate {
+            spec.shapes = try Self.numbers(rate, flag: "--rate").map {
+                guard $0 > 0 else { throw SpecError("--rate", "rates must be greater than 0") }
+                return .rate(perSecond: $0, arrival: poisson ? .poisson : .constant, maxInFlight: maxInFlight)
+            }
+        }
+        if let requests {
+            guard requests >= 1 else { throw SpecError("--requests", "must be at least 1") }
+            spec.maxRequests = requests
+        }
+        if let duration {
+            guard duration > 0 else { throw SpecError("--duration", "must be greater than 0") }
+            spec.maxDuration = .seconds(double: duration)
+        }
+        if let warmup { spec.warmup = .seconds(double: max(0, warmup)) }
+        if let cooldown { spec.cooldown = .seconds(double: max(0, cooldown)) }
+        if let inputTokens {
+            guard inputTokens >= 1 else { throw SpecError("--input-tokens", "must be at least 1") }
+            spec.inputTokens = inputTokens
+        }
+        if let outputTokens {
+            guard outputTokens >= 1 else { throw SpecError("--output-tokens", "must be at least 1") }
+            spec.outputTokens = outputTokens
+        }
+        if let prompts { spec.promptFile = prompts }
+        if let exactOutput { spec.exactOutput = exactOutput }
+        if let temperature { spec.temperature = temperature }
+        if let seed { spec.seed = seed }
+        if let slo { spec.slo = try Self.objectives(slo) }
+        if let timeout { spec.requestTimeout = .seconds(double: timeout) }
+        if let readTimeout { spec.readTimeout = .seconds(double: readTimeout) }
+        return spec
+    }
+
+    private static func numbers(_ list: String, flag: String) throws -> [Double] {
+        try list.split(separator: ",").map {
+            guard let value = Double($0.trimmingCharacters(in: .whitespaces)) else {
+                throw SpecError(flag, "expected comma-separated numbers, got \"\($0)\"")
+            }
+            return value
+        }
+    }
+
+    static func objectives(_ text: String) throws -> ServiceLevelObjectives {
+        var objectives = ServiceLevelObjectives()
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let bound = Double(parts[1]), bound > 0 else {
+                throw SpecError("--slo", "expected name=milliseconds pairs such as ttft_ms=500, got \"\(pair)\"")
+            }
+            switch parts[0] {
+            case "ttft_ms": objectives.ttftMs = bound
+            case "ttfa_ms": objectives.ttfaMs = bound
+            case "itl_ms": objectives.itlMs = bound
+            case "e2e_ms": objectives.e2eMs = bound
+            case "max_gap_ms": objectives.maxGapMs = bound
+            default:
+                throw SpecError(
+                    "--slo", "unknown objective \"\(parts[0])\" (known: ttft_ms, ttfa_ms, itl_ms, e2e_ms, max_gap_ms)")
+            }
+        }
+        return objectives
+    }
+}

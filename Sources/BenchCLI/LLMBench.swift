@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct LLMBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "llmbench",
+        abstract: "Benchmark LLM endpoints: speed under load, measured honestly.",
+        subcommands: [Bench.self, Simulate.self]
+    )
+}

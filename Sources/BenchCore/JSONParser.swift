@@ -1,0 +1,257 @@
+/// A small, fast JSON parser (RFC 8259) producing ``JSONValue``.
+///
+/// It exists because decoding every streamed chunk with Foundation's `JSONDecoder` cost about half of the
+/// client's CPU at high token rates. Numbers become `Double`; strings are validated UTF-8 with every escape
+/// (including surrogate pairs) decoded; nesting is limited to 512 levels.
+public enum JSONParser {
+    /// Why a document is not valid JSON.
+    public struct SyntaxError: Error, Hashable, CustomStringConvertible {
+        /// Byte offset of the problem.
+        public var offset: Int
+        public var reason: String
+
+        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    }
+
+    /// Parses a complete JSON document.
+    public static func parse(_ text: String) throws -> JSONValue {
+        var text = text
+        return try text.withUTF8 { try parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses a complete JSON document from UTF-8 bytes.
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
+        var reader = Reader(bytes: bytes)
+        reader.skipWhitespace()
+        let value = try reader.value(depth: 0)
+        reader.skipWhitespace()
+        guard reader.position == bytes.count else { throw reader.error("unexpected data after the value") }
+        return value
+    }
+
+    struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var position = 0
+
+        init(bytes: UnsafeRawBufferPointer) {
+            self.bytes = bytes
+        }
+
+        func error(_ reason: String) -> SyntaxError {
+            SyntaxError(offset: position, reason: reason)
+        }
+
+        mutating func skipWhitespace() {
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x0A, 0x0D, 0x09: position += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func value(depth: Int) throws -> JSONValue {
+            guard depth < 512 else { throw error("nested too deeply") }
+            guard position < bytes.count else { throw error("unexpected end") }
+            switch bytes[position] {
+            case UInt8(ascii: "{"): return try object(depth: depth)
+            case UInt8(ascii: "["): return try array(depth: depth)
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+            case UInt8(ascii: "n"): try literal("null"); return .null
+            default: return .number(try number())
+            }
+        }
+
+        mutating func literal(_ word: StaticString) throws {
+            let count = word.utf8CodeUnitCount
+            guard position + count <= bytes.count else { throw error("unexpected end") }
+            for i in 0..<count where bytes[position + i] != word.utf8Start[i] {
+                throw error("unexpected character")
+            }
+            position += count
+        }
+
+        mutating func object(depth: Int) throws -> JSONValue {
+            position += 1
+            var fields: [String: JSONValue] = [:]
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return .object(fields)
+            }
+            while true {
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                    throw error("expected a field name")
+                }
+                let key = try string()
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                position += 1
+                skipWhitespace()
+                fields[key] = try value(depth: depth + 1)
+                skipWhitespace()
+                guard position < bytes.count else { throw error("unexpected end") }
+                switch bytes[position] {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "}"): position += 1; return .object(fields)
+                default: throw error("expected ',' or '}'")
+                }
+            }
+        }
+
+        mutating func array(depth: Int) throws -> JSONValue {
+            position += 1
+            var items: [JSONValue] = []
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return .array(items)
+            }
+            while true {
+                skipWhitespace()
+                items.append(try value(depth: depth + 1))
+                skipWhitespace()
+                guard position < bytes.count else { throw error("unexpected end") }
+                switch bytes[position] {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "]"): position += 1; return .array(items)
+                default: throw error("expected ',' or ']'")
+                }
+            }
+        }
+
+        mutating func string() throws -> String {
+            position += 1
+            let start = position
+            // Fast path: no escapes.
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+                    position += 1
+                    return try validated(slice, at: start)
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                if byte < 0x20 { throw error("control character in string") }
+                position += 1
+            }
+            var buffer = Array(bytes[start..<position])
+            while position < bytes.count {
+                let byte = bytes[position]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    position += 1
+                    return try buffer.withUnsafeBytes { try validated($0, at: start) }
+                case UInt8(ascii: "\\"):
+                    position += 1
+                    try escape(into: &buffer)
+                default:
+                    if byte < 0x20 { throw error("control character in string") }
+                    buffer.append(byte)
+                    position += 1
+                }
+            }
+            throw error("unterminated string")
+        }
+
+        func validated(_ slice: UnsafeRawBufferPointer, at offset: Int) throws -> String {
+            guard let text = String(validating: slice, as: UTF8.self) else {
+                throw SyntaxError(offset: offset, reason: "invalid UTF-8 in string")
+            }
+            return text
+        }
+
+        mutating func escape(into buffer: inout [UInt8]) throws {
+            guard position < bytes.count else { throw error("unterminated escape") }
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(byte)
+            case UInt8(ascii: "b"): buffer.append(0x08)
+            case UInt8(ascii: "f"): buffer.append(0x0C)
+            case UInt8(ascii: "n"): buffer.append(0x0A)
+            case UInt8(ascii: "r"): buffer.append(0x0D)
+            case UInt8(ascii: "t"): buffer.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                        bytes[position + 1] == UInt8(ascii: "u")
+                    else { throw error("unpaired surrogate") }
+                    position += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw error("invalid low surrogate") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00..<0xE000).contains(scalar) {
+                    throw error("unpaired surrogate")
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid code point") }
+                buffer.append(contentsOf: String(Character(unicode)).utf8)
+            default:
+                throw error("invalid escape")
+            }
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard position + 4 <= bytes.count else { throw error("short \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[position]
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw error("invalid hex digit")
+                }
+                value = value << 4 | UInt32(digit)
+                position += 1
+            }
+            return value
+        }
+
+        mutating func number() throws -> Double {
+            let start = position
+            var integer: Int64 = 0
+            var integerOnly = true
+            var negative = false
+            if position < bytes.count, bytes[position] == UInt8(ascii: "-") {
+                negative = true
+                position += 1
+            }
+            let digitsStart = position
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    if position - digitsStart < 18 {
+                        integer = integer * 10 + Int64(byte - UInt8(ascii: "0"))
+                    } else {
+                        integerOnly = false
+                    }
+                    position += 1
+                } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+                    || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+                {
+                    integerOnly = false
+                    position += 1
+                } else {
+                    break
+                }
+            }
+            guard position > digitsStart else { throw SyntaxError(offset: start, reason: "unexpected character") }
+            let firstDigit = bytes[digitsStart]
+            if firstDigit == UInt8(ascii: "0"), position - digitsStart > 1, integerOnly {
+                throw SyntaxError(offset: start, reason: "leading zero")
+            }
+            if integerOnly { return Double(negative ? -integer : integer) }
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+            guard let value = Double(text), firstDigit >= UInt8(ascii: "0"), firstDigit <= UInt8(ascii: "9") else {
+                throw SyntaxError(offset: start, reason: "invalid number \(text)")
+            }
+            return value
+        }
+    }
+}

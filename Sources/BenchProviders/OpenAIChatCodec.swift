@@ -1,0 +1,126 @@
+public import BenchCore
+public import Foundation
+
+/// The OpenAI Chat Completions wire format (also spoken by llama.cpp, vLLM, SGLang, TGI, Ollama's `/v1`,
+/// LM Studio and most hosted APIs): request encoding and streamed-event decoding. Pure: no I/O.
+public enum OpenAIChatCodec {
+    /// The JSON body of a streaming chat-completions request.
+    ///
+    /// Sends `max_tokens`; with `exactOutputLength`, also `ignore_eos: true` and `min_tokens` (vLLM, SGLang and
+    /// llama.cpp honour them; strict APIs reject them, so it is opt-in). `extraBody` fields are applied last and
+    /// override everything else.
+    public static func encodeStreamingRequest(_ request: GenerationRequest) throws -> Data {
+        var body: [String: JSONValue] = [
+            "model": .string(request.model),
+            "messages": .array(
+                request.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }
+            ),
+            "stream": .bool(true),
+        ]
+        if request.includeUsage {
+            body["stream_options"] = .object(["include_usage": .bool(true)])
+        }
+        if let maxOutputTokens = request.maxOutputTokens {
+            body["max_tokens"] = .number(Double(maxOutputTokens))
+            if request.exactOutputLength {
+                body["ignore_eos"] = .bool(true)
+                body["min_tokens"] = .number(Double(maxOutputTokens))
+            }
+        }
+        if let temperature = request.temperature { body["temperature"] = .number(temperature) }
+        if let seed = request.seed { body["seed"] = .number(Double(seed)) }
+        for (key, value) in request.extraBody { body[key] = value }
+        return try JSONEncoder().encode(body)
+    }
+
+    /// The events carried by one server-sent event of a chat-completions stream.
+    ///
+    /// `[DONE]` (compared on the data value, so `data:[DONE]` works too) is the terminal event. Role-only and
+    /// empty deltas yield nothing. `reasoning_content` / `reasoning` deltas are reasoning text; `content` and
+    /// `refusal` are answer text. A JSON object with an `error` key is a failure carrying the provider's message;
+    /// data that is not valid JSON is a decoding failure.
+    public static func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
+        if event.data == "[DONE]" { return [.done] }
+        if event.event == "error" {
+            return [.failure(ProviderError(.server, "error event: \(event.data.prefix(300))"))]
+        }
+        let chunk: JSONValue
+        do {
+            chunk = try JSONParser.parse(event.data)
+        } catch {
+            return [
+                .failure(ProviderError(.decoding, "malformed JSON in stream (\(error)): \(event.data.prefix(200))"))
+            ]
+        }
+        if let error = chunk["error"], error != .null {
+            return [.failure(streamError(error))]
+        }
+        var events: [GenerationEvent] = []
+        if let choice = chunk["choices"]?.array?.first(where: { ($0["index"]?.integer ?? 0) == 0 }) {
+            let delta = choice["delta"] ?? choice["message"]
+            if let reasoning = (delta?["reasoning_content"] ?? delta?["reasoning"])?.string, !reasoning.isEmpty {
+                events.append(.text(reasoning, channel: .reasoning))
+            }
+            if let content = delta?["content"]?.string, !content.isEmpty {
+                events.append(.text(content, channel: .answer))
+            }
+            if let refusal = delta?["refusal"]?.string, !refusal.isEmpty {
+                events.append(.text(refusal, channel: .answer))
+            }
+            if let reason = choice["finish_reason"]?.string {
+                events.append(.finish(FinishReason(providerValue: reason)))
+            }
+        }
+        if let usage = chunk["usage"], case .object = usage {
+            events.append(
+                .usage(
+                    TokenUsage(
+                        inputTokens: usage["prompt_tokens"]?.integer,
+                        cachedInputTokens: usage["prompt_tokens_details"]?["cached_tokens"]?.integer,
+                        outputTokens: usage["completion_tokens"]?.integer,
+                        reasoningTokens: usage["completion_tokens_details"]?["reasoning_tokens"]?.integer
+                    )
+                )
+            )
+        }
+        if let timings = chunk["timings"], case .object = timings {
+            events.append(
+                .serverTimings(
+                    ServerTimings(
+                        promptTokens: timings["prompt_n"]?.integer, promptMilliseconds: timings["prompt_ms"]?.number,
+                        predictedTokens: timings["predicted_n"]?.integer,
+                        predictedMilliseconds: timings["predicted_ms"]?.number,
+                        predictedPerSecond: timings["predicted_per_second"]?.number,
+                        cachedTokens: timings["cache_n"]?.integer
+                    )
+                )
+            )
+        }
+        return events
+    }
+
+    /// The provider's error message from an error response body, when it has the usual shapes
+    /// (`{"error":{"message":…}}`, `{"error":"…"}`, `{"message":…}`, `{"detail":…}`).
+    public static func errorMessage(fromBody body: Data) -> String? {
+        guard let document = try? body.withUnsafeBytes({ try JSONParser.parse($0) }) else { return nil }
+        return document["error"]?["message"]?.string ?? document["error"]?.string ?? document["message"]?.string
+            ?? document["detail"]?.string
+    }
+
+    /// An in-stream error: an object (`{"message","type","code"}`) or a bare string (TGI), classified by its code
+    /// and type.
+    static func streamError(_ error: JSONValue) -> ProviderError {
+        let message = error.string ?? error["message"]?.string ?? "unspecified error"
+        let type = (error["type"]?.string ?? "").lowercased()
+        let code = error["code"]?.integer ?? error["code"]?.string.flatMap { Int($0) }
+        let kind: ProviderError.Kind
+        if code == 429 || type.contains("rate_limit") {
+            kind = .rateLimited
+        } else if code == 503 || code == 529 || type.contains("overloaded") {
+            kind = .overloaded
+        } else {
+            kind = .server
+        }
+        return ProviderError(kind, "error in stream: \(message)")
+    }
+}

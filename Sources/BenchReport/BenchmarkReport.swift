@@ -1,0 +1,149 @@
+public import BenchCore
+public import BenchMetrics
+
+/// The versioned document written as `report.json`. Schema: `docs/report-schema.md`.
+public struct BenchmarkReport: Sendable, Hashable, Codable {
+    /// The schema identifier of this version of the document.
+    public static let schemaIdentifier = "llmbench.report/1"
+
+    /// The load of one step, as configured.
+    public struct Load: Sendable, Hashable, Codable {
+        /// `concurrency` (closed loop) or `rate` (open loop).
+        public var kind: String
+        public var concurrency: Int?
+        public var ratePerS: Double?
+        public var arrival: ArrivalProcess?
+        public var maxInFlight: Int?
+        public var maxRequests: Int?
+        public var maxDurationS: Double?
+        public var warmupS: Double
+        public var cooldownS: Double
+
+        public init(_ step: LoadStep) {
+            switch step.shape {
+            case .concurrency(let users):
+                kind = "concurrency"
+                concurrency = users
+            case .rate(let perSecond, let arrival, let maxInFlight):
+                kind = "rate"
+                ratePerS = perSecond
+                self.arrival = arrival
+                self.maxInFlight = maxInFlight
+            }
+            maxRequests = step.maxRequests
+            maxDurationS = step.maxDuration?.seconds
+            warmupS = step.warmup.seconds
+            cooldownS = step.cooldown.seconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind, concurrency
+            case ratePerS = "rate_per_s"
+            case arrival
+            case maxInFlight = "max_in_flight"
+            case maxRequests = "max_requests"
+            case maxDurationS = "max_duration_s"
+            case warmupS = "warmup_s"
+            case cooldownS = "cooldown_s"
+        }
+    }
+
+    public struct Step: Sendable, Hashable, Codable {
+        public var index: Int
+        public var label: String
+        public var load: Load
+        public var metrics: StepSummary
+        /// Plain-language findings: failures and their reasons, unmet exact lengths, token-count sources.
+        public var notes: [String]
+
+        public init(index: Int, step: LoadStep, metrics: StepSummary) {
+            self.index = index
+            label = step.shape.label
+            load = Load(step)
+            self.metrics = metrics
+            notes = StepNotes.notes(for: metrics)
+        }
+    }
+
+    public struct Target: Sendable, Hashable, Codable {
+        public var name: String
+        public var baseURL: String
+        public var model: String
+        public var steps: [Step]
+
+        public init(name: String, baseURL: String, model: String, steps: [Step]) {
+            self.name = name
+            self.baseURL = baseURL
+            self.model = model
+            self.steps = steps
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case baseURL = "base_url"
+            case model, steps
+        }
+    }
+
+    public var schema: String
+    public var llmbenchVersion: String
+    public var generatedAt: String
+    public var seed: UInt64
+    public var temperature: Double?
+    public var slo: ServiceLevelObjectives
+    public var targets: [Target]
+
+    public init(
+        llmbenchVersion: String, generatedAt: String, seed: UInt64, temperature: Double?,
+        slo: ServiceLevelObjectives, targets: [Target]
+    ) {
+        schema = Self.schemaIdentifier
+        self.llmbenchVersion = llmbenchVersion
+        self.generatedAt = generatedAt
+        self.seed = seed
+        self.temperature = temperature
+        self.slo = slo
+        self.targets = targets
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schema
+        case llmbenchVersion = "llmbench_version"
+        case generatedAt = "generated_at"
+        case seed, temperature, slo, targets
+    }
+}
+
+/// Findings written beside a step's numbers.
+enum StepNotes {
+    static func notes(for metrics: StepSummary) -> [String] {
+        var notes: [String] = []
+        let counts = metrics.counts
+        if counts.total == 0 {
+            notes.append("no request was sent in this step")
+        } else if counts.succeeded == 0 && counts.failed > 0 {
+            notes.append("every request in the window failed")
+        }
+        for group in metrics.errors.prefix(5) {
+            let status = group.httpStatus.map { " HTTP \($0)" } ?? ""
+            notes.append("\(group.count)× \(group.kind.rawValue)\(status): \(group.message)")
+        }
+        if counts.cancelled > 0 {
+            notes.append(
+                "\(counts.cancelled) requests were still running when the timed step ended (cancelled, in no rate)")
+        }
+        if let window = metrics.window, window.lengthS <= 0 {
+            notes.append("warm-up and cool-down leave no measurement window: rates are not available")
+        }
+        let exact = metrics.exactOutput
+        if exact.requested > 0 && exact.honoured < exact.requested {
+            notes.append(
+                "exact output length honoured for \(exact.honoured) of \(exact.requested) requests: the server may ignore ignore_eos/min_tokens"
+            )
+        }
+        if let chunks = metrics.outputTokenSources[TokenCountSource.chunks.rawValue], chunks > 0 {
+            notes.append("\(chunks) successful requests had no usage report: their output tokens are chunk counts")
+        }
+        return notes
+    }
+}

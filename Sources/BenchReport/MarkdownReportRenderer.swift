@@ -1,0 +1,70 @@
+import BenchMetrics
+
+/// Renders a ``BenchmarkReport`` as Markdown: a summary table, then per-step distributions and notes.
+public enum MarkdownReportRenderer {
+    public static func render(_ report: BenchmarkReport) -> String {
+        var out = "# llmbench report\n\n"
+        out += "Generated \(report.generatedAt) by llmbench \(report.llmbenchVersion). Seed \(report.seed)"
+        out += report.temperature.map { ", temperature \($0)" } ?? ""
+        out += ". Schema `\(report.schema)`.\n\n"
+        out += "Times are milliseconds from request dispatch (t0). TTFT counts the first chunk with generated text; "
+        out += "ITL = (t_last − t_first) / (output tokens − 1); rates divide by the measurement window.\n\n"
+        out += "## Summary\n\n"
+        out += table(
+            [StepTable.headers]
+                + report.targets.flatMap { target in
+                    target.steps.map { StepTable.row(target: target.name, label: $0.label, metrics: $0.metrics) }
+                }
+        )
+        for target in report.targets {
+            out += "\n## \(target.name)\n\n`\(target.model)` at `\(target.baseURL)`\n"
+            for step in target.steps {
+                out += "\n### \(step.label)\n\n"
+                let m = step.metrics
+                let rows: [(String, DistributionRow)] = [
+                    ("TTFT ms", .init(m.ttftMs)), ("TTFA ms", .init(m.ttfaMs)), ("ITL ms", .init(m.itlMs)),
+                    ("max chunk gap ms", .init(m.maxGapMs)), ("E2E ms", .init(m.e2eMs)),
+                    ("decode tok/s", .init(m.decodeTps)), ("output tokens", .init(m.outputTokens)),
+                    ("input tokens", .init(m.inputTokens)), ("scheduler lag ms", .init(m.schedulerLagMs)),
+                    ("queue ms", .init(m.queueMs)),
+                ]
+                out += table(
+                    [["metric", "count", "mean", "stdev", "min", "p50", "p90", "p95", "p99", "max"]]
+                        + rows.map { [$0.0] + $0.1.cells }
+                )
+                out +=
+                    "\nOutput \(NumberFormatting.value(m.outputTps)) tok/s, \(NumberFormatting.value(m.requestRps)) req/s"
+                out += ", goodput \(NumberFormatting.value(m.goodputRps)) req/s"
+                out +=
+                    ", errors \(NumberFormatting.percent(m.errorRate)), throttled \(NumberFormatting.percent(m.throttleRate))"
+                out += ", max in flight \(m.maxInFlight)"
+                if let window = m.window {
+                    out += ", window \(NumberFormatting.value(window.lengthS)) s"
+                }
+                out += ".\n"
+                if !step.notes.isEmpty {
+                    out += "\n" + step.notes.map { "- \($0)" }.joined(separator: "\n") + "\n"
+                }
+            }
+        }
+        return out
+    }
+
+    private static func table(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        var lines = ["| " + header.joined(separator: " | ") + " |"]
+        lines.append("|" + header.map { _ in "---" }.joined(separator: "|") + "|")
+        lines += rows.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private struct DistributionRow {
+        var cells: [String]
+
+        init(_ d: DistributionSummary) {
+            cells =
+                [String(d.count)]
+                + [d.mean, d.stdev, d.min, d.p50, d.p90, d.p95, d.p99, d.max].map(NumberFormatting.value)
+        }
+    }
+}

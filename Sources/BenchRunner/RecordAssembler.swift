@@ -1,0 +1,96 @@
+public import BenchCore
+
+/// Builds a ``RequestRecord`` from the stamped events of one request. Pure and synchronous: it runs on the
+/// per-chunk path, so it only appends timestamps and counts.
+public struct RecordAssembler: Sendable {
+    private var record: RequestRecord
+    private let origin: ContinuousClock.Instant
+    private var hash = OutputHash()
+    private var previousWasSpace = true
+    private var sawDone = false
+    private var doneAt: Duration?
+    private var sawFinish = false
+
+    /// - Parameters:
+    ///   - origin: the run's clock origin; every instant is stored relative to it.
+    ///   - template: the record's identity, schedule and request fields; its measurements are filled in here.
+    public init(origin: ContinuousClock.Instant, template: RequestRecord) {
+        self.origin = origin
+        record = template
+    }
+
+    /// Folds one event into the record.
+    public mutating func consume(_ stamped: StampedEvent) {
+        let at = stamped.at - origin
+        switch stamped.event {
+        case .requestSent:
+            record.dispatchedAt = at
+        case .responseHead(let status):
+            record.responseHeadAt = at
+            record.httpStatus = status
+        case .text(let text, let channel):
+            record.chunkTimes.append(at)
+            record.textChunks += 1
+            if record.firstTokenAt == nil { record.firstTokenAt = at }
+            record.lastTokenAt = at
+            if channel == .reasoning {
+                record.reasoningChunks += 1
+            } else {
+                if record.firstAnswerAt == nil { record.firstAnswerAt = at }
+                hash.add(text)
+            }
+            countText(text)
+        case .usage(let usage):
+            record.usage = usage
+        case .finish(let reason):
+            record.finishReason = reason
+            sawFinish = true
+        case .serverTimings(let timings):
+            record.serverTimings = timings
+        case .done:
+            sawDone = true
+            doneAt = at
+        case .failure(let error):
+            if record.error == nil { record.error = error }
+        }
+    }
+
+    private mutating func countText(_ text: String) {
+        for scalar in text.unicodeScalars {
+            record.outputCharacters += 1
+            let isSpace = scalar.properties.isWhitespace
+            if !isSpace && previousWasSpace { record.outputWords += 1 }
+            previousWasSpace = isSpace
+        }
+    }
+
+    /// The finished record.
+    /// - Parameters:
+    ///   - endedAt: when the event sequence ended (used as the end when no terminal event was seen).
+    ///   - override: a failure decided outside the stream (total timeout, end of a timed step), which replaces a
+    ///     cancellation reported by the stream.
+    public func finish(endedAt: ContinuousClock.Instant, override: ProviderError? = nil) -> RequestRecord {
+        var result = record
+        result.endedAt = doneAt ?? (endedAt - origin)
+        if let override, result.error == nil || result.error?.kind == .cancelled {
+            result.error = override
+        }
+        if let error = result.error {
+            result.outcome = error.kind == .cancelled ? .cancelled : .failed
+        } else if sawDone || sawFinish {
+            result.outcome = .success
+        } else {
+            result.outcome = .failed
+            result.error = ProviderError(.truncated, "the stream ended without its terminal event")
+        }
+        if let outputTokens = result.usage?.outputTokens {
+            result.outputTokens = outputTokens
+            result.outputTokenSource = .usage
+        } else {
+            result.outputTokens = result.textChunks
+            result.outputTokenSource = .chunks
+        }
+        result.outputHash = hash.hex
+        return result
+    }
+}

@@ -1,0 +1,240 @@
+public import BenchCore
+import Synchronization
+
+/// Runs one load step against one model client and hands each request's record to a sink as it completes.
+///
+/// Closed loop: `users` workers each send their next request as soon as the previous one ends; the request's
+/// scheduled start is the instant the worker became free. Open loop: a dispatcher sleeps until each absolute
+/// target of an ``ArrivalSchedule`` and starts the request in its own child task; with a slot limit the request
+/// first waits for a slot (queue time). Dispatching stops after `maxRequests` or at `maxDuration`; requests still
+/// in flight at `maxDuration` are cancelled and recorded as such. Each request is also bounded by a total timeout.
+/// Before the step starts, the client opens the connections the step will need, so connection setup is not
+/// measured as TTFT.
+public struct StepExecutor: Sendable {
+    public let client: any ModelClient
+    public let prompts: any PromptSource
+    public let settings: GenerationSettings
+    public let target: String
+    public let stepIndex: Int
+    public let step: LoadStep
+    /// The id of the step's first request; ids are unique within a run.
+    public let firstRequestID: Int
+    /// The run's clock origin.
+    public let origin: ContinuousClock.Instant
+    /// The longest a single request may take, head to end.
+    public let requestTimeout: Duration
+    /// Seed for the arrival process.
+    public let seed: UInt64
+
+    public init(
+        client: any ModelClient, prompts: any PromptSource, settings: GenerationSettings, target: String,
+        stepIndex: Int, step: LoadStep, firstRequestID: Int, origin: ContinuousClock.Instant,
+        requestTimeout: Duration, seed: UInt64
+    ) {
+        self.client = client
+        self.prompts = prompts
+        self.settings = settings
+        self.target = target
+        self.stepIndex = stepIndex
+        self.step = step
+        self.firstRequestID = firstRequestID
+        self.origin = origin
+        self.requestTimeout = requestTimeout
+        self.seed = seed
+    }
+
+    /// Runs the step to its end.
+    /// - Parameter onRecord: called once per request, as soon as its record is complete.
+    /// - Returns: how many request ids the step used (the next step starts after them).
+    public func run(onRecord: @escaping @Sendable (RequestRecord) async -> Void) async -> Int {
+        await client.warmConnections(connectionsNeeded)
+        let start = ContinuousClock.now
+        let deadline = step.maxDuration.map { start + $0 }
+        switch step.shape {
+        case .concurrency(let users):
+            return await runClosedLoop(users: users, start: start, deadline: deadline, onRecord: onRecord)
+        case .rate(let perSecond, let arrival, let maxInFlight):
+            let schedule = ArrivalSchedule(rate: perSecond, process: arrival, seed: seed ^ UInt64(stepIndex))
+            return await runOpenLoop(
+                schedule: schedule, maxInFlight: maxInFlight, start: start, deadline: deadline, onRecord: onRecord
+            )
+        }
+    }
+
+    /// Connections the step can use at once: the concurrency, the slot limit, or about two seconds of arrivals
+    /// (capped at 256) for an unlimited open loop.
+    var connectionsNeeded: Int {
+        let bound = step.maxRequests ?? .max
+        switch step.shape {
+        case .concurrency(let users):
+            return min(users, bound)
+        case .rate(let perSecond, _, let maxInFlight):
+            return min(maxInFlight ?? min(256, Int((perSecond * 2).rounded(.up))), bound)
+        }
+    }
+
+    private func runClosedLoop(
+        users: Int, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant?,
+        onRecord: @escaping @Sendable (RequestRecord) async -> Void
+    ) async -> Int {
+        let counter = RequestCounter(limit: step.maxRequests)
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<users {
+                group.addTask {
+                    var freeAt = start
+                    while !Task.isCancelled, let n = counter.take() {
+                        if let deadline, ContinuousClock.now >= deadline { break }
+                        let (record, endedAt) = await perform(
+                            firstRequestID + n, scheduled: freeAt, slotAcquired: freeAt, deadline: deadline
+                        )
+                        await onRecord(record)
+                        freeAt = endedAt
+                    }
+                }
+            }
+        }
+        return counter.issued
+    }
+
+    private func runOpenLoop(
+        schedule: ArrivalSchedule, maxInFlight: Int?, start: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
+    ) async -> Int {
+        let slots = maxInFlight.map { AsyncSemaphore(limit: $0) }
+        var issued = 0
+        await withDiscardingTaskGroup { group in
+            var offsets = schedule.makeIterator()
+            while step.maxRequests.map({ issued < $0 }) ?? true, let offset = offsets.next() {
+                let scheduled = start + offset
+                if let deadline, scheduled >= deadline { break }
+                do {
+                    try await Task.sleep(until: scheduled, clock: .continuous)
+                } catch {
+                    break
+                }
+                let id = firstRequestID + issued
+                group.addTask {
+                    var slotAcquired = scheduled
+                    if let slots, await slots.acquire() { slotAcquired = .now }
+                    let record: RequestRecord
+                    if let deadline, ContinuousClock.now >= deadline {
+                        record = notDispatched(id, scheduled: scheduled, slotAcquired: slotAcquired)
+                    } else {
+                        record = await perform(id, scheduled: scheduled, slotAcquired: slotAcquired, deadline: deadline)
+                            .0
+                    }
+                    await slots?.release()
+                    await onRecord(record)
+                }
+                issued += 1
+            }
+        }
+        return issued
+    }
+
+    private func template(
+        _ id: Int, prompt: Prompt, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant
+    ) -> RequestRecord {
+        RequestRecord(
+            id: id, target: target, step: stepIndex, promptIndex: prompt.index,
+            scheduledAt: scheduled - origin, slotAcquiredAt: slotAcquired - origin, endedAt: slotAcquired - origin,
+            outcome: .failed, requestedInputTokens: prompt.requestedInputTokens,
+            requestedOutputTokens: prompt.maxOutputTokens,
+            exactOutputRequested: settings.exactOutputLength && prompt.maxOutputTokens != nil
+        )
+    }
+
+    private func notDispatched(_ id: Int, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant)
+        -> RequestRecord
+    {
+        let prompt = prompts.prompt(forRequest: id)
+        let assembler = RecordAssembler(
+            origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired))
+        return assembler.finish(endedAt: .now, override: Self.stepEnded)
+    }
+
+    private static let stepEnded = ProviderError(.cancelled, "stopped at the end of the timed step")
+
+    /// Sends one request, racing it against its time limit, and returns its record and the instant it ended.
+    private func perform(
+        _ id: Int, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant?
+    ) async -> (RequestRecord, ContinuousClock.Instant) {
+        let prompt = prompts.prompt(forRequest: id)
+        let request = settings.request(for: prompt)
+        let assembler = RecordAssembler(
+            origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired)
+        )
+        let timeoutAt = ContinuousClock.now + requestTimeout
+        let limit: ContinuousClock.Instant
+        let limitError: ProviderError
+        if let deadline, deadline < timeoutAt {
+            limit = deadline
+            limitError = Self.stepEnded
+        } else {
+            limit = timeoutAt
+            limitError = ProviderError(.timeout, "exceeded the total request timeout of \(requestTimeout.seconds) s")
+        }
+        let client = self.client
+        return await withTaskGroup(of: RaceOutcome.self) { group in
+            group.addTask {
+                var assembler = assembler
+                for await event in client.stream(request) {
+                    assembler.consume(event)
+                }
+                return .finished(assembler, .now)
+            }
+            group.addTask {
+                do {
+                    try await Task.sleep(until: limit, clock: .continuous)
+                    return .limitReached
+                } catch {
+                    return .limitCancelled
+                }
+            }
+            var limitReached = false
+            while let outcome = await group.next() {
+                switch outcome {
+                case .finished(let assembler, let endedAt):
+                    group.cancelAll()
+                    return (assembler.finish(endedAt: endedAt, override: limitReached ? limitError : nil), endedAt)
+                case .limitReached:
+                    limitReached = true
+                    group.cancelAll()
+                case .limitCancelled:
+                    break
+                }
+            }
+            preconditionFailure("the request task always finishes")
+        }
+    }
+
+    private enum RaceOutcome: Sendable {
+        case finished(RecordAssembler, ContinuousClock.Instant)
+        case limitReached
+        case limitCancelled
+    }
+}
+
+/// Hands out request numbers 0, 1, 2, … up to an optional limit, to any number of workers.
+final class RequestCounter: Sendable {
+    private let next = Atomic<Int>(0)
+    private let limit: Int?
+
+    init(limit: Int?) {
+        self.limit = limit
+    }
+
+    /// The next number, or nil when the limit is reached.
+    func take() -> Int? {
+        let n = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if let limit, n >= limit { return nil }
+        return n
+    }
+
+    /// How many numbers were handed out.
+    var issued: Int {
+        let taken = next.load(ordering: .relaxed)
+        return limit.map { min($0, taken) } ?? taken
+    }
+}

@@ -1,0 +1,139 @@
+import BenchCore
+import Foundation
+import Testing
+
+/// Runs the built `llmbench` executable as a user would.
+extension LiveTests {
+    @Suite struct CLITests {
+        static var executable: URL {
+            // Tests run from the build directory that also holds the `llmbench` product.
+            Bundle.main.bundleURL.appendingPathComponent("llmbench")
+        }
+
+        struct Result {
+            var status: Int32
+            var stdout: String
+            var stderr: String
+        }
+
+        static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let out = Pipe()
+            let err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Result(
+                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                stderr: String(decoding: stderr, as: UTF8.self)
+            )
+        }
+
+        /// Starts `llmbench simulate` on a free port and returns the process and its port.
+        static func startSimulator(_ arguments: [String]) throws -> (Process, Int) {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["simulate", "--port", "0"] + arguments
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            var buffer = Data()
+            while !buffer.contains(UInt8(ascii: "\n")) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+            }
+            let line = String(decoding: buffer, as: UTF8.self)
+            guard let range = line.range(of: #":(\d+)/v1"#, options: .regularExpression),
+                let port = Int(line[range].dropFirst().dropLast(3))
+            else {
+                process.terminate()
+                throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no port in \(line)"])
+            }
+            return (process, port)
+        }
+
+        @Test func benchAgainstSimulateWritesTheReportFiles() throws {
+            let (simulator, port) = try Self.startSimulator([
+                "--ttft-ms", "20", "--itl-ms", "2", "--output-tokens", "16",
+            ])
+            defer { simulator.terminate(); simulator.waitUntilExit() }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-cli-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let result = try Self.run([
+                "bench", "--base-url", "http://127.0.0.1:\(port)/v1", "--model", "sim", "--concurrency", "1,4",
+                "--requests", "12", "--output-tokens", "16", "--slo", "ttft_ms=1000", "--out", directory.path,
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("TTFT p50 ms"))
+            let report = try JSONDecoder().decode(
+                [String: JSONValue].self, from: Data(contentsOf: directory.appendingPathComponent("report.json"))
+            )
+            #expect(report["schema"] == .string("llmbench.report/1"))
+            guard case .array(let targets) = report["targets"], case .object(let target) = targets.first,
+                case .array(let steps) = target["steps"], case .object(let step) = steps.last,
+                case .object(let metrics) = step["metrics"]
+            else {
+                Issue.record("unexpected report shape")
+                return
+            }
+            #expect(steps.count == 2)
+            for name in [
+                "ttft_ms", "ttfa_ms", "itl_ms", "max_gap_ms", "e2e_ms", "decode_tps", "scheduler_lag_ms", "queue_ms",
+            ] {
+                guard case .object(let distribution) = metrics[name] else {
+                    Issue.record("missing \(name)")
+                    continue
+                }
+                #expect(Set(distribution.keys) == ["count", "mean", "stdev", "min", "max", "p50", "p90", "p95", "p99"])
+            }
+            for name in ["output_tps", "request_rps", "goodput_rps", "error_rate", "throttle_rate"] {
+                if case .number = metrics[name] {} else { Issue.record("\(name) is not a number") }
+            }
+            let records = try String(contentsOf: directory.appendingPathComponent("records.jsonl"), encoding: .utf8)
+            #expect(records.split(separator: "\n").count == 24)
+            let markdown = try String(contentsOf: directory.appendingPathComponent("report.md"), encoding: .utf8)
+            #expect(markdown.contains("| sim@127.0.0.1:\(port) | c=4 |"))
+        }
+
+        @Test func invalidSpecNamesTheField() throws {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("spec-\(UUID()).yaml")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try "targets:\n  - base_url: http://127.0.0.1:1/v1\n    model: m\nload:\n  concurrency: [1, -2]\n".write(
+                to: file, atomically: true, encoding: .utf8)
+            let result = try Self.run(["bench", file.path])
+            #expect(result.status == 64)
+            #expect(result.stderr.contains("load.concurrency[1]"))
+        }
+
+        @Test func missingKeyVariableIsAnErrorNamingIt() throws {
+            let result = try Self.run(
+                [
+                    "bench", "--base-url", "http://127.0.0.1:1/v1", "--model", "m", "--api-key-env",
+                    "LLMBENCH_NO_SUCH_KEY",
+                ]
+            )
+            #expect(result.status == 64)
+            #expect(result.stderr.contains("LLMBENCH_NO_SUCH_KEY is not set"))
+        }
+
+        @Test func allFailedRunExitsNonZeroAndSaysWhy() throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-fail-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let result = try Self.run([
+                "bench", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--requests", "2", "--out",
+                directory.path,
+            ])
+            #expect(result.status == 2)
+            #expect(result.stdout.contains("connection"))
+            #expect(result.stderr.contains("every request failed"))
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("report.json").path))
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import BenchApp
+import BenchCore
+import BenchMetrics
+import Testing
+
+@Suite struct SpecTests {
+    @Test func parsesAFullSpec() throws {
+        let spec = try BenchSpec.parse(
+            """
+            seed: 7
+            targets:
+              - name: local
+                base_url: http://127.0.0.1:8111/v1
+                model: sim
+                headers: {X-Team: bench}
+                extra_body: {cache_prompt: false}
+              - base_url: https://api.example.com/v1
+                model: big
+                api_key_env: EXAMPLE_KEY
+            load:
+              concurrency: [1, 8]
+              requests: 50
+              warmup: 1.5
+            prompts: {input_tokens: 32, output_tokens: 16}
+            request: {temperature: 0.5, exact_output: false}
+            slo: {ttft_ms: 500, itl_ms: 50}
+            """
+        )
+        #expect(spec.seed == 7)
+        #expect(spec.targets.count == 2)
+        #expect(spec.targets[0].extraBody["cache_prompt"] == .bool(false))
+        #expect(spec.targets[1].name == "big@api.example.com")
+        #expect(spec.targets[1].apiKeyEnv == "EXAMPLE_KEY")
+        #expect(spec.shapes == [.concurrency(users: 1), .concurrency(users: 8)])
+        #expect(spec.steps.allSatisfy { $0.maxRequests == 50 && $0.warmup == .milliseconds(1500) })
+        #expect(spec.inputTokens == 32 && spec.outputTokens == 16)
+        #expect(spec.temperature == 0.5 && !spec.exactOutput)
+        #expect(spec.slo.ttftMs == 500 && spec.slo.itlMs == 50)
+        try spec.validate()
+    }
+
+    @Test func poissonRateSweep() throws {
+        let spec = try BenchSpec.parse(
+            "targets: [{base_url: 'http://h:1/v1', model: m}]\nload: {rate: [2, 4.5], arrival: poisson, max_in_flight: 16, duration: 30}"
+        )
+        #expect(
+            spec.shapes == [
+                .rate(perSecond: 2, arrival: .poisson, maxInFlight: 16),
+                .rate(perSecond: 4.5, arrival: .poisson, maxInFlight: 16),
+            ])
+        #expect(spec.steps[0].maxRequests == nil && spec.steps[0].maxDuration == .seconds(30))
+    }
+
+    @Test(arguments: [
+        ("targets: [{base_url: 'http://h/v1'}]", "targets[0].model"),
+        ("targets: [{base_url: 'http://h/v1', model: m, modle: x}]", "targets[0].modle"),
+        ("load: {concurrency: [1, eight]}", "load.concurrency[1]"),
+        ("load: {concurrency: [0]}", "load.concurrency[0]"),
+        ("load: {concurrency: 4, rate: 2}", "load.rate"),
+        ("load: {rate: 2, arrival: bursty}", "load.arrival"),
+        ("slo: {ttft_ms: -1}", "slo.ttft_ms"),
+        ("request: {exact_output: maybe}", "request.exact_output"),
+        ("lod: {}", "lod"),
+    ])
+    func invalidSpecsNameTheField(text: String, field: String) {
+        do {
+            _ = try BenchSpec.parse(text)
+            Issue.record("accepted: \(text)")
+        } catch let error as SpecError {
+            #expect(error.field == field, "\(error)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func validationRejectsBadURLsAndEmptyWindows() throws {
+        var spec = BenchSpec()
+        #expect(throws: SpecError.self) { try spec.validate() }
+        spec.targets = [BenchSpec.Target(baseURL: "127.0.0.1:8080", model: "m")]
+        #expect { try spec.validate() } throws: { ($0 as? SpecError)?.field == "targets[0].base_url" }
+        spec.targets = [BenchSpec.Target(baseURL: "http://127.0.0.1:8080/v1", model: "m")]
+        spec.maxDuration = .seconds(2)
+        spec.warmup = .seconds(1)
+        spec.cooldown = .seconds(1)
+        #expect { try spec.validate() } throws: { ($0 as? SpecError)?.field == "load.warmup" }
+    }
+}
