@@ -52,11 +52,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The default local model: install (PyPI + cmake), start and stop llama.cpp's server.
+        .target(
+            name: "BenchLocal",
+            dependencies: [
+                "BenchCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Composition root: spec files, wiring of providers, runner, output files.
         .target(
             name: "BenchApp",
             dependencies: [
                 "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
+                "BenchLocal",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -64,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "BenchCLI",
             dependencies: [
-                "BenchApp", "BenchCore", "BenchMetrics", "BenchReport", "BenchSimulator",
+                "BenchApp", "BenchCore", "BenchLocal", "BenchMetrics", "BenchReport", "BenchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -74,7 +86,7 @@ let package = Package(
             name: "BenchTests",
             dependencies: [
                 "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
-                "BenchApp",
+                "BenchApp", "BenchLocal",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -50,7 +50,8 @@ extension BenchSpec {
         ) {
             try readLoad(load)
         }
-        if let prompts = try root.nested("prompts", allowed: ["input_tokens", "output_tokens", "file"]) {
+        if let prompts = try root.nested("prompts", allowed: ["input_tokens", "output_tokens", "file", "distinct"]) {
+            distinctPrompts = try prompts.positiveInteger("distinct")
             inputTokens = try prompts.positiveInteger("input_tokens") ?? inputTokens
             outputTokens = try prompts.positiveInteger("output_tokens") ?? outputTokens
             promptFile = try prompts.string("file")

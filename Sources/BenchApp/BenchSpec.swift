@@ -48,6 +48,8 @@ public struct BenchSpec: Sendable, Hashable {
     public var outputTokens = 64
     /// A JSONL prompt file; replaces synthetic prompts.
     public var promptFile: String?
+    /// Cycle through this many synthetic prompts instead of making every prompt unique.
+    public var distinctPrompts: Int?
     public var temperature: Double? = 0
     /// Ask for exactly `output_tokens` tokens (`ignore_eos`, `min_tokens`).
     public var exactOutput = true

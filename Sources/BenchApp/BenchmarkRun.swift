@@ -40,7 +40,10 @@ public struct BenchmarkRun: Sendable {
         let prompts: any PromptSource =
             try spec.promptFile.map {
                 try PromptFile.load(path: $0, defaultMaxTokens: spec.outputTokens)
-            } ?? SyntheticPrompts(inputTokens: spec.inputTokens, outputTokens: spec.outputTokens, seed: spec.seed)
+            } ?? SyntheticPrompts(
+            inputTokens: spec.inputTokens, outputTokens: spec.outputTokens, seed: spec.seed,
+            distinct: spec.distinctPrompts
+        )
 
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
@@ -50,6 +53,8 @@ public struct BenchmarkRun: Sendable {
         let origin = ContinuousClock.now
         var targets: [BenchmarkReport.Target] = []
         var nextRequestID = 0
+        let totalSteps = spec.targets.count * spec.steps.count
+        var stepsDone = 0
         for (target, key) in zip(spec.targets, keys) {
             let client = OpenAIChatClient(
                 http: http, baseURL: target.baseURL, apiKey: key, extraHeaders: target.headers,
@@ -67,7 +72,9 @@ public struct BenchmarkRun: Sendable {
                     step: step, firstRequestID: nextRequestID, origin: origin, requestTimeout: spec.requestTimeout,
                     seed: spec.seed
                 )
-                log("▶ \(target.name) \(step.shape.label)")
+                let elapsed = ContinuousClock.now - origin
+                let eta = stepsDone > 0 ? ", about \(Int(elapsed.seconds / Double(stepsDone) * Double(totalSteps - stepsDone))) s left" : ""
+                log("▶ \(target.name) \(step.shape.label) (step \(stepsDone + 1) of \(totalSteps)\(eta))")
                 nextRequestID += await executor.run { await recordLog.append($0) }
                 let records = await recordLog.records(target: target.name, step: index)
                 let report = BenchmarkReport.Step(
@@ -80,6 +87,7 @@ public struct BenchmarkRun: Sendable {
                 )
                 for note in report.notes { log("  note: \(note)") }
                 steps.append(report)
+                stepsDone += 1
             }
             targets.append(
                 BenchmarkReport.Target(name: target.name, baseURL: target.baseURL, model: target.model, steps: steps)

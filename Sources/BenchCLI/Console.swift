@@ -6,6 +6,15 @@ enum Console {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
+    /// A logger that prefixes each line with the time elapsed since it was made.
+    static func timestamped() -> @Sendable (String) -> Void {
+        let start = ContinuousClock.now
+        return { line in
+            let seconds = Int((ContinuousClock.now - start).components.seconds)
+            info(String(format: "[%3d:%02d] ", seconds / 60, seconds % 60) + line)
+        }
+    }
+
     static func error(_ line: String) {
         FileHandle.standardError.write(Data(("llmbench: " + line + "\n").utf8))
     }

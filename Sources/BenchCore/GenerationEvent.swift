@@ -101,6 +101,9 @@ public struct ServerTimings: Sendable, Hashable, Codable {
 public enum GenerationEvent: Sendable, Hashable {
     /// The HTTP request was handed to the transport (t0).
     case requestSent
+    /// A pooled connection turned out to be closed by the server before anything was served; the request was
+    /// sent again on a new connection (t0 is the second attempt).
+    case connectionRetry
     /// The response status line and headers arrived.
     case responseHead(status: Int)
     /// A piece of generated text. Empty deltas are never emitted.

@@ -79,6 +79,8 @@ public struct RequestRecord: Sendable, Hashable, Codable {
     public var requestedOutputTokens: Int?
     /// Whether an exact output length was asked for (`ignore_eos` / `min_tokens`).
     public var exactOutputRequested: Bool
+    /// Times the request was re-sent because a pooled connection had been closed by the server.
+    public var connectionRetries: Int
 
     public init(
         id: Int, target: String, step: Int, promptIndex: Int,
@@ -89,7 +91,8 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         finishReason: FinishReason? = nil, outputTokens: Int = 0, outputTokenSource: TokenCountSource = .chunks,
         usage: TokenUsage? = nil, serverTimings: ServerTimings? = nil, textChunks: Int = 0,
         reasoningChunks: Int = 0, outputCharacters: Int = 0, outputWords: Int = 0, outputHash: String = "",
-        requestedInputTokens: Int? = nil, requestedOutputTokens: Int? = nil, exactOutputRequested: Bool = false
+        requestedInputTokens: Int? = nil, requestedOutputTokens: Int? = nil, exactOutputRequested: Bool = false,
+        connectionRetries: Int = 0
     ) {
         self.id = id
         self.target = target
@@ -120,6 +123,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         self.requestedInputTokens = requestedInputTokens
         self.requestedOutputTokens = requestedOutputTokens
         self.exactOutputRequested = exactOutputRequested
+        self.connectionRetries = connectionRetries
     }
 
     enum CodingKeys: String, CodingKey {
@@ -149,6 +153,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         case requestedInputTokens = "requested_input_tokens"
         case requestedOutputTokens = "requested_output_tokens"
         case exactOutputRequested = "exact_output_requested"
+        case connectionRetries = "connection_retries"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -185,6 +190,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         requestedInputTokens = try c.decodeIfPresent(Int.self, forKey: .requestedInputTokens)
         requestedOutputTokens = try c.decodeIfPresent(Int.self, forKey: .requestedOutputTokens)
         exactOutputRequested = try c.decode(Bool.self, forKey: .exactOutputRequested)
+        connectionRetries = try c.decodeIfPresent(Int.self, forKey: .connectionRetries) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -218,5 +224,6 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         try c.encodeIfPresent(requestedInputTokens, forKey: .requestedInputTokens)
         try c.encodeIfPresent(requestedOutputTokens, forKey: .requestedOutputTokens)
         try c.encode(exactOutputRequested, forKey: .exactOutputRequested)
+        try c.encode(connectionRetries, forKey: .connectionRetries)
     }
 }

@@ -94,10 +94,16 @@ public struct StepSummary: Sendable, Hashable, Codable {
     public var throttleRate: Double?
     /// The most requests in flight (dispatched, not ended) at any instant of the step.
     public var maxInFlight: Int
+    /// Requests of the step re-sent because the server had closed their pooled connection.
+    public var connectionRetries: Int
     /// Successful requests in the window by the source of their output-token count.
     public var outputTokenSources: [String: Int]
     public var exactOutput: ExactOutput
     public var errors: [ErrorGroup]
+    /// The client/server split, when the endpoint reports its own timings (null otherwise).
+    public var serverTimings: ServerTimingSummary?
+    /// Whether repeated prompts gave identical answers (null when no prompt was repeated).
+    public var determinism: DeterminismSummary?
 
     enum CodingKeys: String, CodingKey {
         case window, counts
@@ -118,9 +124,12 @@ public struct StepSummary: Sendable, Hashable, Codable {
         case errorRate = "error_rate"
         case throttleRate = "throttle_rate"
         case maxInFlight = "max_in_flight"
+        case connectionRetries = "connection_retries"
         case outputTokenSources = "output_token_sources"
         case exactOutput = "exact_output"
         case errors
+        case serverTimings = "server_timings"
+        case determinism
     }
 
     /// Summarises one step's records.
@@ -174,6 +183,7 @@ public struct StepSummary: Sendable, Hashable, Codable {
             throttleRate = Double(throttled.count) / Double(finished.count)
         }
         maxInFlight = Self.maxInFlight(records)
+        connectionRetries = records.reduce(0) { $0 + $1.connectionRetries }
         outputTokenSources = Dictionary(grouping: succeeded, by: \.outputTokenSource.rawValue).mapValues(\.count)
         let exact = succeeded.filter(\.exactOutputRequested)
         exactOutput = ExactOutput(
@@ -181,6 +191,8 @@ public struct StepSummary: Sendable, Hashable, Codable {
             honoured: exact.filter { $0.outputTokens == $0.requestedOutputTokens }.count
         )
         errors = Self.groupErrors(failed)
+        serverTimings = ServerTimingSummary(records: inWindow)
+        determinism = DeterminismSummary(records: inWindow)
     }
 
     /// The most intervals [dispatched, ended] open at once, by a sweep over their endpoints (an end at the same

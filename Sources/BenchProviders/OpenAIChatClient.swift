@@ -125,15 +125,25 @@ public struct OpenAIChatClient: ModelClient {
                 fail(ProviderError(.invalidRequest, "could not encode the request: \(error)"), at: .now)
                 return
             }
-            let sentAt = ContinuousClock.now
-            pending.append(StampedEvent(.requestSent, at: sentAt))
-            let response: HTTPClientResponse
-            do {
-                response = try await client.http.execute(http, deadline: .now() + client.headTimeout)
-            } catch {
-                fail(classifyTransportError(error, beforeHead: true), at: .now)
-                return
+            var response: HTTPClientResponse?
+            var retried = false
+            while response == nil {
+                let sentAt = ContinuousClock.now
+                do {
+                    response = try await client.http.execute(http, deadline: .now() + client.headTimeout)
+                    pending.append(StampedEvent(.requestSent, at: sentAt))
+                } catch where !retried && Self.isStaleConnection(error) {
+                    // The pooled connection had been closed by the server (llama.cpp closes after every stream
+                    // while advertising keep-alive): nothing was served, so send once more on a fresh one.
+                    retried = true
+                    pending.append(StampedEvent(.connectionRetry, at: .now))
+                } catch {
+                    pending.append(StampedEvent(.requestSent, at: sentAt))
+                    fail(classifyTransportError(error, beforeHead: true), at: .now)
+                    return
+                }
             }
+            guard let response else { return }
             let headAt = ContinuousClock.now
             let status = Int(response.status.code)
             pending.append(StampedEvent(.responseHead(status: status), at: headAt))
@@ -205,6 +215,14 @@ public struct OpenAIChatClient: ModelClient {
         private mutating func fail(_ error: ProviderError, at instant: ContinuousClock.Instant) {
             pending.append(StampedEvent(.failure(client.redactor.redact(error)), at: instant))
             state = .finished
+        }
+
+        /// Whether a failure before the response head means the pooled connection was already closed by the server.
+        static func isStaleConnection(_ error: any Error) -> Bool {
+            if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
+            if let error = error as? ChannelError { return error == .ioOnClosedChannel || error == .outputClosed }
+            if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
+            return false
         }
 
         private func classifyTransportError(_ error: any Error, beforeHead: Bool) -> ProviderError {

@@ -42,12 +42,26 @@ public enum MarkdownReportRenderer {
                     out += ", window \(NumberFormatting.value(window.lengthS)) s"
                 }
                 out += ".\n"
+                out += "\n" + serverSplit(m.serverTimings) + "\n"
+                if let determinism = m.determinism {
+                    out += "\nDeterminism (temperature \(report.temperature.map { String($0) } ?? "server default")): "
+                    out += "\(determinism.identical) of \(determinism.repeatedPrompts) repeated prompts gave identical text every time.\n"
+                }
                 if !step.notes.isEmpty {
                     out += "\n" + step.notes.map { "- \($0)" }.joined(separator: "\n") + "\n"
                 }
             }
         }
         return out
+    }
+
+    private static func serverSplit(_ split: ServerTimingSummary?) -> String {
+        guard let split else { return "Client/server split: not available (the endpoint reports no server timings)." }
+        return "Client/server split over \(split.requests) requests: server decode p50 "
+            + "\(NumberFormatting.value(split.serverDecodeTps.p50)) tok/s; client ÷ server decode speed p50 "
+            + "\(NumberFormatting.value(split.clientToServerDecodeRatio.p50)); TTFT outside server prompt time p50 "
+            + "\(NumberFormatting.value(split.ttftOutsideServerMs.p50)) ms (network, slot queue, HTTP, client); "
+            + "usage equals the server's token count for \(split.usageMatchesServer) of \(split.requests)."
     }
 
     private static func table(_ rows: [[String]]) -> String {

@@ -39,19 +39,23 @@ public struct PromptList: PromptSource {
 /// Synthetic prompts of a requested size: a unique numbered opening (so no two requests share a cacheable
 /// prefix) followed by common English words, each a single token in the usual BPE vocabularies, drawn from a
 /// generator seeded with (seed, request id). The real size is whatever the server's usage reports; the requested
-/// size is recorded beside it.
+/// size is recorded beside it. With `distinct`, requests cycle through that many prompts (request n uses prompt
+/// n mod distinct), so repeated prompts show whether answers are deterministic.
 public struct SyntheticPrompts: PromptSource {
     public let inputTokens: Int
     public let outputTokens: Int
     public let seed: UInt64
+    public let distinct: Int?
 
-    public init(inputTokens: Int, outputTokens: Int, seed: UInt64) {
+    public init(inputTokens: Int, outputTokens: Int, seed: UInt64, distinct: Int? = nil) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.seed = seed
+        self.distinct = distinct
     }
 
-    public func prompt(forRequest requestID: Int) -> Prompt {
+    public func prompt(forRequest requestNumber: Int) -> Prompt {
+        let requestID = distinct.map { requestNumber % $0 } ?? requestNumber
         var random = SeededRandom(seed: seed ^ (UInt64(requestID) &* 0x9E37_79B9_7F4A_7C15))
         let opening = "Request \(requestID): write a long story that uses these words:"
         let openingTokens = 12

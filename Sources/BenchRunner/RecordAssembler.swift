@@ -25,6 +25,8 @@ public struct RecordAssembler: Sendable {
         switch stamped.event {
         case .requestSent:
             record.dispatchedAt = at
+        case .connectionRetry:
+            record.connectionRetries += 1
         case .responseHead(let status):
             record.responseHeadAt = at
             record.httpStatus = status

@@ -1,0 +1,80 @@
+import BenchApp
+import BenchCore
+import BenchLocal
+import BenchMetrics
+import BenchReport
+import Foundation
+import Testing
+
+/// End to end against the real default model: SmolLM2-135M-Instruct on llama.cpp's server, started and stopped by
+/// llmbench. Runs when the model is installed (`llmbench local install`); `scripts/test` installs it and sets
+/// LLMBENCH_REQUIRE_LOCAL_MODEL=1, which turns a missing install into a failure instead of a skip.
+extension LiveTests {
+    @Suite(.enabled(if: LocalModelGate.shouldRun, "the local model is not installed (run `llmbench local install`)"))
+    struct LocalModelTests {
+        @Test func realModelBenchmarkAgreesWithTheServersOwnTimings() async throws {
+            let installer = LocalModelInstaller()
+            try #require(installer.isInstalled, "the local model must be installed: `llmbench local install`")
+            let paths = LocalModelPaths(root: FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-local-\(UUID())"))
+            try FileManager.default.createDirectory(at: paths.root, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: paths.root) }
+            // A private run folder over the shared installation, so the test never touches a user's running server.
+            for item in ["models", "llama.cpp"] {
+                try FileManager.default.createSymbolicLink(
+                    at: paths.root.appendingPathComponent(item), withDestinationURL: installer.paths.root.appendingPathComponent(item)
+                )
+            }
+            let server = LocalServer(paths: paths)
+            let state = try await server.start(parallel: 2, contextSize: 4096)
+            let report: BenchmarkReport
+            do {
+                var spec = BenchSpec()
+                spec.targets = [
+                    BenchSpec.Target(
+                        name: "smollm2", baseURL: state.baseURL, model: LocalModelPins.modelAlias,
+                        extraBody: ["cache_prompt": .bool(false)]
+                    )
+                ]
+                spec.shapes = [.concurrency(users: 1), .concurrency(users: 2)]
+                spec.maxRequests = 4
+                spec.inputTokens = 48
+                spec.outputTokens = 32
+                spec.distinctPrompts = 2
+                spec.temperature = 0
+                report = try await BenchmarkRun(spec: spec, outputDirectory: nil).run()
+            } catch {
+                server.stop()
+                throw error
+            }
+            #expect(server.stop())
+            #expect(!LocalServer.isAlive(state.pid), "llama-server must be gone after stop")
+            #expect(await !LocalServer.isHealthy(port: state.port))
+
+            for step in report.targets[0].steps {
+                let m = step.metrics
+                #expect(m.counts.succeeded == 4 && m.counts.failed == 0, "\(step.label): \(step.notes)")
+                #expect(m.outputTokenSources == ["usage": 4])
+                // ignore_eos makes every answer exactly 32 tokens, and llama.cpp reports that.
+                #expect(m.outputTokens.min == 32 && m.outputTokens.max == 32)
+                #expect(m.exactOutput.honoured == 4)
+                let split = try #require(m.serverTimings, "llama-server reports timings")
+                #expect(split.requests == 4)
+                #expect(split.usageMatchesServer == 4, "usage output tokens equal the server's predicted_n")
+                let ratio = try #require(split.clientToServerDecodeRatio.p50)
+                #expect(abs(ratio - 1) < 0.10, "\(step.label): client ÷ server decode speed p50 = \(ratio)")
+                #expect((split.ttftOutsideServerMs.p50 ?? -1) >= 0)
+                // Two prompts, each sent twice at temperature 0: the answers must repeat exactly.
+                let determinism = try #require(m.determinism)
+                #expect(determinism.repeatedPrompts == 2 && determinism.identical == 2)
+                #expect((m.ttftMs.p50 ?? 0) > 0 && (m.decodeTps.p50 ?? 0) > 0)
+            }
+        }
+    }
+}
+
+/// Whether the real-model tests run: always when required, else when the model is installed.
+enum LocalModelGate {
+    static var shouldRun: Bool {
+        ProcessInfo.processInfo.environment["LLMBENCH_REQUIRE_LOCAL_MODEL"] == "1" || LocalModelInstaller().isInstalled
+    }
+}
