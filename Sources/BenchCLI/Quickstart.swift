@@ -34,7 +34,9 @@ struct Quickstart: AsyncParsableCommand {
             log("llama-server ready at \(state.baseURL) (pid \(state.pid), \(state.threads) threads)")
             let result: Result<BenchmarkReport, any Error>
             do {
-                result = .success(try await withServerStoppedOnSignal(server) { try await benchmark(state, levels: levels, log: log) })
+                result = .success(
+                    try await withServerStoppedOnSignal(server) { try await benchmark(state, levels: levels, log: log) }
+                )
             } catch {
                 result = .failure(error)
             }
@@ -43,13 +45,17 @@ struct Quickstart: AsyncParsableCommand {
             let report = try result.get()
             Console.info("\nwrote \(out)/report.json, \(out)/report.md, \(out)/records.jsonl")
             if let determinism = report.targets.first?.steps.compactMap(\.metrics.determinism).first {
-                Console.info("determinism at temperature 0: \(determinism.identical) of \(determinism.repeatedPrompts) repeated prompts identical (first step)")
+                Console.info(
+                    "determinism at temperature 0: \(determinism.identical) of \(determinism.repeatedPrompts) repeated prompts identical (first step)"
+                )
             }
             Console.info("quality suites: none exist yet in this version of llmbench")
         }
     }
 
-    private func benchmark(_ state: LocalServerState, levels: [Int], log: @escaping @Sendable (String) -> Void) async throws -> BenchmarkReport {
+    private func benchmark(_ state: LocalServerState, levels: [Int], log: @escaping @Sendable (String) -> Void)
+        async throws -> BenchmarkReport
+    {
         var spec = BenchSpec()
         spec.targets = [
             BenchSpec.Target(

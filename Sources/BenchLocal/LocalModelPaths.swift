@@ -22,7 +22,9 @@ public struct LocalModelPaths: Sendable, Hashable {
 
     public var downloads: URL { root.appendingPathComponent("downloads") }
     public var model: URL { root.appendingPathComponent("models").appendingPathComponent(LocalModelPins.modelFileName) }
-    public var serverRoot: URL { root.appendingPathComponent("llama.cpp").appendingPathComponent(LocalModelPins.serverVersion) }
+    public var serverRoot: URL {
+        root.appendingPathComponent("llama.cpp").appendingPathComponent(LocalModelPins.serverVersion)
+    }
     public var serverSource: URL { serverRoot.appendingPathComponent("src") }
     public var serverBuild: URL { serverRoot.appendingPathComponent("build") }
     public var serverBinary: URL { serverBuild.appendingPathComponent("bin/llama-server") }

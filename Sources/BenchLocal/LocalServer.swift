@@ -52,7 +52,8 @@ public struct LocalServer: Sendable {
         detached: Bool = false
     ) async throws -> LocalServerState {
         guard LocalModelInstaller(paths: paths).isInstalled else {
-            throw LocalModelError(step: "start", problem: "the local model is not installed", fix: "run `llmbench local install`")
+            throw LocalModelError(
+                step: "start", problem: "the local model is not installed", fix: "run `llmbench local install`")
         }
         if let running = status() {
             throw LocalModelError(
@@ -61,11 +62,13 @@ public struct LocalServer: Sendable {
             )
         }
         let port = try port ?? Self.freePort()
-        try FileManager.default.createDirectory(at: paths.runState.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: paths.runState.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: paths.serverLog)
         let arguments = [
             "-m", paths.model.path, "--host", "127.0.0.1", "--port", String(port), "-t", String(threads),
-            "-c", String(contextSize), "-np", String(parallel), "--metrics", "--no-webui", "-a", LocalModelPins.modelAlias,
+            "-c", String(contextSize), "-np", String(parallel), "--metrics", "--no-webui", "-a",
+            LocalModelPins.modelAlias,
         ]
         let process = try ChildProcess.spawn(paths.serverBinary, arguments, log: paths.serverLog, newSession: detached)
         let state = LocalServerState(
@@ -87,14 +90,18 @@ public struct LocalServer: Sendable {
         while ContinuousClock.now < deadline {
             guard process.exitStatus() == nil else {
                 throw LocalModelError(
-                    step: "start", problem: "llama-server exited during start-up:\n" + CommandRunner.tail(of: paths.serverLog, lines: 10),
+                    step: "start",
+                    problem: "llama-server exited during start-up:\n"
+                        + CommandRunner.tail(of: paths.serverLog, lines: 10),
                     fix: "full log: \(paths.serverLog.path)"
                 )
             }
             if await Self.isHealthy(port: state.port) { return }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw LocalModelError(step: "start", problem: "llama-server did not become healthy within 120 s", fix: "see \(paths.serverLog.path)")
+        throw LocalModelError(
+            step: "start", problem: "llama-server did not become healthy within 120 s",
+            fix: "see \(paths.serverLog.path)")
     }
 
     /// Whether `GET /health` answers 200.

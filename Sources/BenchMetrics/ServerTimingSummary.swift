@@ -38,9 +38,10 @@ public struct ServerTimingSummary: Sendable, Hashable, Codable {
                 return ttft.milliseconds - prompt
             }
         )
-        usageMatchesServer = timed.filter {
-            $0.usage?.outputTokens != nil && $0.usage?.outputTokens == $0.serverTimings?.predictedTokens
-        }.count
+        usageMatchesServer =
+            timed.filter {
+                $0.usage?.outputTokens != nil && $0.usage?.outputTokens == $0.serverTimings?.predictedTokens
+            }.count
     }
 
     enum CodingKeys: String, CodingKey {

@@ -132,7 +132,7 @@ public struct OpenAIChatClient: ModelClient {
                 do {
                     response = try await client.http.execute(http, deadline: .now() + client.headTimeout)
                     pending.append(StampedEvent(.requestSent, at: sentAt))
-                } catch where !retried && Self.isStaleConnection(error) {
+                } catch  where !retried && Self.isStaleConnection(error) {
                     // The pooled connection had been closed by the server (llama.cpp closes after every stream
                     // while advertising keep-alive): nothing was served, so send once more on a fresh one.
                     retried = true

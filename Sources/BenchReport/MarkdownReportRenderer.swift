@@ -45,7 +45,8 @@ public enum MarkdownReportRenderer {
                 out += "\n" + serverSplit(m.serverTimings) + "\n"
                 if let determinism = m.determinism {
                     out += "\nDeterminism (temperature \(report.temperature.map { String($0) } ?? "server default")): "
-                    out += "\(determinism.identical) of \(determinism.repeatedPrompts) repeated prompts gave identical text every time.\n"
+                    out +=
+                        "\(determinism.identical) of \(determinism.repeatedPrompts) repeated prompts gave identical text every time.\n"
                 }
                 if !step.notes.isEmpty {
                     out += "\n" + step.notes.map { "- \($0)" }.joined(separator: "\n") + "\n"

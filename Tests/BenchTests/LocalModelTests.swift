@@ -15,13 +15,15 @@ extension LiveTests {
         @Test func realModelBenchmarkAgreesWithTheServersOwnTimings() async throws {
             let installer = LocalModelInstaller()
             try #require(installer.isInstalled, "the local model must be installed: `llmbench local install`")
-            let paths = LocalModelPaths(root: FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-local-\(UUID())"))
+            let paths = LocalModelPaths(
+                root: FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-local-\(UUID())"))
             try FileManager.default.createDirectory(at: paths.root, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: paths.root) }
             // A private run folder over the shared installation, so the test never touches a user's running server.
             for item in ["models", "llama.cpp"] {
                 try FileManager.default.createSymbolicLink(
-                    at: paths.root.appendingPathComponent(item), withDestinationURL: installer.paths.root.appendingPathComponent(item)
+                    at: paths.root.appendingPathComponent(item),
+                    withDestinationURL: installer.paths.root.appendingPathComponent(item)
                 )
             }
             let server = LocalServer(paths: paths)
