@@ -88,6 +88,7 @@ let package = Package(
                 "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
                 "BenchApp", "BenchLocal",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

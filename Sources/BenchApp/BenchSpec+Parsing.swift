@@ -77,10 +77,15 @@ extension BenchSpec {
     private static func target(_ value: JSONValue, path: String) throws -> Target {
         let reader = try SpecReader(
             value, path: path,
-            allowed: ["name", "base_url", "model", "api_key_env", "headers", "extra_body", "exact_output"]
+            allowed: ["name", "kind", "base_url", "model", "api_key_env", "headers", "extra_body", "exact_output"]
         )
+        let kindName = try reader.string("kind") ?? Kind.openai.rawValue
+        guard let kind = Kind(rawValue: kindName) else {
+            let known = Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw SpecError(reader.field("kind"), "unknown kind \"\(kindName)\" (known: \(known))")
+        }
         return Target(
-            name: try reader.string("name"), baseURL: try reader.requiredString("base_url"),
+            name: try reader.string("name"), kind: kind, baseURL: try reader.requiredString("base_url"),
             model: try reader.requiredString("model"), apiKeyEnv: try reader.string("api_key_env"),
             headers: try reader.stringMap("headers"), extraBody: try reader.object("extra_body"),
             exactOutput: try reader.bool("exact_output")

@@ -5,9 +5,20 @@ import Foundation
 /// A benchmark as the user describes it, from a spec file (YAML or JSON) and/or command-line flags.
 /// The file format is documented in `docs/spec.md`.
 public struct BenchSpec: Sendable, Hashable {
+    /// The wire protocol a target speaks.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// OpenAI Chat Completions and every compatible server (llama.cpp, vLLM, SGLang, TGI, Ollama /v1, …).
+        case openai
+        /// Anthropic Messages.
+        case anthropic
+        /// Google Gemini (generativelanguage API).
+        case gemini
+    }
+
     /// One model endpoint to measure.
     public struct Target: Sendable, Hashable {
         public var name: String
+        public var kind: Kind
         /// The API root, e.g. `http://127.0.0.1:8080/v1`.
         public var baseURL: String
         public var model: String
@@ -19,9 +30,10 @@ public struct BenchSpec: Sendable, Hashable {
         public var exactOutput: Bool?
 
         public init(
-            name: String? = nil, baseURL: String, model: String, apiKeyEnv: String? = nil,
+            name: String? = nil, kind: Kind = .openai, baseURL: String, model: String, apiKeyEnv: String? = nil,
             headers: [String: String] = [:], extraBody: [String: JSONValue] = [:], exactOutput: Bool? = nil
         ) {
+            self.kind = kind
             self.baseURL = baseURL
             self.model = model
             self.name = name ?? Self.defaultName(model: model, baseURL: baseURL)

@@ -57,10 +57,7 @@ public struct BenchmarkRun: Sendable {
         let totalSteps = spec.targets.count * spec.steps.count
         var stepsDone = 0
         for (target, key) in zip(spec.targets, keys) {
-            let client = OpenAIChatClient(
-                http: http, baseURL: target.baseURL, apiKey: key, extraHeaders: target.headers,
-                headTimeout: spec.requestTimeout
-            )
+            let client = makeClient(target, http: http, apiKey: key)
             let settings = GenerationSettings(
                 model: target.model, temperature: spec.temperature, seed: spec.seed,
                 exactOutputLength: target.exactOutput ?? spec.exactOutput, includeUsage: spec.includeUsage,
@@ -120,6 +117,21 @@ public struct BenchmarkRun: Sendable {
                 to: outputDirectory.appendingPathComponent("report.md"))
         }
         return report
+    }
+
+    /// The client for a target's wire protocol.
+    private func makeClient(_ target: BenchSpec.Target, http: HTTPClient, apiKey: String?) -> any ModelClient {
+        func client<Wire: WireProtocol>(_ wire: Wire) -> any ModelClient {
+            StreamingModelClient(
+                http: http, wire: wire, baseURL: target.baseURL, apiKey: apiKey, extraHeaders: target.headers,
+                headTimeout: spec.requestTimeout
+            )
+        }
+        switch target.kind {
+        case .openai: return client(OpenAIChatWire())
+        case .anthropic: return client(AnthropicMessagesWire())
+        case .gemini: return client(GeminiWire())
+        }
     }
 
     private func apiKey(_ target: BenchSpec.Target) throws -> String? {

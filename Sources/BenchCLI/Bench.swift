@@ -21,6 +21,8 @@ struct Bench: AsyncParsableCommand {
     var baseURL: String?
     @Option(help: "Model name to request.")
     var model: String?
+    @Option(help: "Wire protocol of --base-url: openai (default; every OpenAI-compatible server), anthropic, gemini.")
+    var kind: String?
     @Option(help: "Name of the environment variable holding the API key (the key is never printed or stored).")
     var apiKeyEnv: String?
     @Option(help: "Closed-loop concurrency levels, comma-separated (a sweep): 1,8,32.")
@@ -87,7 +89,11 @@ struct Bench: AsyncParsableCommand {
         if baseURL != nil || model != nil {
             guard let baseURL else { throw SpecError("--base-url", "is required with --model") }
             guard let model else { throw SpecError("--model", "is required with --base-url") }
-            spec.targets = [BenchSpec.Target(baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv)]
+            let kindName = kind ?? BenchSpec.Kind.openai.rawValue
+            guard let kind = BenchSpec.Kind(rawValue: kindName) else {
+                throw SpecError("--kind", "unknown kind \"\(kindName)\" (known: openai, anthropic, gemini)")
+            }
+            spec.targets = [BenchSpec.Target(kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv)]
         } else if let apiKeyEnv {
             spec.targets = spec.targets.map {
                 var t = $0; t.apiKeyEnv = apiKeyEnv; return t

@@ -19,9 +19,10 @@ public enum FinishReason: String, Sendable, Hashable, Codable {
     public init(providerValue: String) {
         switch providerValue.lowercased() {
         case "stop", "end_turn", "stop_sequence", "eos_token", "eos", "complete": self = .stop
-        case "length", "max_tokens", "limit": self = .length
+        case "length", "max_tokens", "limit", "model_context_window_exceeded": self = .length
         case "tool_calls", "function_call", "tool_use": self = .toolCalls
-        case "content_filter", "safety", "refusal": self = .contentFilter
+        case "content_filter", "safety", "refusal", "recitation", "blocklist", "prohibited_content", "spii":
+            self = .contentFilter
         case "error": self = .error
         default: self = .other
         }

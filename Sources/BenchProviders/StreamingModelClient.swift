@@ -4,40 +4,39 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// A ``ModelClient`` for OpenAI-compatible `POST {baseURL}/chat/completions` streaming endpoints.
+/// The ``ModelClient`` for every provider that streams server-sent events: the HTTP transport shared by all
+/// ``WireProtocol`` codecs.
 ///
 /// The transport is AsyncHTTPClient; the stream is pulled from the response body by the caller's task, so
 /// cancelling that task cancels the HTTP request. Each body read is stamped with `ContinuousClock.now` before it
 /// is parsed, and every event decoded from it carries that instant.
-public struct OpenAIChatClient: ModelClient {
+public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
     private let http: HTTPClient
-    private let url: String
-    private let modelsURL: String
-    private let headers: HTTPHeaders
+    private let wire: Wire
+    private let baseURL: String
+    private let apiKey: String?
+    private let extraHeaders: [WireRequest.Header]
     private let redactor: SecretRedactor
     private let headTimeout: TimeAmount
 
     /// - Parameters:
     ///   - http: the shared HTTP client (its pool must allow the run's concurrency).
+    ///   - wire: the provider's wire protocol.
     ///   - baseURL: the API root, e.g. `http://127.0.0.1:8080/v1`.
-    ///   - apiKey: sent as `Authorization: Bearer …` when present; never logged or stored.
+    ///   - apiKey: sent where the wire protocol puts it; never logged or stored.
     ///   - extraHeaders: additional request headers.
     ///   - headTimeout: the longest wait for the response head.
     public init(
-        http: HTTPClient, baseURL: String, apiKey: String?, extraHeaders: [String: String] = [:],
+        http: HTTPClient, wire: Wire, baseURL: String, apiKey: String?, extraHeaders: [String: String] = [:],
         headTimeout: Duration = .seconds(600)
     ) {
         self.http = http
+        self.wire = wire
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
-        url = base + "/chat/completions"
-        modelsURL = base + "/models"
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Accept", value: "text/event-stream")
-        if let apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        for (name, value) in extraHeaders.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
-        self.headers = headers
+        self.baseURL = base
+        self.apiKey = apiKey
+        self.extraHeaders = extraHeaders.sorted { $0.key < $1.key }.map { WireRequest.Header($0.key, $0.value) }
         redactor = SecretRedactor(secrets: [apiKey].compactMap { $0 } + Array(extraHeaders.values))
         self.headTimeout = .nanoseconds(headTimeout.nanoseconds)
     }
@@ -49,10 +48,12 @@ public struct OpenAIChatClient: ModelClient {
     /// Sends `count` concurrent `GET {base}/models` requests and drains them: each needs its own connection, and
     /// the pool keeps them open for the step. Any answer (even 404) leaves a usable connection behind.
     public func warmConnections(_ count: Int) async {
+        let url = wire.warmupURL(baseURL: baseURL)
+        let headers = HTTPHeaders(extraHeaders.map { ($0.name, $0.value) })
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<count {
                 group.addTask {
-                    var request = HTTPClientRequest(url: modelsURL)
+                    var request = HTTPClientRequest(url: url)
                     request.headers = headers
                     if let response = try? await http.execute(request, timeout: .seconds(10)) {
                         _ = try? await response.body.collect(upTo: 1 << 20)
@@ -63,7 +64,7 @@ public struct OpenAIChatClient: ModelClient {
     }
 
     struct EventStream: AsyncSequence {
-        let client: OpenAIChatClient
+        let client: StreamingModelClient
         let request: GenerationRequest
 
         func makeAsyncIterator() -> Iterator {
@@ -78,22 +79,23 @@ public struct OpenAIChatClient: ModelClient {
             case finished
         }
 
-        let client: OpenAIChatClient
+        let client: StreamingModelClient
         let request: GenerationRequest
         var state = State.idle
         var pending: [StampedEvent] = []
         var pendingIndex = 0
-        var decoder = SSEDecoder()
+        var sse = SSEDecoder()
         var sseEvents: [ServerSentEvent] = []
-        /// `[DONE]` arrived: later bytes are drained, not decoded.
+        var decoder: Wire.Decoder
+        /// The terminal event arrived: later bytes are drained, not decoded.
         var sawDone = false
-        /// A finish reason arrived: end of stream after it is not a truncation.
-        var sawFinish = false
         var textChunks = 0
+        var url = ""
 
-        init(client: OpenAIChatClient, request: GenerationRequest) {
+        init(client: StreamingModelClient, request: GenerationRequest) {
             self.client = client
             self.request = request
+            decoder = client.wire.makeDecoder()
         }
 
         mutating func next() async -> StampedEvent? {
@@ -116,15 +118,18 @@ public struct OpenAIChatClient: ModelClient {
         }
 
         private mutating func start() async {
-            var http = HTTPClientRequest(url: client.url)
-            http.method = .POST
-            http.headers = client.headers
+            let wireRequest: WireRequest
             do {
-                http.body = .bytes(ByteBuffer(bytes: try OpenAIChatCodec.encodeStreamingRequest(request)))
+                wireRequest = try client.wire.streamingRequest(request, baseURL: client.baseURL, apiKey: client.apiKey)
             } catch {
                 fail(ProviderError(.invalidRequest, "could not encode the request: \(error)"), at: .now)
                 return
             }
+            url = wireRequest.url
+            var http = HTTPClientRequest(url: wireRequest.url)
+            http.method = .POST
+            http.headers = HTTPHeaders((wireRequest.headers + client.extraHeaders).map { ($0.name, $0.value) })
+            http.body = .bytes(ByteBuffer(bytes: wireRequest.body))
             var response: HTTPClientResponse?
             var retried = false
             while response == nil {
@@ -152,7 +157,7 @@ public struct OpenAIChatClient: ModelClient {
                     (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
                 let headers = response.headers.map { ($0.name, $0.value) }
                 fail(
-                    HTTPFailureClassifier.classify(status: status, headers: headers, body: body, url: client.url),
+                    HTTPFailureClassifier.classify(status: status, headers: headers, body: body, url: url),
                     at: .now
                 )
                 return
@@ -170,11 +175,10 @@ public struct OpenAIChatClient: ModelClient {
             }
             let arrivedAt = ContinuousClock.now
             guard let buffer else {
-                if !sawDone && !sawFinish {
+                if !sawDone && !decoder.isComplete {
                     fail(
                         ProviderError(
-                            .truncated,
-                            "the stream ended without [DONE] or a finish_reason after \(textChunks) text chunks"
+                            .truncated, "the stream ended without its terminal event after \(textChunks) text chunks"
                         ),
                         at: arrivedAt
                     )
@@ -185,7 +189,7 @@ public struct OpenAIChatClient: ModelClient {
             }
             sseEvents.removeAll(keepingCapacity: true)
             do {
-                try buffer.withUnsafeReadableBytes { try decoder.push($0, into: &sseEvents) }
+                try buffer.withUnsafeReadableBytes { try sse.push($0, into: &sseEvents) }
             } catch {
                 fail(ProviderError(.decoding, "\(error)"), at: arrivedAt)
                 return
@@ -193,15 +197,13 @@ public struct OpenAIChatClient: ModelClient {
             state = .streaming(body)
             guard !sawDone else { return }  // after [DONE], drain the body so the connection can be reused
             for sseEvent in sseEvents {
-                for event in OpenAIChatCodec.decode(sseEvent) {
+                for event in decoder.decode(sseEvent) {
                     switch event {
                     case .failure(let error):
                         fail(client.redactor.redact(error), at: arrivedAt)
                         return
                     case .done:
                         sawDone = true
-                    case .finish:
-                        sawFinish = true
                     case .text:
                         textChunks += 1
                     default:
@@ -238,7 +240,7 @@ public struct OpenAIChatClient: ModelClient {
                 case .cancelled:
                     return ProviderError(.cancelled, "cancelled")
                 case .connectTimeout:
-                    return ProviderError(.connection, "cannot connect to \(client.url): connect timeout")
+                    return ProviderError(.connection, "cannot connect to \(url): connect timeout")
                 case .remoteConnectionClosed where !beforeHead:
                     return ProviderError(.truncated, "the server closed the connection mid-stream")
                 default:
@@ -246,7 +248,7 @@ public struct OpenAIChatClient: ModelClient {
                 }
             }
             if beforeHead {
-                return ProviderError(.connection, "cannot reach \(client.url): \(error)")
+                return ProviderError(.connection, "cannot reach \(url): \(error)")
             }
             return ProviderError(.truncated, "the stream broke mid-way: \(error)")
         }

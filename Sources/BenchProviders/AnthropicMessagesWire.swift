@@ -1,0 +1,117 @@
+public import BenchCore
+import Foundation
+
+/// The Anthropic Messages protocol: `POST {base}/messages` with `x-api-key` and `anthropic-version`, streamed as
+/// named events (`message_start`, `content_block_*`, `message_delta`, `message_stop`; no `[DONE]`).
+public struct AnthropicMessagesWire: WireProtocol {
+    /// The API version header every request carries.
+    public static let apiVersion = "2023-06-01"
+    /// `max_tokens` is required by this API; used when the request sets none.
+    public static let defaultMaxTokens = 1024
+
+    public init() {}
+
+    /// System messages become the top-level `system` field; there is no seed and no exact-length option.
+    public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
+        -> WireRequest
+    {
+        var headers = [
+            WireRequest.Header("Content-Type", "application/json"), .init("anthropic-version", Self.apiVersion),
+            .init("Accept", "text/event-stream"),
+        ]
+        if let apiKey { headers.append(.init("x-api-key", apiKey)) }
+        let system = generation.messages.filter { $0.role == "system" }.map(\.content)
+        var fields: [String: JSONValue] = [
+            "model": .string(generation.model),
+            "max_tokens": .number(Double(generation.maxOutputTokens ?? Self.defaultMaxTokens)),
+            "stream": .bool(true),
+            "messages": .array(
+                generation.messages.filter { $0.role != "system" }.map {
+                    .object(["role": .string($0.role), "content": .string($0.content)])
+                }
+            ),
+        ]
+        if !system.isEmpty { fields["system"] = .string(system.joined(separator: "\n\n")) }
+        if let temperature = generation.temperature { fields["temperature"] = .number(temperature) }
+        return WireRequest(
+            url: baseURL + "/messages", headers: headers,
+            body: try RequestBody.encode(fields, extra: generation.extraBody)
+        )
+    }
+
+    public func makeDecoder() -> Decoder { Decoder() }
+
+    /// Keeps the input counts of `message_start` and merges the cumulative usage of `message_delta` into them.
+    public struct Decoder: StreamDecoding {
+        public private(set) var isComplete = false
+        private var usage = TokenUsage()
+
+        public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
+            guard let data = try? JSONParser.parse(event.data) else {
+                return [.failure(ProviderError(.decoding, "malformed JSON in stream: \(event.data.prefix(200))"))]
+            }
+            switch event.event ?? data["type"]?.string ?? "" {
+            case "message_start":
+                merge(data["message"]?["usage"])
+                return []
+            case "content_block_delta":
+                let delta = data["delta"]
+                switch delta?["type"]?.string {
+                case "text_delta":
+                    return text(delta?["text"]?.string, .answer)
+                case "thinking_delta":
+                    return text(delta?["thinking"]?.string, .reasoning)
+                default:
+                    return []
+                }
+            case "message_delta":
+                var events: [GenerationEvent] = []
+                if let reason = data["delta"]?["stop_reason"]?.string {
+                    events.append(.finish(FinishReason(providerValue: reason)))
+                }
+                if let delta = data["usage"] {
+                    merge(delta)
+                    events.append(.usage(usage))
+                }
+                return events
+            case "message_stop":
+                isComplete = true
+                return [.done]
+            case "error":
+                return [.failure(Self.streamError(data["error"]))]
+            default:  // ping, content_block_start/stop, and event types added later
+                return []
+            }
+        }
+
+        private func text(_ text: String?, _ channel: TextChannel) -> [GenerationEvent] {
+            guard let text, !text.isEmpty else { return [] }
+            return [.text(text, channel: channel)]
+        }
+
+        /// Anthropic's `input_tokens` excludes cached tokens: input = input + cache reads + cache writes.
+        private mutating func merge(_ value: JSONValue?) {
+            guard let value else { return }
+            if let input = value["input_tokens"]?.integer {
+                let read = value["cache_read_input_tokens"]?.integer ?? 0
+                let written = value["cache_creation_input_tokens"]?.integer ?? 0
+                usage.inputTokens = input + read + written
+                usage.cachedInputTokens = read
+            }
+            if let output = value["output_tokens"]?.integer { usage.outputTokens = output }
+            if let thinking = value["output_tokens_details"]?["thinking_tokens"]?.integer {
+                usage.reasoningTokens = thinking
+            }
+        }
+
+        static func streamError(_ error: JSONValue?) -> ProviderError {
+            let type = error?["type"]?.string ?? "error"
+            let message = "\(type): \(error?["message"]?.string ?? "unspecified error")"
+            switch type {
+            case "overloaded_error": return ProviderError(.overloaded, "error in stream: \(message)")
+            case "rate_limit_error": return ProviderError(.rateLimited, "error in stream: \(message)")
+            default: return ProviderError(.server, "error in stream: \(message)")
+            }
+        }
+    }
+}

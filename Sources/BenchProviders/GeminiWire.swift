@@ -1,0 +1,97 @@
+public import BenchCore
+import Foundation
+
+/// The Google Gemini API: `POST {base}/models/{model}:streamGenerateContent?alt=sse` with `x-goog-api-key`.
+/// Every chunk is a whole `GenerateContentResponse`; the last carries `finishReason`; there is no `[DONE]`.
+public struct GeminiWire: WireProtocol {
+    public init() {}
+
+    /// System messages become `systemInstruction`; `assistant` turns are sent as role `model`.
+    public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
+        -> WireRequest
+    {
+        var headers = [WireRequest.Header("Content-Type", "application/json")]
+        if let apiKey { headers.append(.init("x-goog-api-key", apiKey)) }
+        let system = generation.messages.filter { $0.role == "system" }.map(\.content)
+        var config: [String: JSONValue] = [:]
+        if let maxTokens = generation.maxOutputTokens { config["maxOutputTokens"] = .number(Double(maxTokens)) }
+        if let temperature = generation.temperature { config["temperature"] = .number(temperature) }
+        if let seed = generation.seed { config["seed"] = .number(Double(seed % (1 << 31))) }
+        var fields: [String: JSONValue] = [
+            "contents": .array(
+                generation.messages.filter { $0.role != "system" }.map {
+                    .object([
+                        "role": .string($0.role == "assistant" ? "model" : "user"),
+                        "parts": .array([.object(["text": .string($0.content)])]),
+                    ])
+                }
+            ),
+            "generationConfig": .object(config),
+        ]
+        if !system.isEmpty {
+            fields["systemInstruction"] = .object(["parts": .array(system.map { .object(["text": .string($0)]) })])
+        }
+        let model = generation.model.hasPrefix("models/") ? String(generation.model.dropFirst(7)) : generation.model
+        return WireRequest(
+            url: baseURL + "/models/\(model):streamGenerateContent?alt=sse", headers: headers,
+            body: try RequestBody.encode(fields, extra: generation.extraBody)
+        )
+    }
+
+    public func warmupURL(baseURL: String) -> String { baseURL + "/models" }
+
+    public func makeDecoder() -> Decoder { Decoder() }
+
+    public struct Decoder: StreamDecoding {
+        public private(set) var isComplete = false
+
+        /// Parts marked `thought` are reasoning; usage is the running `usageMetadata` (output = candidates +
+        /// thoughts, as billed); a chunk with `error` is a failure; a blocked prompt ends with a content filter.
+        public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
+            guard let data = try? JSONParser.parse(event.data) else {
+                return [.failure(ProviderError(.decoding, "malformed JSON in stream: \(event.data.prefix(200))"))]
+            }
+            if let error = data["error"], error != .null {
+                return [.failure(Self.streamError(error))]
+            }
+            var events: [GenerationEvent] = []
+            let candidate = data["candidates"]?.array?.first
+            for part in candidate?["content"]?["parts"]?.array ?? [] {
+                guard let text = part["text"]?.string, !text.isEmpty else { continue }
+                events.append(.text(text, channel: part["thought"] == .bool(true) ? .reasoning : .answer))
+            }
+            if let usage = data["usageMetadata"] {
+                let candidates = usage["candidatesTokenCount"]?.integer
+                let thoughts = usage["thoughtsTokenCount"]?.integer
+                events.append(
+                    .usage(
+                        TokenUsage(
+                            inputTokens: usage["promptTokenCount"]?.integer,
+                            cachedInputTokens: usage["cachedContentTokenCount"]?.integer,
+                            outputTokens: candidates.map { $0 + (thoughts ?? 0) },
+                            reasoningTokens: thoughts
+                        )
+                    )
+                )
+            }
+            if let reason = candidate?["finishReason"]?.string {
+                events.append(.finish(FinishReason(providerValue: reason)))
+                isComplete = true
+            } else if candidate == nil, data["promptFeedback"]?["blockReason"] != nil {
+                events.append(.finish(.contentFilter))
+                isComplete = true
+            }
+            return events
+        }
+
+        static func streamError(_ error: JSONValue) -> ProviderError {
+            let code = error["code"]?.integer
+            let message = "error in stream: \(error["status"]?.string ?? "") \(error["message"]?.string ?? "")"
+            switch code {
+            case 429: return ProviderError(.rateLimited, message, httpStatus: 429)
+            case 503: return ProviderError(.overloaded, message, httpStatus: 503)
+            default: return ProviderError(.server, message, httpStatus: code)
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+public import BenchCore
+import Foundation
+
+/// The OpenAI Chat Completions protocol (`POST {base}/chat/completions`, `Authorization: Bearer`), spoken by
+/// OpenAI and by llama.cpp, vLLM, SGLang, TGI, Ollama's `/v1`, LM Studio, Groq, Together, DeepSeek, Mistral,
+/// OpenRouter and Fireworks.
+public struct OpenAIChatWire: WireProtocol {
+    public init() {}
+
+    public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
+        -> WireRequest
+    {
+        var headers = [WireRequest.Header("Content-Type", "application/json"), .init("Accept", "text/event-stream")]
+        if let apiKey { headers.append(.init("Authorization", "Bearer \(apiKey)")) }
+        return WireRequest(
+            url: baseURL + "/chat/completions", headers: headers,
+            body: try OpenAIChatCodec.encodeStreamingRequest(generation)
+        )
+    }
+
+    public func makeDecoder() -> Decoder { Decoder() }
+
+    /// A stream is complete after `[DONE]` or a finish reason (some compatible servers omit `[DONE]`).
+    public struct Decoder: StreamDecoding {
+        public private(set) var isComplete = false
+
+        public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
+            let events = OpenAIChatCodec.decode(event)
+            for case .finish in events { isComplete = true }
+            for case .done in events { isComplete = true }
+            return events
+        }
+    }
+}

@@ -1,0 +1,65 @@
+public import BenchCore
+public import Foundation
+
+/// The HTTP request that starts a streamed generation.
+public struct WireRequest: Sendable, Hashable {
+    public var url: String
+    /// Headers in the order they are sent.
+    public var headers: [Header]
+    public var body: Data
+
+    public struct Header: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(url: String, headers: [Header], body: Data) {
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Turns the server-sent events of one response into generation events. It may keep state across events
+/// (open content blocks, cumulative usage).
+public protocol StreamDecoding: Sendable {
+    mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent]
+    /// Whether the events so far make a complete response, so that the end of the stream now is not a truncation.
+    var isComplete: Bool { get }
+}
+
+/// One provider's wire format over server-sent events: a pure codec, with no I/O. ``StreamingModelClient`` is the
+/// transport that every wire protocol shares.
+public protocol WireProtocol: Sendable {
+    associatedtype Decoder: StreamDecoding
+
+    /// The request for a generation.
+    /// - Parameters:
+    ///   - baseURL: the API root, without a trailing slash.
+    ///   - apiKey: the key, placed where this provider expects it; nil sends none.
+    func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws -> WireRequest
+
+    /// A decoder for one response.
+    func makeDecoder() -> Decoder
+
+    /// A cheap `GET` on the same host, used to open connections before a load step.
+    func warmupURL(baseURL: String) -> String
+}
+
+extension WireProtocol {
+    public func warmupURL(baseURL: String) -> String { baseURL + "/models" }
+}
+
+/// Builds JSON request bodies from ``JSONValue`` fields, with the target's extra fields applied last.
+enum RequestBody {
+    static func encode(_ fields: [String: JSONValue], extra: [String: JSONValue]) throws -> Data {
+        var fields = fields
+        for (key, value) in extra { fields[key] = value }
+        return try JSONEncoder().encode(fields)
+    }
+}

@@ -1,0 +1,121 @@
+import BenchCore
+import BenchProviders
+import Foundation
+import Testing
+
+/// Anthropic Messages and Gemini codecs against their recorded wire transcripts.
+@Suite struct ProviderCodecTests {
+    static func decode<Wire: WireProtocol>(_ fixture: String, with wire: Wire) throws -> (
+        events: [GenerationEvent], complete: Bool
+    ) {
+        var sse = SSEDecoder()
+        var frames: [ServerSentEvent] = []
+        try sse.push(Fixtures.bytes(fixture), into: &frames)
+        var decoder = wire.makeDecoder()
+        let events = frames.flatMap { decoder.decode($0) }
+        return (events, decoder.isComplete)
+    }
+
+    @Test func anthropicThinkingStreamSeparatesReasoningAndMergesUsage() throws {
+        let (events, complete) = try Self.decode(
+            "anthropic_messages_stream_thinking.sse", with: AnthropicMessagesWire())
+        #expect(
+            events == [
+                .text("27 * 453: 27*400 = 10800,", channel: .reasoning),
+                .text(" 27*53 = 1431, total 12231.", channel: .reasoning),
+                .text("27 × 453 = 12,231", channel: .answer),
+                .finish(.stop),
+                .usage(TokenUsage(inputTokens: 46, cachedInputTokens: 0, outputTokens: 71)),
+                .done,
+            ]
+        )
+        #expect(complete)
+    }
+
+    @Test func anthropicOverloadedEventIsAThrottleAndLeavesTheStreamIncomplete() throws {
+        let (events, complete) = try Self.decode("anthropic_error_overloaded.sse", with: AnthropicMessagesWire())
+        #expect(events.first == .text("The", channel: .answer))
+        guard case .failure(let error) = events.last else {
+            Issue.record("no failure")
+            return
+        }
+        #expect(error.kind == .overloaded && error.isThrottle)
+        #expect(error.message.contains("Overloaded"))
+        #expect(!complete)
+    }
+
+    @Test func anthropicRequestPutsSystemAndKeyWhereTheAPIWantsThem() throws {
+        let request = GenerationRequest(
+            model: "claude-x",
+            messages: [ChatMessage(role: "system", content: "Be brief."), ChatMessage(role: "user", content: "Hi")],
+            temperature: 0
+        )
+        let wire = try AnthropicMessagesWire().streamingRequest(
+            request, baseURL: "https://api.anthropic.com/v1", apiKey: "k")
+        #expect(wire.url == "https://api.anthropic.com/v1/messages")
+        #expect(wire.headers.contains(.init("x-api-key", "k")))
+        #expect(wire.headers.contains(.init("anthropic-version", "2023-06-01")))
+        let body = try JSONParser.parse(String(decoding: wire.body, as: UTF8.self))
+        #expect(body["system"] == .string("Be brief."))
+        #expect(body["max_tokens"] == .number(1024))
+        #expect(body["messages"]?.array?.count == 1)
+        #expect(body["seed"] == nil)
+    }
+
+    @Test func geminiThinkingStreamIsReasoningThenAnswerWithBilledOutput() throws {
+        let (events, complete) = try Self.decode("gemini_stream_thinking.sse", with: GeminiWire())
+        let texts = events.compactMap { event -> TextChannel? in
+            if case .text(_, let channel) = event { return channel }
+            return nil
+        }
+        #expect(texts == [.reasoning, .answer, .answer])
+        #expect(events.contains(.finish(.stop)))
+        // Output is billed as candidates + thoughts: 48 + 540.
+        #expect(events.contains(.usage(TokenUsage(inputTokens: 10, outputTokens: 588, reasoningTokens: 540))))
+        #expect(complete)
+    }
+
+    @Test func geminiRequestUsesModelRoleSystemInstructionAndKeyHeader() throws {
+        let request = GenerationRequest(
+            model: "gemini-2.5-flash",
+            messages: [
+                ChatMessage(role: "system", content: "Be brief."), ChatMessage(role: "user", content: "Hi"),
+                ChatMessage(role: "assistant", content: "Hello"), ChatMessage(role: "user", content: "Again"),
+            ],
+            maxOutputTokens: 16, seed: 3
+        )
+        let wire = try GeminiWire().streamingRequest(
+            request, baseURL: "https://generativelanguage.googleapis.com/v1beta", apiKey: "g"
+        )
+        #expect(wire.url.hasSuffix("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"))
+        #expect(wire.headers.contains(.init("x-goog-api-key", "g")))
+        let body = try JSONParser.parse(String(decoding: wire.body, as: UTF8.self))
+        #expect(body["contents"]?.array?.map { $0["role"]?.string } == ["user", "model", "user"])
+        #expect(body["systemInstruction"]?["parts"]?.array?.first?["text"] == .string("Be brief."))
+        #expect(body["generationConfig"]?["maxOutputTokens"] == .number(16))
+        #expect(body["generationConfig"]?["seed"] == .number(3))
+    }
+
+    @Test func geminiErrorChunkIsClassifiedByCode() {
+        var decoder = GeminiWire().makeDecoder()
+        let events = decoder.decode(
+            ServerSentEvent(data: #"{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}}"#)
+        )
+        guard case .failure(let error) = events.first else {
+            Issue.record("no failure")
+            return
+        }
+        #expect(error.kind == .rateLimited && error.message.contains("RESOURCE_EXHAUSTED"))
+    }
+
+    @Test func providerErrorBodiesGiveTheirMessage() throws {
+        for (fixture, expected) in [
+            ("anthropic_error_529.json", "Overloaded"), ("gemini_error_429.json", "quota"),
+            ("openai_error_429.json", "Rate limit"),
+        ] {
+            let body = Data(try Fixtures.bytes(fixture))
+            let message = OpenAIChatCodec.errorMessage(fromBody: body)
+            #expect(message?.contains(expected) == true, "\(fixture): \(message ?? "nil")")
+        }
+    }
+}
