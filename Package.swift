@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "BenchCLI",
             dependencies: [
-                "BenchApp", "BenchCore", "BenchLocal", "BenchMetrics", "BenchReport", "BenchSimulator",
+                "BenchApp", "BenchCore", "BenchLocal", "BenchMetrics", "BenchReport", "BenchRunner", "BenchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

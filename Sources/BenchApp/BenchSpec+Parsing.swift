@@ -1,5 +1,6 @@
 import BenchCore
 import BenchMetrics
+import BenchRunner
 import Foundation
 import Yams
 
@@ -57,8 +58,30 @@ extension BenchSpec {
             promptFile = try prompts.string("file")
         }
         if let request = try root.nested(
-            "request", allowed: ["temperature", "exact_output", "include_usage", "timeout", "read_timeout"]
+            "request",
+            allowed: ["temperature", "exact_output", "include_usage", "timeout", "read_timeout", "retries", "retry_on"]
         ) {
+            if let retries = try request.number("retries") {
+                guard retries >= 0, retries.rounded() == retries, retries <= 20 else {
+                    throw SpecError(request.field("retries"), "expected a whole number from 0 to 20")
+                }
+                retry.maxRetries = Int(retries)
+            }
+            if let kinds = request.list("retry_on") {
+                retry.retryOn = try Set(
+                    kinds.enumerated().map { index, value in
+                        guard let name = value.string, let kind = ProviderError.Kind(rawValue: name), kind != .cancelled
+                        else {
+                            let known = ProviderError.Kind.allCases.filter { $0 != .cancelled }.map(\.rawValue)
+                            throw SpecError(
+                                "\(request.field("retry_on"))[\(index)]",
+                                "expected one of \(known.joined(separator: ", "))"
+                            )
+                        }
+                        return kind
+                    }
+                )
+            }
             temperature = try request.nonNegativeNumber("temperature") ?? temperature
             exactOutput = try request.bool("exact_output") ?? exactOutput
             includeUsage = try request.bool("include_usage") ?? includeUsage

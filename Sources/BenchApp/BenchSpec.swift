@@ -1,5 +1,6 @@
 public import BenchCore
 public import BenchMetrics
+public import BenchRunner
 import Foundation
 
 /// A benchmark as the user describes it, from a spec file (YAML or JSON) and/or command-line flags.
@@ -66,6 +67,8 @@ public struct BenchSpec: Sendable, Hashable {
     /// Ask for exactly `output_tokens` tokens (`ignore_eos`, `min_tokens`).
     public var exactOutput = true
     public var includeUsage = true
+    /// Retries of throttled requests (and of other failure kinds listed in the policy).
+    public var retry = RetryPolicy()
     public var requestTimeout: Duration = .seconds(600)
     public var readTimeout: Duration = .seconds(120)
     public var seed: UInt64 = 0

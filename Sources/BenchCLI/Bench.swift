@@ -3,6 +3,7 @@ import BenchApp
 import BenchCore
 import BenchMetrics
 import BenchReport
+import BenchRunner
 import Foundation
 
 struct Bench: AsyncParsableCommand {
@@ -59,6 +60,8 @@ struct Bench: AsyncParsableCommand {
     var timeout: Double?
     @Option(help: "Seconds without a byte before a stream counts as stalled (default 120).")
     var readTimeout: Double?
+    @Option(help: "Retries of throttled requests (HTTP 429, overload), honouring retry-after (default 3).")
+    var retries: Int?
     @Option(help: "Output directory.")
     var out: String = "results"
     @Flag(help: "Print only the final table.")
@@ -141,6 +144,10 @@ struct Bench: AsyncParsableCommand {
         if let slo { spec.slo = try Self.objectives(slo) }
         if let timeout { spec.requestTimeout = .seconds(double: timeout) }
         if let readTimeout { spec.readTimeout = .seconds(double: readTimeout) }
+        if let retries {
+            guard (0...20).contains(retries) else { throw SpecError("--retries", "expected 0 to 20") }
+            spec.retry.maxRetries = retries
+        }
         return spec
     }
 

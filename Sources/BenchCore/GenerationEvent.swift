@@ -117,6 +117,8 @@ public enum GenerationEvent: Sendable, Hashable {
     case done
     /// The request failed; no further events follow.
     case failure(ProviderError)
+    /// The attempt failed with `error` and will be sent again after `after`; the events of the next attempt follow.
+    case retrying(after: Duration, error: ProviderError)
 }
 
 /// An event with the monotonic instant its bytes arrived, taken before any parsing.

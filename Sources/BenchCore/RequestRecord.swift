@@ -81,6 +81,13 @@ public struct RequestRecord: Sendable, Hashable, Codable {
     public var exactOutputRequested: Bool
     /// Times the request was re-sent because a pooled connection had been closed by the server.
     public var connectionRetries: Int
+    /// Attempts made (1 without retries). Every timing above belongs to the last attempt.
+    public var attempts: Int
+    /// Dispatch of the first attempt, when there were retries: t0 − this is the time spent throttled or failing
+    /// before the attempt that counts (earlier attempts and the waits between them).
+    public var firstDispatchedAt: Duration?
+    /// The failures that were retried, in order.
+    public var retriedErrors: [ProviderError]
 
     public init(
         id: Int, target: String, step: Int, promptIndex: Int,
@@ -92,7 +99,8 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         usage: TokenUsage? = nil, serverTimings: ServerTimings? = nil, textChunks: Int = 0,
         reasoningChunks: Int = 0, outputCharacters: Int = 0, outputWords: Int = 0, outputHash: String = "",
         requestedInputTokens: Int? = nil, requestedOutputTokens: Int? = nil, exactOutputRequested: Bool = false,
-        connectionRetries: Int = 0
+        connectionRetries: Int = 0, attempts: Int = 1, firstDispatchedAt: Duration? = nil,
+        retriedErrors: [ProviderError] = []
     ) {
         self.id = id
         self.target = target
@@ -124,6 +132,9 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         self.requestedOutputTokens = requestedOutputTokens
         self.exactOutputRequested = exactOutputRequested
         self.connectionRetries = connectionRetries
+        self.attempts = attempts
+        self.firstDispatchedAt = firstDispatchedAt
+        self.retriedErrors = retriedErrors
     }
 
     enum CodingKeys: String, CodingKey {
@@ -154,6 +165,9 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         case requestedOutputTokens = "requested_output_tokens"
         case exactOutputRequested = "exact_output_requested"
         case connectionRetries = "connection_retries"
+        case attempts
+        case firstDispatchedAt = "first_dispatched_ns"
+        case retriedErrors = "retried_errors"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -191,6 +205,9 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         requestedOutputTokens = try c.decodeIfPresent(Int.self, forKey: .requestedOutputTokens)
         exactOutputRequested = try c.decode(Bool.self, forKey: .exactOutputRequested)
         connectionRetries = try c.decodeIfPresent(Int.self, forKey: .connectionRetries) ?? 0
+        attempts = try c.decodeIfPresent(Int.self, forKey: .attempts) ?? 1
+        firstDispatchedAt = try instant(.firstDispatchedAt)
+        retriedErrors = try c.decodeIfPresent([ProviderError].self, forKey: .retriedErrors) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -225,5 +242,8 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         try c.encodeIfPresent(requestedOutputTokens, forKey: .requestedOutputTokens)
         try c.encode(exactOutputRequested, forKey: .exactOutputRequested)
         try c.encode(connectionRetries, forKey: .connectionRetries)
+        try c.encode(attempts, forKey: .attempts)
+        try c.encodeIfPresent(firstDispatchedAt?.nanoseconds, forKey: .firstDispatchedAt)
+        if !retriedErrors.isEmpty { try c.encode(retriedErrors, forKey: .retriedErrors) }
     }
 }

@@ -56,8 +56,16 @@ extension RequestRecord {
         dispatchedAt.map { $0 - slotAcquiredAt }
     }
 
-    /// Whether the request was throttled by the provider (HTTP 429 or provider overload).
+    /// Whether the provider throttled the request (HTTP 429 or overload) on its final attempt or on one that was
+    /// retried.
     public var wasThrottled: Bool {
-        error?.isThrottle ?? false
+        (error?.isThrottle ?? false) || retriedErrors.contains(where: \.isThrottle)
+    }
+
+    /// Time spent before the attempt that counts: earlier attempts and the waits between them (t0 − first
+    /// dispatch); zero without retries.
+    public var retryTime: Duration {
+        guard let firstDispatchedAt, let dispatchedAt else { return .zero }
+        return dispatchedAt - firstDispatchedAt
     }
 }

@@ -90,8 +90,13 @@ public struct StepSummary: Sendable, Hashable, Codable {
     public var goodputRps: Double?
     /// Failed ÷ (succeeded + failed) in the window; throttled requests are failures too.
     public var errorRate: Double?
-    /// Throttled (HTTP 429 or provider overload) ÷ (succeeded + failed) in the window.
+    /// Requests throttled (HTTP 429 or provider overload) on their final or a retried attempt ÷ (succeeded + failed)
+    /// in the window.
     public var throttleRate: Double?
+    /// Requests in the window that needed more than one attempt.
+    public var retriedRequests: Int
+    /// Per retried request, the time before the attempt that counts (earlier attempts and waits), milliseconds.
+    public var retryMs: DistributionSummary
     /// The most requests in flight (dispatched, not ended) at any instant of the step.
     public var maxInFlight: Int
     /// Requests of the step re-sent because the server had closed their pooled connection.
@@ -123,6 +128,8 @@ public struct StepSummary: Sendable, Hashable, Codable {
         case goodputRps = "goodput_rps"
         case errorRate = "error_rate"
         case throttleRate = "throttle_rate"
+        case retriedRequests = "retried_requests"
+        case retryMs = "retry_ms"
         case maxInFlight = "max_in_flight"
         case connectionRetries = "connection_retries"
         case outputTokenSources = "output_token_sources"
@@ -143,7 +150,7 @@ public struct StepSummary: Sendable, Hashable, Codable {
         let finished = inWindow.filter { $0.outcome != .cancelled }
         let succeeded = finished.filter { $0.outcome == .success }
         let failed = finished.filter { $0.outcome == .failed }
-        let throttled = failed.filter(\.wasThrottled)
+        let throttled = finished.filter(\.wasThrottled)
 
         self.window = window.map {
             Window(
@@ -182,6 +189,9 @@ public struct StepSummary: Sendable, Hashable, Codable {
             errorRate = Double(failed.count) / Double(finished.count)
             throttleRate = Double(throttled.count) / Double(finished.count)
         }
+        let retried = finished.filter { $0.attempts > 1 }
+        retriedRequests = retried.count
+        retryMs = DistributionSummary(retried.map(\.retryTime.milliseconds))
         maxInFlight = Self.maxInFlight(records)
         connectionRetries = records.reduce(0) { $0 + $1.connectionRetries }
         outputTokenSources = Dictionary(grouping: succeeded, by: \.outputTokenSource.rawValue).mapValues(\.count)

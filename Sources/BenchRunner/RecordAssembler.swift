@@ -54,7 +54,38 @@ public struct RecordAssembler: Sendable {
             doneAt = at
         case .failure(let error):
             if record.error == nil { record.error = error }
+        case .retrying(_, let error):
+            startNextAttempt(after: error)
         }
+    }
+
+    /// Forgets the failed attempt's measurements, keeping when the first attempt was sent and why it failed.
+    private mutating func startNextAttempt(after error: ProviderError) {
+        var next = record
+        next.firstDispatchedAt = record.firstDispatchedAt ?? record.dispatchedAt
+        next.attempts = record.attempts + 1
+        next.retriedErrors = record.retriedErrors + [error]
+        next.dispatchedAt = nil
+        next.responseHeadAt = nil
+        next.firstTokenAt = nil
+        next.firstAnswerAt = nil
+        next.lastTokenAt = nil
+        next.chunkTimes = []
+        next.httpStatus = nil
+        next.error = nil
+        next.finishReason = nil
+        next.usage = nil
+        next.serverTimings = nil
+        next.textChunks = 0
+        next.reasoningChunks = 0
+        next.outputCharacters = 0
+        next.outputWords = 0
+        record = next
+        hash = OutputHash()
+        previousWasSpace = true
+        sawDone = false
+        doneAt = nil
+        sawFinish = false
     }
 
     private mutating func countText(_ text: String) {

@@ -3,6 +3,7 @@ import BenchApp
 import BenchCore
 import BenchMetrics
 import BenchReport
+import BenchRunner
 import BenchSimulator
 import Foundation
 import Testing
@@ -74,6 +75,7 @@ extension LiveTests {
                         $0.maxRequests = 120
                         $0.outputTokens = 20
                         $0.readTimeout = .milliseconds(700)
+                        $0.retry = .none
                     },
                     outputDirectory: nil
                 ).run()
