@@ -71,6 +71,7 @@ let package = Package(
                 "BenchLocal",
                 .product(name: "Yams", package: "Yams"),
             ],
+            resources: [.copy("Resources/prices.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

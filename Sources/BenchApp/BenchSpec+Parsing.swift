@@ -100,19 +100,38 @@ extension BenchSpec {
     private static func target(_ value: JSONValue, path: String) throws -> Target {
         let reader = try SpecReader(
             value, path: path,
-            allowed: ["name", "kind", "base_url", "model", "api_key_env", "headers", "extra_body", "exact_output"]
+            allowed: [
+                "name", "kind", "base_url", "model", "api_key_env", "headers", "extra_body", "exact_output", "price",
+                "price_model", "machine_usd_per_hour",
+            ]
         )
         let kindName = try reader.string("kind") ?? Kind.openai.rawValue
         guard let kind = Kind(rawValue: kindName) else {
             let known = Kind.allCases.map(\.rawValue).joined(separator: ", ")
             throw SpecError(reader.field("kind"), "unknown kind \"\(kindName)\" (known: \(known))")
         }
-        return Target(
+        var target = Target(
             name: try reader.string("name"), kind: kind, baseURL: try reader.requiredString("base_url"),
             model: try reader.requiredString("model"), apiKeyEnv: try reader.string("api_key_env"),
             headers: try reader.stringMap("headers"), extraBody: try reader.object("extra_body"),
             exactOutput: try reader.bool("exact_output")
         )
+        target.priceModel = try reader.string("price_model")
+        target.machineUSDPerHour = try reader.positiveNumber("machine_usd_per_hour")
+        if let price = try reader.nested(
+            "price", allowed: ["input", "cached_input", "output", "reasoning", "date", "source"])
+        {
+            guard let input = try price.nonNegativeNumber("input"), let output = try price.nonNegativeNumber("output")
+            else {
+                throw SpecError(price.field("input"), "a price needs input and output (USD per 1M tokens)")
+            }
+            target.price = ModelPrice(
+                model: target.model, input: input, cachedInput: try price.nonNegativeNumber("cached_input"),
+                output: output, reasoning: try price.nonNegativeNumber("reasoning"), date: try price.string("date"),
+                source: try price.string("source") ?? "the spec file"
+            )
+        }
+        return target
     }
 
     private mutating func readLoad(_ load: SpecReader) throws {

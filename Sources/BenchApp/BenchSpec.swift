@@ -29,6 +29,13 @@ public struct BenchSpec: Sendable, Hashable {
         public var extraBody: [String: JSONValue]
         /// Overrides ``BenchSpec/exactOutput`` for this target.
         public var exactOutput: Bool?
+        /// The list price to use; when nil, the built-in table's row for `priceModel` (or `model`).
+        public var price: ModelPrice?
+        /// The price-table row to use when it is named differently from `model`.
+        public var priceModel: String?
+        /// For self-hosted targets: what the machine costs per hour, which turns measured throughput into
+        /// USD per 1M output tokens.
+        public var machineUSDPerHour: Double?
 
         public init(
             name: String? = nil, kind: Kind = .openai, baseURL: String, model: String, apiKeyEnv: String? = nil,

@@ -80,7 +80,11 @@ public struct BenchmarkRun: Sendable {
                 nextRequestID += await executor.run { await recordLog.append($0) }
                 let records = await recordLog.records(target: target.name, step: index)
                 let report = BenchmarkReport.Step(
-                    index: index, step: step, metrics: StepSummary(records: records, step: step, objectives: spec.slo)
+                    index: index, step: step,
+                    metrics: StepSummary(
+                        records: records, step: step, objectives: spec.slo, price: price(for: target),
+                        machineUSDPerHour: target.machineUSDPerHour
+                    )
                 )
                 let m = report.metrics
                 log(
@@ -119,6 +123,14 @@ public struct BenchmarkRun: Sendable {
                 to: outputDirectory.appendingPathComponent("report.md"))
         }
         return report
+    }
+
+    /// The target's own price, else the built-in row for its price model or model; none for a self-hosted
+    /// target priced by the hour.
+    private func price(for target: BenchSpec.Target) -> ModelPrice? {
+        if let price = target.price { return price }
+        if target.machineUSDPerHour != nil { return nil }
+        return PriceTable.builtIn.price(for: target.priceModel ?? target.model)
     }
 
     /// The client for a target's wire protocol.

@@ -109,6 +109,8 @@ public struct StepSummary: Sendable, Hashable, Codable {
     public var serverTimings: ServerTimingSummary?
     /// Whether repeated prompts gave identical answers (null when no prompt was repeated).
     public var determinism: DeterminismSummary?
+    /// What the step cost, when the target has a price row or a machine price.
+    public var cost: StepCost?
 
     enum CodingKeys: String, CodingKey {
         case window, counts
@@ -137,6 +139,7 @@ public struct StepSummary: Sendable, Hashable, Codable {
         case errors
         case serverTimings = "server_timings"
         case determinism
+        case cost
     }
 
     /// Summarises one step's records.
@@ -144,7 +147,12 @@ public struct StepSummary: Sendable, Hashable, Codable {
     ///   - records: every record of the step.
     ///   - step: the step's load, stop conditions and warm-up/cool-down.
     ///   - objectives: SLOs for goodput; goodput is nil when none is set.
-    public init(records: [RequestRecord], step: LoadStep, objectives: ServiceLevelObjectives) {
+    ///   - price: the target's list price, for API targets.
+    ///   - machineUSDPerHour: the machine's price, for self-hosted targets.
+    public init(
+        records: [RequestRecord], step: LoadStep, objectives: ServiceLevelObjectives, price: ModelPrice? = nil,
+        machineUSDPerHour: Double? = nil
+    ) {
         let window = MeasurementWindow(records: records, step: step)
         let inWindow = window.map { w in records.filter { w.contains($0) } } ?? []
         let finished = inWindow.filter { $0.outcome != .cancelled }
@@ -203,6 +211,7 @@ public struct StepSummary: Sendable, Hashable, Codable {
         errors = Self.groupErrors(failed)
         serverTimings = ServerTimingSummary(records: inWindow)
         determinism = DeterminismSummary(records: inWindow)
+        cost = StepCost(records: inWindow, outputTps: outputTps, price: price, machineUSDPerHour: machineUSDPerHour)
     }
 
     /// The most intervals [dispatched, ended] open at once, by a sweep over their endpoints (an end at the same

@@ -1,3 +1,4 @@
+import Foundation
 import BenchMetrics
 
 /// Renders a ``BenchmarkReport`` as Markdown: a summary table, then per-step distributions and notes.
@@ -43,6 +44,7 @@ public enum MarkdownReportRenderer {
                 }
                 out += ".\n"
                 out += "\n" + serverSplit(m.serverTimings) + "\n"
+                out += "\n" + cost(m.cost) + "\n"
                 if let determinism = m.determinism {
                     out += "\nDeterminism (temperature \(report.temperature.map { String($0) } ?? "server default")): "
                     out +=
@@ -63,6 +65,28 @@ public enum MarkdownReportRenderer {
             + "\(NumberFormatting.value(split.clientToServerDecodeRatio.p50)); TTFT outside server prompt time p50 "
             + "\(NumberFormatting.value(split.ttftOutsideServerMs.p50)) ms (network, slot queue, HTTP, client); "
             + "usage equals the server's token count for \(split.usageMatchesServer) of \(split.requests)."
+    }
+
+    private static func cost(_ cost: StepCost?) -> String {
+        guard let cost else {
+            return "Cost: not available (no price row for this model and no machine price; see docs/spec.md)."
+        }
+        let perMillion = cost.usdPer1mOutputTokens.map { "$" + NumberFormatting.value($0) } ?? "–"
+        if let machine = cost.machineUSDPerHour {
+            return
+                "Cost: \(perMillion) per 1M output tokens at the measured throughput and $\(NumberFormatting.value(machine))/hour."
+        }
+        guard let price = cost.price else { return "Cost: not available." }
+        var text = "Cost: \(perMillion) per 1M output tokens"
+        if let total = cost.usdTotal, let perRequest = cost.usdPerRequest {
+            text +=
+                ", $\(String(format: "%.6f", perRequest)) per request, $\(String(format: "%.4f", total)) for \(cost.pricedRequests) requests"
+        }
+        text += " — price row `\(price.model)`: $\(NumberFormatting.value(price.input)) in / "
+        text += "$\(NumberFormatting.value(price.output)) out per 1M"
+        if let date = price.date { text += ", dated \(date)" }
+        if let source = price.source { text += ", from \(source)" }
+        return text + "."
     }
 
     private static func table(_ rows: [[String]]) -> String {
