@@ -10,6 +10,12 @@ public struct BenchSpec: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         /// OpenAI Chat Completions and every compatible server (llama.cpp, vLLM, SGLang, TGI, Ollama /v1, …).
         case openai
+        /// The OpenAI Responses API.
+        case openaiResponses = "openai-responses"
+        /// Azure OpenAI (deployment URLs, `api-key` header).
+        case azure
+        /// Ollama's native `/api/chat` (newline-delimited JSON, server durations).
+        case ollama
         /// Anthropic Messages.
         case anthropic
         /// Google Gemini (generativelanguage API).

@@ -143,6 +143,9 @@ public struct BenchmarkRun: Sendable {
         }
         switch target.kind {
         case .openai: return client(OpenAIChatWire())
+        case .openaiResponses: return client(OpenAIResponsesWire())
+        case .azure: return client(AzureOpenAIWire())
+        case .ollama: return client(OllamaChatWire())
         case .anthropic: return client(AnthropicMessagesWire())
         case .gemini: return client(GeminiWire())
         }

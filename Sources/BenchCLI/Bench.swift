@@ -22,7 +22,10 @@ struct Bench: AsyncParsableCommand {
     var baseURL: String?
     @Option(help: "Model name to request.")
     var model: String?
-    @Option(help: "Wire protocol of --base-url: openai (default; every OpenAI-compatible server), anthropic, gemini.")
+    @Option(
+        help:
+            "Wire protocol of --base-url: openai (default; every OpenAI-compatible server), openai-responses, azure, anthropic, gemini, ollama."
+    )
     var kind: String?
     @Option(help: "Name of the environment variable holding the API key (the key is never printed or stored).")
     var apiKeyEnv: String?
@@ -94,7 +97,10 @@ struct Bench: AsyncParsableCommand {
             guard let model else { throw SpecError("--model", "is required with --base-url") }
             let kindName = kind ?? BenchSpec.Kind.openai.rawValue
             guard let kind = BenchSpec.Kind(rawValue: kindName) else {
-                throw SpecError("--kind", "unknown kind \"\(kindName)\" (known: openai, anthropic, gemini)")
+                throw SpecError(
+                    "--kind",
+                    "unknown kind \"\(kindName)\" (known: \(BenchSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             spec.targets = [BenchSpec.Target(kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv)]
         } else if let apiKeyEnv {

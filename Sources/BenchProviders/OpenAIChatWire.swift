@@ -24,6 +24,8 @@ public struct OpenAIChatWire: WireProtocol {
     public struct Decoder: StreamDecoding {
         public private(set) var isComplete = false
 
+        public init() {}
+
         public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
             let events = OpenAIChatCodec.decode(event)
             for case .finish in events { isComplete = true }

@@ -85,6 +85,7 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
         var pending: [StampedEvent] = []
         var pendingIndex = 0
         var sse = SSEDecoder()
+        var lines = JSONLinesDecoder()
         var sseEvents: [ServerSentEvent] = []
         var decoder: Wire.Decoder
         /// The terminal event arrived: later bytes are drained, not decoded.
@@ -175,6 +176,12 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
             }
             let arrivedAt = ContinuousClock.now
             guard let buffer else {
+                if client.wire.framing == .jsonLines && !sawDone {
+                    sseEvents.removeAll(keepingCapacity: true)
+                    lines.finish(into: &sseEvents)
+                    decodeEvents(at: arrivedAt)
+                    if case .finished = state { return }
+                }
                 if !sawDone && !decoder.isComplete {
                     fail(
                         ProviderError(
@@ -189,13 +196,21 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
             }
             sseEvents.removeAll(keepingCapacity: true)
             do {
-                try buffer.withUnsafeReadableBytes { try sse.push($0, into: &sseEvents) }
+                switch client.wire.framing {
+                case .serverSentEvents: try buffer.withUnsafeReadableBytes { try sse.push($0, into: &sseEvents) }
+                case .jsonLines: try buffer.withUnsafeReadableBytes { try lines.push($0, into: &sseEvents) }
+                }
             } catch {
                 fail(ProviderError(.decoding, "\(error)"), at: arrivedAt)
                 return
             }
             state = .streaming(body)
             guard !sawDone else { return }  // after [DONE], drain the body so the connection can be reused
+            decodeEvents(at: arrivedAt)
+        }
+
+        /// Decodes the framed events of one read, all stamped with the read's arrival instant.
+        private mutating func decodeEvents(at arrivedAt: ContinuousClock.Instant) {
             for sseEvent in sseEvents {
                 for event in decoder.decode(sseEvent) {
                     switch event {

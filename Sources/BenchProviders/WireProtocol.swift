@@ -33,7 +33,15 @@ public protocol StreamDecoding: Sendable {
     var isComplete: Bool { get }
 }
 
-/// One provider's wire format over server-sent events: a pure codec, with no I/O. ``StreamingModelClient`` is the
+/// How a response body is cut into events.
+public enum StreamFraming: Sendable, Hashable {
+    /// `text/event-stream` (WHATWG server-sent events).
+    case serverSentEvents
+    /// Newline-delimited JSON, one object per line (Ollama's native API).
+    case jsonLines
+}
+
+/// One provider's wire format: a pure codec, with no I/O. ``StreamingModelClient`` is the
 /// transport that every wire protocol shares.
 public protocol WireProtocol: Sendable {
     associatedtype Decoder: StreamDecoding
@@ -49,10 +57,14 @@ public protocol WireProtocol: Sendable {
 
     /// A cheap `GET` on the same host, used to open connections before a load step.
     func warmupURL(baseURL: String) -> String
+
+    /// How the response body is framed.
+    var framing: StreamFraming { get }
 }
 
 extension WireProtocol {
     public func warmupURL(baseURL: String) -> String { baseURL + "/models" }
+    public var framing: StreamFraming { .serverSentEvents }
 }
 
 /// Builds JSON request bodies from ``JSONValue`` fields, with the target's extra fields applied last.

@@ -99,6 +99,20 @@ extension LiveTests {
             #expect(record.firstTokenAt! < record.firstAnswerAt!)
         }
 
+        @Test func ollamaNativeLinesGiveTheServerSplit() async throws {
+            let record = try await Self.record("ollama_chat.ndjson", wire: OllamaChatWire())
+            #expect(record.outcome == .success)
+            #expect(record.outputTokens == 282 && record.outputTokenSource == .usage)
+            #expect(record.serverTimings?.promptMilliseconds == 342.546)
+        }
+
+        @Test func responsesAPIStreamEndsAtCompleted() async throws {
+            let record = try await Self.record("openai_responses_stream.sse", wire: OpenAIResponsesWire())
+            #expect(record.outcome == .success)
+            #expect(record.firstTokenAt! < record.firstAnswerAt!)
+            #expect(record.usage?.outputTokens != nil)
+        }
+
         @Test func openAICompatibleStreamsDecodeThroughTheSameTransport() async throws {
             for fixture in [
                 "vllm_chat_stream.sse", "tgi_chat_stream.sse", "ollama_openai_chat_stream.sse",

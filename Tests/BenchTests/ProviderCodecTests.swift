@@ -119,3 +119,103 @@ import Testing
         }
     }
 }
+
+/// Ollama native, OpenAI Responses and Azure codecs.
+@Suite struct MoreProviderCodecTests {
+    static func lines(_ fixture: String) throws -> [ServerSentEvent] {
+        var decoder = JSONLinesDecoder()
+        var events: [ServerSentEvent] = []
+        try Fixtures.bytes(fixture).withUnsafeBytes { try decoder.push($0, into: &events) }
+        decoder.finish(into: &events)
+        return events
+    }
+
+    @Test func ollamaFinalLineCarriesUsageAndServerTimings() throws {
+        var decoder = OllamaChatWire().makeDecoder()
+        let events = try Self.lines("ollama_chat.ndjson").flatMap { decoder.decode($0) }
+        #expect(
+            events.prefix(3) == [
+                .text("The", channel: .answer), .text(" sky", channel: .answer), .text(" is blue.", channel: .answer),
+            ])
+        #expect(events.contains(.finish(.stop)))
+        #expect(events.contains(.usage(TokenUsage(inputTokens: 26, outputTokens: 282))))
+        let timings = events.compactMap { event -> ServerTimings? in
+            if case .serverTimings(let timings) = event { return timings }
+            return nil
+        }.first
+        #expect(timings?.promptMilliseconds == 342.546)
+        #expect(timings?.predictedMilliseconds == 4535.599)
+        // 282 tokens in 4.535599 s.
+        #expect(abs((timings?.predictedPerSecond ?? 0) - 282 / 4.535599) < 1e-9)
+        #expect(events.last == .done && decoder.isComplete)
+    }
+
+    @Test func ollamaThinkingIsReasoning() throws {
+        var decoder = OllamaChatWire().makeDecoder()
+        let events = try Self.lines("ollama_chat_thinking_logprobs.ndjson").flatMap { decoder.decode($0) }
+        #expect(events.first == .text("The user wants", channel: .reasoning))
+        #expect(events.contains(.text("Hello", channel: .answer)))
+    }
+
+    @Test func jsonLinesSplitAnywhereGiveTheSameLines() throws {
+        let bytes = try Fixtures.bytes("ollama_chat.ndjson")
+        let whole = try Self.lines("ollama_chat.ndjson")
+        for split in stride(from: 0, through: bytes.count, by: 7) {
+            var decoder = JSONLinesDecoder()
+            var events: [ServerSentEvent] = []
+            try Array(bytes[..<split]).withUnsafeBytes { try decoder.push($0, into: &events) }
+            try Array(bytes[split...]).withUnsafeBytes { try decoder.push($0, into: &events) }
+            decoder.finish(into: &events)
+            #expect(events == whole)
+        }
+    }
+
+    @Test func responsesStreamHasReasoningSummaryThenAnswerAndTerminalUsage() throws {
+        let (events, complete) = try ProviderCodecTests.decode(
+            "openai_responses_stream.sse", with: OpenAIResponsesWire())
+        let channels = events.compactMap { event -> TextChannel? in
+            if case .text(_, let channel) = event { return channel }
+            return nil
+        }
+        #expect(channels.first == .reasoning && channels.last == .answer)
+        #expect(channels.filter { $0 == .answer }.count == 3)
+        #expect(events.contains(.finish(.stop)))
+        #expect(
+            events.contains {
+                if case .usage(let usage) = $0 { return usage.outputTokens != nil } else { return false }
+            })
+        #expect(events.last == .done && complete)
+    }
+
+    @Test func responsesIncompleteAndFailedEndings() throws {
+        let (incomplete, _) = try ProviderCodecTests.decode(
+            "openai_responses_stream_incomplete.sse", with: OpenAIResponsesWire())
+        #expect(incomplete.contains(.finish(.length)) || incomplete.contains(.finish(.contentFilter)))
+        let (failed, complete) = try ProviderCodecTests.decode(
+            "openai_responses_stream_error.sse", with: OpenAIResponsesWire())
+        guard
+            case .failure(let error) = failed.first(where: {
+                if case .failure = $0 { return true } else { return false }
+            })
+        else {
+            Issue.record("no failure")
+            return
+        }
+        #expect(error.kind == .server && error.message.contains("server_error"))
+        #expect(!complete)
+    }
+
+    @Test func azureUsesDeploymentURLAndApiKeyHeader() throws {
+        let request = GenerationRequest(model: "my-gpt", messages: [ChatMessage(role: "user", content: "hi")])
+        let wire = try AzureOpenAIWire().streamingRequest(
+            request, baseURL: "https://res.openai.azure.com", apiKey: "az")
+        #expect(
+            wire.url == "https://res.openai.azure.com/openai/deployments/my-gpt/chat/completions?api-version=2024-10-21"
+        )
+        #expect(wire.headers.contains(.init("api-key", "az")))
+        #expect(!wire.headers.contains { $0.name == "Authorization" })
+        let (events, complete) = try ProviderCodecTests.decode("azure_openai_chat_stream.sse", with: AzureOpenAIWire())
+        #expect(events.contains { if case .text = $0 { return true } else { return false } })
+        #expect(complete)
+    }
+}

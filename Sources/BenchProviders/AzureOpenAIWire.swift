@@ -1,0 +1,31 @@
+public import BenchCore
+import Foundation
+
+/// Azure OpenAI chat completions: `{base}/openai/deployments/{deployment}/chat/completions?api-version=…` with an
+/// `api-key` header. The request's model is the deployment name; streams are OpenAI's (plus a first chunk with empty
+/// `choices` carrying `prompt_filter_results`, which decodes to nothing).
+public struct AzureOpenAIWire: WireProtocol {
+    public static let defaultAPIVersion = "2024-10-21"
+    public let apiVersion: String
+
+    public init(apiVersion: String = AzureOpenAIWire.defaultAPIVersion) {
+        self.apiVersion = apiVersion
+    }
+
+    public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
+        -> WireRequest
+    {
+        var headers = [WireRequest.Header("Content-Type", "application/json"), .init("Accept", "text/event-stream")]
+        if let apiKey { headers.append(.init("api-key", apiKey)) }
+        let deployment =
+            generation.model.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? generation.model
+        return WireRequest(
+            url: baseURL + "/openai/deployments/\(deployment)/chat/completions?api-version=\(apiVersion)",
+            headers: headers, body: try OpenAIChatCodec.encodeStreamingRequest(generation)
+        )
+    }
+
+    public func warmupURL(baseURL: String) -> String { baseURL + "/openai/models?api-version=\(apiVersion)" }
+
+    public func makeDecoder() -> OpenAIChatWire.Decoder { OpenAIChatWire.Decoder() }
+}

@@ -1,0 +1,79 @@
+public import BenchCore
+import Foundation
+
+/// Ollama's native chat API: `POST {base}/api/chat` (base = `http://host:11434`), newline-delimited JSON, the
+/// last line `done: true` with the server's own counts and durations (nanoseconds).
+public struct OllamaChatWire: WireProtocol {
+    public init() {}
+
+    public var framing: StreamFraming { .jsonLines }
+
+    public func warmupURL(baseURL: String) -> String { baseURL + "/api/tags" }
+
+    /// `num_predict`, `temperature` and `seed` go in `options`. Ollama cannot force an exact length.
+    public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
+        -> WireRequest
+    {
+        var headers = [WireRequest.Header("Content-Type", "application/json")]
+        if let apiKey { headers.append(.init("Authorization", "Bearer \(apiKey)")) }
+        var options: [String: JSONValue] = [:]
+        if let maxTokens = generation.maxOutputTokens { options["num_predict"] = .number(Double(maxTokens)) }
+        if let temperature = generation.temperature { options["temperature"] = .number(temperature) }
+        if let seed = generation.seed { options["seed"] = .number(Double(seed % (1 << 31))) }
+        let fields: [String: JSONValue] = [
+            "model": .string(generation.model),
+            "stream": .bool(true),
+            "messages": .array(
+                generation.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }
+            ),
+            "options": .object(options),
+        ]
+        return WireRequest(
+            url: baseURL + "/api/chat", headers: headers,
+            body: try RequestBody.encode(fields, extra: generation.extraBody)
+        )
+    }
+
+    public func makeDecoder() -> Decoder { Decoder() }
+
+    public struct Decoder: StreamDecoding {
+        public private(set) var isComplete = false
+
+        /// `message.thinking` is reasoning, `message.content` the answer; the `done` line carries usage
+        /// (`prompt_eval_count`, `eval_count`) and server timings (`prompt_eval_duration`, `eval_duration`).
+        public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
+            guard let line = try? JSONParser.parse(event.data) else {
+                return [.failure(ProviderError(.decoding, "malformed JSON line: \(event.data.prefix(200))"))]
+            }
+            if let error = line["error"]?.string {
+                return [.failure(ProviderError(.server, "error in stream: \(error)"))]
+            }
+            var events: [GenerationEvent] = []
+            if let thinking = line["message"]?["thinking"]?.string, !thinking.isEmpty {
+                events.append(.text(thinking, channel: .reasoning))
+            }
+            if let content = line["message"]?["content"]?.string, !content.isEmpty {
+                events.append(.text(content, channel: .answer))
+            }
+            guard line["done"] == .bool(true) else { return events }
+            isComplete = true
+            events.append(.finish(FinishReason(providerValue: line["done_reason"]?.string ?? "stop")))
+            let promptCount = line["prompt_eval_count"]?.integer
+            let evalCount = line["eval_count"]?.integer
+            events.append(.usage(TokenUsage(inputTokens: promptCount, outputTokens: evalCount)))
+            let promptMs = line["prompt_eval_duration"]?.number.map { $0 / 1e6 }
+            let evalMs = line["eval_duration"]?.number.map { $0 / 1e6 }
+            let perSecond = evalCount.flatMap { count in evalMs.map { $0 > 0 ? Double(count) / ($0 / 1000) : 0 } }
+            events.append(
+                .serverTimings(
+                    ServerTimings(
+                        promptTokens: promptCount, promptMilliseconds: promptMs, predictedTokens: evalCount,
+                        predictedMilliseconds: evalMs, predictedPerSecond: perSecond
+                    )
+                )
+            )
+            events.append(.done)
+            return events
+        }
+    }
+}

@@ -1,0 +1,92 @@
+public import BenchCore
+import Foundation
+
+/// The OpenAI Responses API: `POST {base}/responses`, named events, usage on the terminal event, no `[DONE]`.
+public struct OpenAIResponsesWire: WireProtocol {
+    public init() {}
+
+    /// System messages become `instructions`; there is no seed and no exact-length option.
+    public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
+        -> WireRequest
+    {
+        var headers = [WireRequest.Header("Content-Type", "application/json"), .init("Accept", "text/event-stream")]
+        if let apiKey { headers.append(.init("Authorization", "Bearer \(apiKey)")) }
+        let system = generation.messages.filter { $0.role == "system" || $0.role == "developer" }.map(\.content)
+        var fields: [String: JSONValue] = [
+            "model": .string(generation.model),
+            "stream": .bool(true),
+            "input": .array(
+                generation.messages.filter { $0.role != "system" && $0.role != "developer" }.map {
+                    .object(["role": .string($0.role), "content": .string($0.content)])
+                }
+            ),
+        ]
+        if !system.isEmpty { fields["instructions"] = .string(system.joined(separator: "\n\n")) }
+        if let maxTokens = generation.maxOutputTokens { fields["max_output_tokens"] = .number(Double(maxTokens)) }
+        if let temperature = generation.temperature { fields["temperature"] = .number(temperature) }
+        return WireRequest(
+            url: baseURL + "/responses", headers: headers,
+            body: try RequestBody.encode(fields, extra: generation.extraBody)
+        )
+    }
+
+    public func makeDecoder() -> Decoder { Decoder() }
+
+    public struct Decoder: StreamDecoding {
+        public private(set) var isComplete = false
+
+        public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
+            guard let data = try? JSONParser.parse(event.data) else {
+                return [.failure(ProviderError(.decoding, "malformed JSON in stream: \(event.data.prefix(200))"))]
+            }
+            switch event.event ?? data["type"]?.string ?? "" {
+            case "response.output_text.delta", "response.refusal.delta":
+                return text(data["delta"]?.string, .answer)
+            case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
+                return text(data["delta"]?.string, .reasoning)
+            case "response.completed", "response.incomplete":
+                isComplete = true
+                let response = data["response"]
+                let reason: FinishReason
+                switch response?["incomplete_details"]?["reason"]?.string {
+                case nil: reason = .stop
+                case "max_output_tokens": reason = .length
+                case "content_filter": reason = .contentFilter
+                default: reason = .other
+                }
+                var events: [GenerationEvent] = [.finish(reason)]
+                if let usage = response?["usage"] {
+                    events.append(
+                        .usage(
+                            TokenUsage(
+                                inputTokens: usage["input_tokens"]?.integer,
+                                cachedInputTokens: usage["input_tokens_details"]?["cached_tokens"]?.integer,
+                                outputTokens: usage["output_tokens"]?.integer,
+                                reasoningTokens: usage["output_tokens_details"]?["reasoning_tokens"]?.integer
+                            )
+                        )
+                    )
+                }
+                events.append(.done)
+                return events
+            case "response.failed":
+                return [.failure(Self.failure(data["response"]?["error"]))]
+            case "error":
+                return [.failure(Self.failure(data))]
+            default:
+                return []
+            }
+        }
+
+        private func text(_ text: String?, _ channel: TextChannel) -> [GenerationEvent] {
+            guard let text, !text.isEmpty else { return [] }
+            return [.text(text, channel: channel)]
+        }
+
+        static func failure(_ error: JSONValue?) -> ProviderError {
+            let code = error?["code"]?.string ?? "error"
+            let message = "error in stream: \(code): \(error?["message"]?.string ?? "unspecified error")"
+            return ProviderError(code.contains("rate_limit") ? .rateLimited : .server, message)
+        }
+    }
+}
