@@ -16,6 +16,8 @@ public struct BenchSpec: Sendable, Hashable {
         case azure
         /// Ollama's native `/api/chat` (newline-delimited JSON, server durations).
         case ollama
+        /// Mistral's OpenAI-style API, whose seed field is `random_seed`.
+        case mistral
         /// Anthropic Messages.
         case anthropic
         /// Google Gemini (generativelanguage API).

@@ -146,6 +146,7 @@ public struct BenchmarkRun: Sendable {
         case .openaiResponses: return client(OpenAIResponsesWire())
         case .azure: return client(AzureOpenAIWire())
         case .ollama: return client(OllamaChatWire())
+        case .mistral: return client(OpenAIChatWire(seedField: "random_seed"))
         case .anthropic: return client(AnthropicMessagesWire())
         case .gemini: return client(GeminiWire())
         }

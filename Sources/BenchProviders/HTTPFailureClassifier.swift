@@ -47,7 +47,8 @@ public enum HTTPFailureClassifier {
     }
 
     /// The server-directed retry delay in seconds: `retry-after-ms` (milliseconds), else `retry-after` as
-    /// seconds (fractions allowed). HTTP-date values are not interpreted.
+    /// seconds (fractions allowed), else the later of OpenAI's `x-ratelimit-reset-requests` and
+    /// `x-ratelimit-reset-tokens` (Go-style durations such as `12ms`, `6m0s`). HTTP-date values are not interpreted.
     public static func retryAfterSeconds(_ headers: [(String, String)]) -> Double? {
         func value(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name }?.1.trimmingCharacters(in: .whitespaces)
@@ -58,6 +59,28 @@ public enum HTTPFailureClassifier {
         if let seconds = value("retry-after").flatMap(Double.init), seconds >= 0 {
             return seconds
         }
-        return nil
+        let resets = ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"].compactMap {
+            value($0).flatMap(goDuration)
+        }
+        return resets.max()
+    }
+
+    /// Seconds in a Go duration string: a sequence of numbers with units h, m, s, ms, us/µs, ns (`1h2m3.5s`).
+    static func goDuration(_ text: String) -> Double? {
+        let units: [(String, Double)] = [
+            ("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("h", 3600), ("m", 60), ("s", 1),
+        ]
+        var rest = Substring(text)
+        var total = 0.0
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let (unit, scale) = units.first(where: { rest.hasPrefix($0.0) }) else { return nil }
+            rest = rest.dropFirst(unit.count)
+            total += value * scale
+        }
+        return total
     }
 }

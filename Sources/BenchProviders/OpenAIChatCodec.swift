@@ -7,9 +7,9 @@ public enum OpenAIChatCodec {
     /// The JSON body of a streaming chat-completions request.
     ///
     /// Sends `max_tokens`; with `exactOutputLength`, also `ignore_eos: true` and `min_tokens` (vLLM, SGLang and
-    /// llama.cpp honour them; strict APIs reject them, so it is opt-in). `extraBody` fields are applied last and
-    /// override everything else.
-    public static func encodeStreamingRequest(_ request: GenerationRequest) throws -> Data {
+    /// llama.cpp honour them; strict APIs reject them, so it is opt-in). The seed goes in `seedField` (`seed`, or
+    /// Mistral's `random_seed`). `extraBody` fields are applied last and override everything else.
+    public static func encodeStreamingRequest(_ request: GenerationRequest, seedField: String = "seed") throws -> Data {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
             "messages": .array(
@@ -28,7 +28,7 @@ public enum OpenAIChatCodec {
             }
         }
         if let temperature = request.temperature { body["temperature"] = .number(temperature) }
-        if let seed = request.seed { body["seed"] = .number(Double(seed)) }
+        if let seed = request.seed { body[seedField] = .number(Double(seed)) }
         for (key, value) in request.extraBody { body[key] = value }
         return try JSONEncoder().encode(body)
     }
@@ -71,14 +71,33 @@ public enum OpenAIChatCodec {
                 events.append(.finish(FinishReason(providerValue: reason)))
             }
         }
-        if let usage = chunk["usage"], case .object = usage {
+        // Groq reports usage (and its own timings, in seconds) under x_groq on the final chunk.
+        let groqUsage = chunk["x_groq"]?["usage"]
+        if let usage = chunk["usage"] ?? groqUsage, case .object = usage {
             events.append(
                 .usage(
                     TokenUsage(
                         inputTokens: usage["prompt_tokens"]?.integer,
-                        cachedInputTokens: usage["prompt_tokens_details"]?["cached_tokens"]?.integer,
+                        // DeepSeek names its cache hits prompt_cache_hit_tokens.
+                        cachedInputTokens: (usage["prompt_tokens_details"]?["cached_tokens"]
+                            ?? usage["prompt_cache_hit_tokens"])?.integer,
                         outputTokens: usage["completion_tokens"]?.integer,
                         reasoningTokens: usage["completion_tokens_details"]?["reasoning_tokens"]?.integer
+                    )
+                )
+            )
+        }
+        if let groq = groqUsage, let completionTime = groq["completion_time"]?.number {
+            let completion = groq["completion_tokens"]?.integer
+            events.append(
+                .serverTimings(
+                    ServerTimings(
+                        promptTokens: groq["prompt_tokens"]?.integer,
+                        promptMilliseconds: groq["prompt_time"]?.number.map { $0 * 1000 },
+                        predictedTokens: completion, predictedMilliseconds: completionTime * 1000,
+                        predictedPerSecond: completion.flatMap {
+                            completionTime > 0 ? Double($0) / completionTime : nil
+                        }
                     )
                 )
             )

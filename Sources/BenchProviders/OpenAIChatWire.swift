@@ -5,7 +5,12 @@ import Foundation
 /// OpenAI and by llama.cpp, vLLM, SGLang, TGI, Ollama's `/v1`, LM Studio, Groq, Together, DeepSeek, Mistral,
 /// OpenRouter and Fireworks.
 public struct OpenAIChatWire: WireProtocol {
-    public init() {}
+    /// The request field that carries the seed: `seed`, or `random_seed` for Mistral.
+    public let seedField: String
+
+    public init(seedField: String = "seed") {
+        self.seedField = seedField
+    }
 
     public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
         -> WireRequest
@@ -14,7 +19,7 @@ public struct OpenAIChatWire: WireProtocol {
         if let apiKey { headers.append(.init("Authorization", "Bearer \(apiKey)")) }
         return WireRequest(
             url: baseURL + "/chat/completions", headers: headers,
-            body: try OpenAIChatCodec.encodeStreamingRequest(generation)
+            body: try OpenAIChatCodec.encodeStreamingRequest(generation, seedField: seedField)
         )
     }
 

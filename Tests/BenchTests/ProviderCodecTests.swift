@@ -219,3 +219,51 @@ import Testing
         #expect(complete)
     }
 }
+
+/// Presets over the OpenAI-compatible protocol, and rate-limit headers.
+@Suite struct CompatiblePresetTests {
+    @Test func groqUsageAndTimingsComeFromXGroq() throws {
+        let (events, complete) = try ProviderCodecTests.decode("groq_chat_stream_xgroq.sse", with: OpenAIChatWire())
+        #expect(events.contains(.usage(TokenUsage(inputTokens: 41, outputTokens: 3))))
+        let timings = events.compactMap { event -> ServerTimings? in
+            if case .serverTimings(let timings) = event { return timings }
+            return nil
+        }.first
+        #expect(timings?.predictedMilliseconds == 11)
+        #expect(abs((timings?.predictedPerSecond ?? 0) - 3 / 0.011) < 1e-9)
+        #expect(complete)
+    }
+
+    @Test func deepSeekCacheHitsAreCachedInput() throws {
+        let (events, _) = try ProviderCodecTests.decode("deepseek_reasoner_stream.sse", with: OpenAIChatWire())
+        let usage = events.compactMap { event -> TokenUsage? in
+            if case .usage(let usage) = event { return usage }
+            return nil
+        }.last
+        #expect(usage?.cachedInputTokens == 0 && usage?.inputTokens == 10)
+        #expect(events.contains { if case .text(_, .reasoning) = $0 { return true } else { return false } })
+    }
+
+    @Test func mistralSeedIsRandomSeed() throws {
+        let request = GenerationRequest(model: "mistral-small", messages: [], seed: 9)
+        let wire = try OpenAIChatWire(seedField: "random_seed").streamingRequest(
+            request, baseURL: "https://api.mistral.ai/v1", apiKey: nil)
+        let body = try JSONParser.parse(String(decoding: wire.body, as: UTF8.self))
+        #expect(body["random_seed"] == .number(9) && body["seed"] == nil)
+    }
+
+    @Test func rateLimitResetHeadersAreTheFallbackRetryDelay() throws {
+        let text = String(decoding: try Fixtures.bytes("openai_error_429.headers"), as: UTF8.self)
+        let headers = text.split(whereSeparator: \.isNewline).compactMap { line -> (String, String)? in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { return nil }
+            return (String(parts[0]), parts[1].trimmingCharacters(in: .whitespaces))
+        }
+        #expect(HTTPFailureClassifier.retryAfterSeconds(headers) == 0.193)  // retry-after-ms wins
+        let withoutRetryAfter = headers.filter { !$0.0.hasPrefix("retry-after") }
+        #expect(HTTPFailureClassifier.retryAfterSeconds(withoutRetryAfter) == 0.193)  // later of 12ms and 193ms
+        #expect(HTTPFailureClassifier.retryAfterSeconds([("x-ratelimit-reset-tokens", "6m0s")]) == 360)
+        #expect(HTTPFailureClassifier.retryAfterSeconds([("x-ratelimit-reset-tokens", "1h2m3.5s")]) == 3723.5)
+        #expect(HTTPFailureClassifier.retryAfterSeconds([("x-ratelimit-reset-tokens", "soon")]) == nil)
+    }
+}
