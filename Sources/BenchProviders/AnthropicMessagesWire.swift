@@ -42,15 +42,12 @@ public struct AnthropicMessagesWire: WireProtocol {
     public func makeDecoder() -> Decoder { Decoder() }
 
     /// Keeps the input counts of `message_start` and merges the cumulative usage of `message_delta` into them.
-    public struct Decoder: StreamDecoding {
+    public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false
         private var usage = TokenUsage()
 
-        public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
-            guard let data = try? JSONParser.parse(event.data) else {
-                return [.failure(ProviderError(.decoding, "malformed JSON in stream: \(event.data.prefix(200))"))]
-            }
-            switch event.event ?? data["type"]?.string ?? "" {
+        public mutating func decode(json data: JSONValue, name: String?) -> [GenerationEvent] {
+            switch name ?? data["type"]?.string ?? "" {
             case "message_start":
                 merge(data["message"]?["usage"])
                 return []
@@ -58,9 +55,9 @@ public struct AnthropicMessagesWire: WireProtocol {
                 let delta = data["delta"]
                 switch delta?["type"]?.string {
                 case "text_delta":
-                    return text(delta?["text"]?.string, .answer)
+                    return GenerationEvent.texts(delta?["text"]?.string, .answer)
                 case "thinking_delta":
-                    return text(delta?["thinking"]?.string, .reasoning)
+                    return GenerationEvent.texts(delta?["thinking"]?.string, .reasoning)
                 default:
                     return []
                 }
@@ -82,11 +79,6 @@ public struct AnthropicMessagesWire: WireProtocol {
             default:  // ping, content_block_start/stop, and event types added later
                 return []
             }
-        }
-
-        private func text(_ text: String?, _ channel: TextChannel) -> [GenerationEvent] {
-            guard let text, !text.isEmpty else { return [] }
-            return [.text(text, channel: channel)]
         }
 
         /// Anthropic's `input_tokens` excludes cached tokens: input = input + cache reads + cache writes.

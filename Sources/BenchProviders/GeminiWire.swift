@@ -42,15 +42,12 @@ public struct GeminiWire: WireProtocol {
 
     public func makeDecoder() -> Decoder { Decoder() }
 
-    public struct Decoder: StreamDecoding {
+    public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false
 
         /// Parts marked `thought` are reasoning; usage is the running `usageMetadata` (output = candidates +
         /// thoughts, as billed); a chunk with `error` is a failure; a blocked prompt ends with a content filter.
-        public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
-            guard let data = try? JSONParser.parse(event.data) else {
-                return [.failure(ProviderError(.decoding, "malformed JSON in stream: \(event.data.prefix(200))"))]
-            }
+        public mutating func decode(json data: JSONValue, name: String?) -> [GenerationEvent] {
             if let error = data["error"], error != .null {
                 return [.failure(Self.streamError(error))]
             }

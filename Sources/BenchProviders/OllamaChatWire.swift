@@ -36,25 +36,18 @@ public struct OllamaChatWire: WireProtocol {
 
     public func makeDecoder() -> Decoder { Decoder() }
 
-    public struct Decoder: StreamDecoding {
+    public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false
 
         /// `message.thinking` is reasoning, `message.content` the answer; the `done` line carries usage
         /// (`prompt_eval_count`, `eval_count`) and server timings (`prompt_eval_duration`, `eval_duration`).
-        public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
-            guard let line = try? JSONParser.parse(event.data) else {
-                return [.failure(ProviderError(.decoding, "malformed JSON line: \(event.data.prefix(200))"))]
-            }
+        public mutating func decode(json line: JSONValue, name: String?) -> [GenerationEvent] {
             if let error = line["error"]?.string {
                 return [.failure(ProviderError(.server, "error in stream: \(error)"))]
             }
             var events: [GenerationEvent] = []
-            if let thinking = line["message"]?["thinking"]?.string, !thinking.isEmpty {
-                events.append(.text(thinking, channel: .reasoning))
-            }
-            if let content = line["message"]?["content"]?.string, !content.isEmpty {
-                events.append(.text(content, channel: .answer))
-            }
+            events += GenerationEvent.texts(line["message"]?["thinking"]?.string, .reasoning)
+            events += GenerationEvent.texts(line["message"]?["content"]?.string, .answer)
             guard line["done"] == .bool(true) else { return events }
             isComplete = true
             events.append(.finish(FinishReason(providerValue: line["done_reason"]?.string ?? "stop")))

@@ -32,18 +32,15 @@ public struct OpenAIResponsesWire: WireProtocol {
 
     public func makeDecoder() -> Decoder { Decoder() }
 
-    public struct Decoder: StreamDecoding {
+    public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false
 
-        public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
-            guard let data = try? JSONParser.parse(event.data) else {
-                return [.failure(ProviderError(.decoding, "malformed JSON in stream: \(event.data.prefix(200))"))]
-            }
-            switch event.event ?? data["type"]?.string ?? "" {
+        public mutating func decode(json data: JSONValue, name: String?) -> [GenerationEvent] {
+            switch name ?? data["type"]?.string ?? "" {
             case "response.output_text.delta", "response.refusal.delta":
-                return text(data["delta"]?.string, .answer)
+                return GenerationEvent.texts(data["delta"]?.string, .answer)
             case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
-                return text(data["delta"]?.string, .reasoning)
+                return GenerationEvent.texts(data["delta"]?.string, .reasoning)
             case "response.completed", "response.incomplete":
                 isComplete = true
                 let response = data["response"]
@@ -76,11 +73,6 @@ public struct OpenAIResponsesWire: WireProtocol {
             default:
                 return []
             }
-        }
-
-        private func text(_ text: String?, _ channel: TextChannel) -> [GenerationEvent] {
-            guard let text, !text.isEmpty else { return [] }
-            return [.text(text, channel: channel)]
         }
 
         static func failure(_ error: JSONValue?) -> ProviderError {

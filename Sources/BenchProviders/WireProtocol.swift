@@ -67,6 +67,30 @@ extension WireProtocol {
     public var framing: StreamFraming { .serverSentEvents }
 }
 
+/// A stream decoder whose events each carry one JSON document: parsing, and reporting data that is not JSON as
+/// a decoding failure, happen once here.
+public protocol JSONEventDecoding: StreamDecoding {
+    /// The generation events of one parsed event; `name` is the SSE `event:` field, if any.
+    mutating func decode(json: JSONValue, name: String?) -> [GenerationEvent]
+}
+
+extension JSONEventDecoding {
+    public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
+        guard let json = try? JSONParser.parse(event.data) else {
+            return [.failure(ProviderError(.decoding, "malformed JSON in stream: \(event.data.prefix(200))"))]
+        }
+        return decode(json: json, name: event.event)
+    }
+}
+
+extension GenerationEvent {
+    /// A text event for non-empty text, nothing otherwise.
+    static func texts(_ text: String?, _ channel: TextChannel) -> [GenerationEvent] {
+        guard let text, !text.isEmpty else { return [] }
+        return [.text(text, channel: channel)]
+    }
+}
+
 /// Builds JSON request bodies from ``JSONValue`` fields, with the target's extra fields applied last.
 enum RequestBody {
     static func encode(_ fields: [String: JSONValue], extra: [String: JSONValue]) throws -> Data {

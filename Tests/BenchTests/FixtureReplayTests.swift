@@ -62,10 +62,7 @@ extension LiveTests {
                 let origin = ContinuousClock.now
                 var assembler = RecordAssembler(
                     origin: origin,
-                    template: RequestRecord(
-                        id: 0, target: "replay", step: 0, promptIndex: 0, scheduledAt: .zero, slotAcquiredAt: .zero,
-                        endedAt: .zero, outcome: .failed
-                    )
+                    template: blankRecord()
                 )
                 let request = GenerationRequest(model: "m", messages: [ChatMessage(role: "user", content: "hi")])
                 for await event in client.stream(request) { assembler.consume(event) }

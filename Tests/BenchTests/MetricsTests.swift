@@ -20,6 +20,14 @@ func record(
     )
 }
 
+/// A record with only its identity, as the executor hands it to the assembler.
+func blankRecord() -> RequestRecord {
+    RequestRecord(
+        id: 0, target: "t", step: 0, promptIndex: 0, scheduledAt: .zero, slotAcquiredAt: .zero, endedAt: .zero,
+        outcome: .failed
+    )
+}
+
 @Suite struct PercentileTests {
     @Test func linearInterpolationMatchesHandComputedValues() {
         let values = [15.0, 20, 35, 40, 50]
