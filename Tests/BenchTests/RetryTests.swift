@@ -83,10 +83,7 @@ struct ScriptedModelClient: ModelClient {
         let origin = ContinuousClock.now
         var assembler = RecordAssembler(
             origin: origin,
-            template: RequestRecord(
-                id: 0, target: "t", step: 0, promptIndex: 0, scheduledAt: .zero, slotAcquiredAt: .zero, endedAt: .zero,
-                outcome: .failed
-            )
+            template: blankRecord()
         )
         for await event in client.stream(GenerationRequest(model: "m", messages: [])) { assembler.consume(event) }
         let record = assembler.finish(endedAt: .now)
@@ -109,10 +106,7 @@ struct ScriptedModelClient: ModelClient {
         let client = RetryingModelClient(base: scripted, policy: RetryPolicy(maxRetries: 2))
         var assembler = RecordAssembler(
             origin: .now,
-            template: RequestRecord(
-                id: 0, target: "t", step: 0, promptIndex: 0, scheduledAt: .zero, slotAcquiredAt: .zero, endedAt: .zero,
-                outcome: .failed
-            )
+            template: blankRecord()
         )
         for await event in client.stream(GenerationRequest(model: "m", messages: [])) { assembler.consume(event) }
         let record = assembler.finish(endedAt: .now)
