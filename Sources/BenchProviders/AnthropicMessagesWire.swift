@@ -20,16 +20,12 @@ public struct AnthropicMessagesWire: WireProtocol {
             .init("Accept", "text/event-stream"),
         ]
         if let apiKey { headers.append(.init("x-api-key", apiKey)) }
-        let system = generation.messages.filter { $0.role == "system" }.map(\.content)
+        let (system, conversation) = RequestBody.splitInstructions(generation.messages)
         var fields: [String: JSONValue] = [
             "model": .string(generation.model),
             "max_tokens": .number(Double(generation.maxOutputTokens ?? Self.defaultMaxTokens)),
             "stream": .bool(true),
-            "messages": .array(
-                generation.messages.filter { $0.role != "system" }.map {
-                    .object(["role": .string($0.role), "content": .string($0.content)])
-                }
-            ),
+            "messages": RequestBody.messages(conversation),
         ]
         if !system.isEmpty { fields["system"] = .string(system.joined(separator: "\n\n")) }
         if let temperature = generation.temperature { fields["temperature"] = .number(temperature) }

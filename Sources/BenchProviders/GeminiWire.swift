@@ -12,14 +12,14 @@ public struct GeminiWire: WireProtocol {
     {
         var headers = [WireRequest.Header("Content-Type", "application/json")]
         if let apiKey { headers.append(.init("x-goog-api-key", apiKey)) }
-        let system = generation.messages.filter { $0.role == "system" }.map(\.content)
+        let (system, conversation) = RequestBody.splitInstructions(generation.messages)
         var config: [String: JSONValue] = [:]
         if let maxTokens = generation.maxOutputTokens { config["maxOutputTokens"] = .number(Double(maxTokens)) }
         if let temperature = generation.temperature { config["temperature"] = .number(temperature) }
         if let seed = generation.seed { config["seed"] = .number(Double(seed % (1 << 31))) }
         var fields: [String: JSONValue] = [
             "contents": .array(
-                generation.messages.filter { $0.role != "system" }.map {
+                conversation.map {
                     .object([
                         "role": .string($0.role == "assistant" ? "model" : "user"),
                         "parts": .array([.object(["text": .string($0.content)])]),

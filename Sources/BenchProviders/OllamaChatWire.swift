@@ -23,9 +23,7 @@ public struct OllamaChatWire: WireProtocol {
         let fields: [String: JSONValue] = [
             "model": .string(generation.model),
             "stream": .bool(true),
-            "messages": .array(
-                generation.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }
-            ),
+            "messages": RequestBody.messages(generation.messages),
             "options": .object(options),
         ]
         return WireRequest(

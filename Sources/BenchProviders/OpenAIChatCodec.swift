@@ -12,9 +12,7 @@ public enum OpenAIChatCodec {
     public static func encodeStreamingRequest(_ request: GenerationRequest, seedField: String = "seed") throws -> Data {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
-            "messages": .array(
-                request.messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }
-            ),
+            "messages": RequestBody.messages(request.messages),
             "stream": .bool(true),
         ]
         if request.includeUsage {

@@ -11,15 +11,11 @@ public struct OpenAIResponsesWire: WireProtocol {
     {
         var headers = [WireRequest.Header("Content-Type", "application/json"), .init("Accept", "text/event-stream")]
         if let apiKey { headers.append(.init("Authorization", "Bearer \(apiKey)")) }
-        let system = generation.messages.filter { $0.role == "system" || $0.role == "developer" }.map(\.content)
+        let (system, conversation) = RequestBody.splitInstructions(generation.messages, roles: ["system", "developer"])
         var fields: [String: JSONValue] = [
             "model": .string(generation.model),
             "stream": .bool(true),
-            "input": .array(
-                generation.messages.filter { $0.role != "system" && $0.role != "developer" }.map {
-                    .object(["role": .string($0.role), "content": .string($0.content)])
-                }
-            ),
+            "input": RequestBody.messages(conversation),
         ]
         if !system.isEmpty { fields["instructions"] = .string(system.joined(separator: "\n\n")) }
         if let maxTokens = generation.maxOutputTokens { fields["max_output_tokens"] = .number(Double(maxTokens)) }

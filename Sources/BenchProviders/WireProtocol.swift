@@ -93,6 +93,18 @@ extension GenerationEvent {
 
 /// Builds JSON request bodies from ``JSONValue`` fields, with the target's extra fields applied last.
 enum RequestBody {
+    /// Chat messages as `[{"role": …, "content": …}]`.
+    static func messages(_ messages: [ChatMessage]) -> JSONValue {
+        .array(messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) })
+    }
+
+    /// The texts of the messages whose role is in `roles` (system instructions), and the rest of the conversation.
+    static func splitInstructions(
+        _ messages: [ChatMessage], roles: Set<String> = ["system"]
+    ) -> (instructions: [String], conversation: [ChatMessage]) {
+        (messages.filter { roles.contains($0.role) }.map(\.content), messages.filter { !roles.contains($0.role) })
+    }
+
     static func encode(_ fields: [String: JSONValue], extra: [String: JSONValue]) throws -> Data {
         var fields = fields
         for (key, value) in extra { fields[key] = value }

@@ -205,6 +205,24 @@ import Testing
         #expect(!complete)
     }
 
+    @Test func responsesAndOllamaRequestBodies() throws {
+        let request = GenerationRequest(
+            model: "m",
+            messages: [ChatMessage(role: "developer", content: "Be brief."), ChatMessage(role: "user", content: "Hi")],
+            maxOutputTokens: 8, temperature: 0, seed: 4
+        )
+        let responses = try OpenAIResponsesWire().streamingRequest(request, baseURL: "http://h/v1", apiKey: nil)
+        let body = try JSONParser.parse(String(decoding: responses.body, as: UTF8.self))
+        #expect(responses.url == "http://h/v1/responses")
+        #expect(body["instructions"] == .string("Be brief."))
+        #expect(body["input"]?.array?.count == 1 && body["max_output_tokens"] == .number(8))
+        let ollama = try OllamaChatWire().streamingRequest(request, baseURL: "http://h:11434", apiKey: nil)
+        let native = try JSONParser.parse(String(decoding: ollama.body, as: UTF8.self))
+        #expect(ollama.url == "http://h:11434/api/chat")
+        #expect(native["messages"]?.array?.count == 2)
+        #expect(native["options"]?["num_predict"] == .number(8) && native["options"]?["seed"] == .number(4))
+    }
+
     @Test func azureUsesDeploymentURLAndApiKeyHeader() throws {
         let request = GenerationRequest(model: "my-gpt", messages: [ChatMessage(role: "user", content: "hi")])
         let wire = try AzureOpenAIWire().streamingRequest(
