@@ -16,7 +16,7 @@ import Testing
 /// timing and faults are known.
 extension LiveTests {
     @Suite struct LoopbackTests {
-        @Test(arguments: [(1, 12), (32, 64)])
+        @Test(arguments: [(1, 12), (32, 160)])
         func measuredTimingMatchesTheSimulatorsTruth(concurrency: Int, requests: Int) async throws {
             let configuration = SimulatorConfiguration(
                 ttft: .milliseconds(150), itl: .milliseconds(10), outputTokens: 24)
