@@ -107,14 +107,13 @@ extension BenchSpec {
         )
         let kindName = try reader.string("kind") ?? Kind.openai.rawValue
         guard let kind = Kind(rawValue: kindName) else {
-            let known = Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw SpecError(reader.field("kind"), "unknown kind \"\(kindName)\" (known: \(known))")
+            throw SpecError(reader.field("kind"), "unknown kind \"\(kindName)\" (known: \(Kind.names))")
         }
-        var target = Target(
-            name: try reader.string("name"), kind: kind, baseURL: try reader.requiredString("base_url"),
+        var target = try Target.resolving(
+            name: try reader.string("name"), kind: kind, baseURL: try reader.string("base_url"),
             model: try reader.requiredString("model"), apiKeyEnv: try reader.string("api_key_env"),
             headers: try reader.stringMap("headers"), extraBody: try reader.object("extra_body"),
-            exactOutput: try reader.bool("exact_output")
+            exactOutput: try reader.bool("exact_output"), field: reader.field("base_url")
         )
         target.priceModel = try reader.string("price_model")
         target.machineUSDPerHour = try reader.positiveNumber("machine_usd_per_hour")

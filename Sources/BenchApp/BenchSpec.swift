@@ -6,29 +6,11 @@ import Foundation
 /// A benchmark as the user describes it, from a spec file (YAML or JSON) and/or command-line flags.
 /// The file format is documented in `docs/spec.md`.
 public struct BenchSpec: Sendable, Hashable {
-    /// The wire protocol a target speaks.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
-        /// OpenAI Chat Completions and every compatible server (llama.cpp, vLLM, SGLang, TGI, Ollama /v1, …).
-        case openai
-        /// The OpenAI Responses API.
-        case openaiResponses = "openai-responses"
-        /// Azure OpenAI (deployment URLs, `api-key` header).
-        case azure
-        /// Ollama's native `/api/chat` (newline-delimited JSON, server durations).
-        case ollama
-        /// Mistral's OpenAI-style API, whose seed field is `random_seed`.
-        case mistral
-        /// Anthropic Messages.
-        case anthropic
-        /// Google Gemini (generativelanguage API).
-        case gemini
-    }
-
     /// One model endpoint to measure.
     public struct Target: Sendable, Hashable {
         public var name: String
         public var kind: Kind
-        /// The API root, e.g. `http://127.0.0.1:8080/v1`.
+        /// The API root, e.g. `http://127.0.0.1:8080/v1`; the kind's default when the spec gives none.
         public var baseURL: String
         public var model: String
         /// The environment variable holding the API key; the key itself is never stored.
@@ -57,6 +39,38 @@ public struct BenchSpec: Sendable, Hashable {
             self.headers = headers
             self.extraBody = extraBody
             self.exactOutput = exactOutput
+        }
+
+        /// A target with the kind's defaults filled in: its base URL when none is given, its usual API-key
+        /// variable when the base URL is the service's own, and the body fields it needs.
+        /// - Throws: ``SpecError`` on `field`.base_url when the kind has no default base URL and none is given.
+        public static func resolving(
+            name: String? = nil, kind: Kind, baseURL: String?, model: String, apiKeyEnv: String?,
+            headers: [String: String] = [:], extraBody: [String: JSONValue] = [:], exactOutput: Bool? = nil,
+            field: String
+        ) throws -> Target {
+            guard let url = baseURL ?? kind.defaultBaseURL else {
+                let example =
+                    kind == .azure
+                    ? "https://{resource}.openai.azure.com"
+                    : "https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/{location}/publishers/google"
+                throw SpecError(field, "is required for kind \(kind.rawValue), e.g. \(example)")
+            }
+            let usesServiceURL = url == kind.defaultBaseURL && kind.defaultAPIKeyEnv != nil
+            return Target(
+                name: name, kind: kind, baseURL: url, model: model,
+                apiKeyEnv: apiKeyEnv ?? (usesServiceURL ? kind.defaultAPIKeyEnv : nil), headers: headers,
+                extraBody: kind.defaultExtraBody.merging(extraBody) { _, own in own }, exactOutput: exactOutput
+            )
+        }
+
+        /// Whether exact output is requested: the target's own setting, else the spec's where the server accepts
+        /// the fields (self-hosted engines and OpenAI-compatible servers other than OpenAI itself).
+        public func requestsExactOutput(default specDefault: Bool) -> Bool {
+            if let exactOutput { return exactOutput }
+            let accepts =
+                kind.acceptsExactOutputFields || (kind == .openai && baseURL != Kind.openai.defaultBaseURL)
+            return specDefault && accepts
         }
 
         static func defaultName(model: String, baseURL: String) -> String {

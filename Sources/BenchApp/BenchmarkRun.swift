@@ -62,7 +62,8 @@ public struct BenchmarkRun: Sendable {
             )
             let settings = GenerationSettings(
                 model: target.model, temperature: spec.temperature, seed: spec.seed,
-                exactOutputLength: target.exactOutput ?? spec.exactOutput, includeUsage: spec.includeUsage,
+                exactOutputLength: target.requestsExactOutput(default: spec.exactOutput),
+                includeUsage: spec.includeUsage,
                 extraBody: target.extraBody
             )
             var steps: [BenchmarkReport.Step] = []
@@ -141,14 +142,16 @@ public struct BenchmarkRun: Sendable {
                 headTimeout: spec.requestTimeout
             )
         }
-        switch target.kind {
-        case .openai: return client(OpenAIChatWire())
+        switch target.kind.wire {
+        case .openaiChat(let seedField): return client(OpenAIChatWire(seedField: seedField))
         case .openaiResponses: return client(OpenAIResponsesWire())
         case .azure: return client(AzureOpenAIWire())
-        case .ollama: return client(OllamaChatWire())
-        case .mistral: return client(OpenAIChatWire(seedField: "random_seed"))
         case .anthropic: return client(AnthropicMessagesWire())
         case .gemini: return client(GeminiWire())
+        case .vertex: return client(GeminiWire(authentication: .bearer))
+        case .cohere: return client(CohereChatWire())
+        case .ollama: return client(OllamaChatWire())
+        case .tgi: return client(TGIGenerateWire())
         }
     }
 

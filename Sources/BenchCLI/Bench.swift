@@ -18,13 +18,13 @@ struct Bench: AsyncParsableCommand {
     @Argument(help: "A spec file (YAML or JSON) with targets, load, prompts and SLOs.")
     var specFile: String?
 
-    @Option(help: "API root of an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
+    @Option(help: "API root, e.g. http://127.0.0.1:8080/v1 (default: the --kind's own).")
     var baseURL: String?
     @Option(help: "Model name to request.")
     var model: String?
     @Option(
         help:
-            "Wire protocol of --base-url: openai (default; every OpenAI-compatible server), openai-responses, azure, anthropic, gemini, ollama."
+            "Provider of the target: openai (default; any OpenAI-compatible server), openai-responses, azure, anthropic, gemini, vertex, cohere, mistral, groq, together, openrouter, fireworks, deepseek, ollama, tgi, vllm, sglang, llama.cpp, lmstudio. Known services need no --base-url."
     )
     var kind: String?
     @Option(help: "Name of the environment variable holding the API key (the key is never printed or stored).")
@@ -92,9 +92,8 @@ struct Bench: AsyncParsableCommand {
 
     private func buildSpec() throws -> BenchSpec {
         var spec = try specFile.map(BenchSpec.load(path:)) ?? BenchSpec()
-        if baseURL != nil || model != nil {
-            guard let baseURL else { throw SpecError("--base-url", "is required with --model") }
-            guard let model else { throw SpecError("--model", "is required with --base-url") }
+        if baseURL != nil || model != nil || kind != nil {
+            guard let model else { throw SpecError("--model", "is required with --base-url or --kind") }
             let kindName = kind ?? BenchSpec.Kind.openai.rawValue
             guard let kind = BenchSpec.Kind(rawValue: kindName) else {
                 throw SpecError(
@@ -102,7 +101,10 @@ struct Bench: AsyncParsableCommand {
                     "unknown kind \"\(kindName)\" (known: \(BenchSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
                 )
             }
-            spec.targets = [BenchSpec.Target(kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv)]
+            spec.targets = [
+                try BenchSpec.Target.resolving(
+                    kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv, field: "--base-url")
+            ]
         } else if let apiKeyEnv {
             spec.targets = spec.targets.map {
                 var t = $0; t.apiKeyEnv = apiKeyEnv; return t
@@ -144,7 +146,10 @@ struct Bench: AsyncParsableCommand {
             spec.outputTokens = outputTokens
         }
         if let prompts { spec.promptFile = prompts }
-        if let exactOutput { spec.exactOutput = exactOutput }
+        if let exactOutput {
+            spec.exactOutput = exactOutput
+            for index in spec.targets.indices { spec.targets[index].exactOutput = exactOutput }
+        }
         if let temperature { spec.temperature = temperature }
         if let seed { spec.seed = seed }
         if let slo { spec.slo = try Self.objectives(slo) }

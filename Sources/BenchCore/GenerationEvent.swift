@@ -20,7 +20,7 @@ public enum FinishReason: String, Sendable, Hashable, Codable {
         switch providerValue.lowercased() {
         case "stop", "end_turn", "stop_sequence", "eos_token", "eos", "complete": self = .stop
         case "length", "max_tokens", "limit", "model_context_window_exceeded": self = .length
-        case "tool_calls", "function_call", "tool_use": self = .toolCalls
+        case "tool_calls", "function_call", "tool_use", "tool_call": self = .toolCalls
         case "content_filter", "safety", "refusal", "recitation", "blocklist", "prohibited_content", "spii":
             self = .contentFilter
         case "error": self = .error
@@ -39,6 +39,10 @@ public struct TokenUsage: Sendable, Hashable, Codable {
     public var outputTokens: Int?
     /// Generated reasoning tokens (part of `outputTokens`).
     public var reasoningTokens: Int?
+    /// Input tokens billed, when the provider bills a different count than it processed (Cohere `billed_units`).
+    public var billedInputTokens: Int?
+    /// Output tokens billed, when the provider bills a different count than it generated.
+    public var billedOutputTokens: Int?
 
     public init(
         inputTokens: Int? = nil, cachedInputTokens: Int? = nil, outputTokens: Int? = nil, reasoningTokens: Int? = nil
@@ -54,6 +58,8 @@ public struct TokenUsage: Sendable, Hashable, Codable {
         case cachedInputTokens = "cached_input_tokens"
         case outputTokens = "output_tokens"
         case reasoningTokens = "reasoning_tokens"
+        case billedInputTokens = "billed_input_tokens"
+        case billedOutputTokens = "billed_output_tokens"
     }
 }
 

@@ -31,12 +31,15 @@ public struct ProviderError: Error, Sendable, Hashable, Codable, CustomStringCon
     public var httpStatus: Int?
     /// The server-directed wait before retrying, in seconds (`retry-after`, `retry-after-ms`).
     public var retryAfterSeconds: Double?
+    /// The server said this request must not be retried (`x-should-retry: false`, an exhausted quota).
+    public var retryForbidden: Bool
 
     public init(_ kind: Kind, _ message: String, httpStatus: Int? = nil, retryAfterSeconds: Double? = nil) {
         self.kind = kind
         self.message = message
         self.httpStatus = httpStatus
         self.retryAfterSeconds = retryAfterSeconds
+        self.retryForbidden = false
     }
 
     /// Whether this failure means the provider throttled the request (rate limit or overload).
@@ -52,5 +55,24 @@ public struct ProviderError: Error, Sendable, Hashable, Codable, CustomStringCon
         case message
         case httpStatus = "http_status"
         case retryAfterSeconds = "retry_after_s"
+        case retryForbidden = "retry_forbidden"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(Kind.self, forKey: .kind)
+        message = try container.decode(String.self, forKey: .message)
+        httpStatus = try container.decodeIfPresent(Int.self, forKey: .httpStatus)
+        retryAfterSeconds = try container.decodeIfPresent(Double.self, forKey: .retryAfterSeconds)
+        retryForbidden = try container.decodeIfPresent(Bool.self, forKey: .retryForbidden) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(message, forKey: .message)
+        try container.encodeIfPresent(httpStatus, forKey: .httpStatus)
+        try container.encodeIfPresent(retryAfterSeconds, forKey: .retryAfterSeconds)
+        if retryForbidden { try container.encode(true, forKey: .retryForbidden) }
     }
 }

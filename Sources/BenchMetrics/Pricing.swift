@@ -30,13 +30,16 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     /// The cost of one request in USD:
     /// ((input − cached) × input + cached × cached_input + (output − reasoning′) × output + reasoning′ × reasoning) / 10⁶,
     /// where reasoning′ is the reasoning tokens when they are priced apart and 0 otherwise (then they are part of
-    /// output). Nil when the usage has no token counts.
+    /// output). Billed counts, where the provider reports them apart (Cohere), replace input and output.
+    /// Nil when the usage has no token counts.
     public func cost(of usage: TokenUsage) -> Double? {
-        guard usage.inputTokens != nil || usage.outputTokens != nil else { return nil }
-        let input = Double(usage.inputTokens ?? 0)
-        let cached = Double(min(usage.cachedInputTokens ?? 0, usage.inputTokens ?? 0))
-        let output = Double(usage.outputTokens ?? 0)
-        let apart = reasoning == nil ? 0 : Double(min(usage.reasoningTokens ?? 0, usage.outputTokens ?? 0))
+        let inputTokens = usage.billedInputTokens ?? usage.inputTokens
+        let outputTokens = usage.billedOutputTokens ?? usage.outputTokens
+        guard inputTokens != nil || outputTokens != nil else { return nil }
+        let input = Double(inputTokens ?? 0)
+        let cached = Double(min(usage.cachedInputTokens ?? 0, inputTokens ?? 0))
+        let output = Double(outputTokens ?? 0)
+        let apart = reasoning == nil ? 0 : Double(min(usage.reasoningTokens ?? 0, outputTokens ?? 0))
         let dollars =
             (input - cached) * self.input + cached * (cachedInput ?? self.input)
             + (output - apart) * self.output + apart * (reasoning ?? 0)

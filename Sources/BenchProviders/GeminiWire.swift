@@ -3,15 +3,35 @@ import Foundation
 
 /// The Google Gemini API: `POST {base}/models/{model}:streamGenerateContent?alt=sse` with `x-goog-api-key`.
 /// Every chunk is a whole `GenerateContentResponse`; the last carries `finishReason`; there is no `[DONE]`.
+///
+/// Vertex AI speaks the same protocol under
+/// `https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/{location}/publishers/google`
+/// with an OAuth2 access token as `Authorization: Bearer`.
 public struct GeminiWire: WireProtocol {
-    public init() {}
+    /// Where the credential goes.
+    public enum Authentication: Sendable, Hashable {
+        /// `x-goog-api-key: KEY` (the Gemini Developer API, Vertex express mode).
+        case apiKeyHeader
+        /// `Authorization: Bearer TOKEN` (Vertex AI with an OAuth2 access token).
+        case bearer
+    }
+
+    public let authentication: Authentication
+
+    public init(authentication: Authentication = .apiKeyHeader) {
+        self.authentication = authentication
+    }
 
     /// System messages become `systemInstruction`; `assistant` turns are sent as role `model`.
     public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
         -> WireRequest
     {
         var headers = [WireRequest.Header("Content-Type", "application/json")]
-        if let apiKey { headers.append(.init("x-goog-api-key", apiKey)) }
+        switch (apiKey, authentication) {
+        case (let key?, .apiKeyHeader): headers.append(.init("x-goog-api-key", key))
+        case (let token?, .bearer): headers.append(.init("Authorization", "Bearer \(token)"))
+        case (nil, _): break
+        }
         let (system, conversation) = RequestBody.splitInstructions(generation.messages)
         var config: [String: JSONValue] = [:]
         if let maxTokens = generation.maxOutputTokens { config["maxOutputTokens"] = .number(Double(maxTokens)) }

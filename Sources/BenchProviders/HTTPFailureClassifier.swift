@@ -30,15 +30,19 @@ public enum HTTPFailureClassifier {
         case 408:
             return ProviderError(.timeout, "the server timed out the request\(suffix)", httpStatus: status)
         case 429:
-            return ProviderError(
+            var error = ProviderError(
                 .rateLimited, "rate limited\(suffix)", httpStatus: status,
-                retryAfterSeconds: retryAfterSeconds(headers)
+                retryAfterSeconds: retryAfterSeconds(headers, body: body)
             )
+            error.retryForbidden = forbidsRetry(headers: headers, body: body)
+            return error
         case 503, 529:
-            return ProviderError(
+            var error = ProviderError(
                 .overloaded, "the server is overloaded or unavailable\(suffix)", httpStatus: status,
-                retryAfterSeconds: retryAfterSeconds(headers)
+                retryAfterSeconds: retryAfterSeconds(headers, body: body)
             )
+            error.retryForbidden = forbidsRetry(headers: headers, body: body)
+            return error
         case 400..<500:
             return ProviderError(.invalidRequest, "the request was refused\(suffix)", httpStatus: status)
         default:
@@ -46,23 +50,79 @@ public enum HTTPFailureClassifier {
         }
     }
 
-    /// The server-directed retry delay in seconds: `retry-after-ms` (milliseconds), else `retry-after` as
-    /// seconds (fractions allowed), else the later of OpenAI's `x-ratelimit-reset-requests` and
-    /// `x-ratelimit-reset-tokens` (Go-style durations such as `12ms`, `6m0s`). HTTP-date values are not interpreted.
-    public static func retryAfterSeconds(_ headers: [(String, String)]) -> Double? {
+    /// The server-directed retry delay in seconds, in order of preference:
+    /// 1. `retry-after-ms` (milliseconds);
+    /// 2. `retry-after` as seconds (fractions allowed) or as an HTTP date;
+    /// 3. the later of OpenAI's `x-ratelimit-reset-requests` / `-tokens` (Go-style durations such as `12ms`, `6m0s`);
+    /// 4. Anthropic's `anthropic-ratelimit-*-reset` (RFC 3339 instants) of the limits whose `-remaining` is 0;
+    /// 5. Google's `RetryInfo.retryDelay` in the error body (`17s`).
+    ///
+    /// Instants are measured from the response's `date` header when it has one (the server's clock), else `now`.
+    public static func retryAfterSeconds(_ headers: [(String, String)], body: Data = Data(), now: Date = Date())
+        -> Double?
+    {
         func value(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name }?.1.trimmingCharacters(in: .whitespaces)
         }
+        let serverNow = value("date").flatMap(httpDate) ?? now
         if let milliseconds = value("retry-after-ms").flatMap(Double.init), milliseconds >= 0 {
             return milliseconds / 1000
         }
-        if let seconds = value("retry-after").flatMap(Double.init), seconds >= 0 {
-            return seconds
+        if let retryAfter = value("retry-after") {
+            if let seconds = Double(retryAfter), seconds >= 0 { return seconds }
+            if let date = httpDate(retryAfter) { return max(0, date.timeIntervalSince(serverNow)) }
         }
         let resets = ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"].compactMap {
             value($0).flatMap(goDuration)
         }
-        return resets.max()
+        if let latest = resets.max() { return latest }
+        let exhausted = headers.compactMap { name, remaining -> Date? in
+            let name = name.lowercased()
+            guard name.hasPrefix("anthropic-ratelimit-"), name.hasSuffix("-remaining"),
+                Int(remaining.trimmingCharacters(in: .whitespaces)) == 0
+            else { return nil }
+            return value(String(name.dropLast("-remaining".count)) + "-reset").flatMap(rfc3339)
+        }
+        if let latest = exhausted.max() { return max(0, latest.timeIntervalSince(serverNow)) }
+        return googleRetryDelay(body)
+    }
+
+    /// Whether the server said not to retry: `x-should-retry: false`, or a 429 for an exhausted quota or
+    /// balance (OpenAI `insufficient_quota`), which waiting does not cure.
+    public static func forbidsRetry(headers: [(String, String)], body: Data) -> Bool {
+        if let should = headers.first(where: { $0.0.lowercased() == "x-should-retry" })?.1 {
+            return should.trimmingCharacters(in: .whitespaces).lowercased() == "false"
+        }
+        guard let error = (try? JSONParser.parse(String(decoding: body.prefix(64 * 1024), as: UTF8.self)))?["error"]
+        else { return false }
+        return error["code"]?.string == "insufficient_quota" || error["type"]?.string == "insufficient_quota"
+    }
+
+    /// `RetryInfo.retryDelay` among a Google error body's `details`.
+    static func googleRetryDelay(_ body: Data) -> Double? {
+        guard !body.isEmpty,
+            let details = (try? JSONParser.parse(String(decoding: body.prefix(64 * 1024), as: UTF8.self)))?["error"]?[
+                "details"]?.array
+        else { return nil }
+        return details.lazy.compactMap { $0["retryDelay"]?.string.flatMap(goDuration) }.first
+    }
+
+    /// An RFC 3339 instant, with or without fractional seconds.
+    static func rfc3339(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: trimmed) { return date }
+        formatter.formatOptions.insert(.withFractionalSeconds)
+        return formatter.date(from: trimmed)
+    }
+
+    /// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 IMF-fixdate).
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text.trimmingCharacters(in: .whitespaces))
     }
 
     /// Seconds in a Go duration string: a sequence of numbers with units h, m, s, ms, us/µs, ns (`1h2m3.5s`).

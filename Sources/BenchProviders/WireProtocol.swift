@@ -68,7 +68,8 @@ extension WireProtocol {
 }
 
 /// A stream decoder whose events each carry one JSON document: parsing, and reporting data that is not JSON as
-/// a decoding failure, happen once here.
+/// a decoding failure, happen once here. A `[DONE]` sentinel (which some servers add after their own final event)
+/// ends the stream.
 public protocol JSONEventDecoding: StreamDecoding {
     /// The generation events of one parsed event; `name` is the SSE `event:` field, if any.
     mutating func decode(json: JSONValue, name: String?) -> [GenerationEvent]
@@ -76,6 +77,7 @@ public protocol JSONEventDecoding: StreamDecoding {
 
 extension JSONEventDecoding {
     public mutating func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
+        if event.data == "[DONE]" { return isComplete ? [] : [.done] }
         guard let json = try? JSONParser.parse(event.data) else {
             return [.failure(ProviderError(.decoding, "malformed JSON in stream: \(event.data.prefix(200))"))]
         }

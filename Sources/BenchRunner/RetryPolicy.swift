@@ -3,7 +3,8 @@ public import BenchCore
 /// When and how long to wait before sending a failed request again. Pure: the wait is a function of the attempt,
 /// the failure and a random draw.
 ///
-/// A failure is retried when its kind is in `retryOn` and fewer than `maxRetries` retries were made. The wait is the
+/// A failure is retried when its kind is in `retryOn`, fewer than `maxRetries` retries were made and the server did
+/// not forbid it (``ProviderError/retryForbidden``: `x-should-retry: false`, an exhausted quota). The wait is the
 /// server's `retry-after` when it gave one (honoured up to `maxServerDelay`; a longer one is not retried), else
 /// `baseDelay × 2^retry`, capped at `maxDelay`, times a jitter factor drawn uniformly from [1 − jitter, 1]
 /// (the official OpenAI and Anthropic SDKs use 0.5 s × 2ⁿ, cap 8 s, jitter 0.25).
@@ -34,7 +35,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The wait before retry number `retry` (0 for the first retry), or nil when the failure is not retried.
     /// - Parameter unit: a uniform draw in [0, 1) for the jitter.
     public func delay(beforeRetry retry: Int, after error: ProviderError, unit: Double) -> Duration? {
-        guard retry < maxRetries, retryOn.contains(error.kind) else { return nil }
+        guard retry < maxRetries, retryOn.contains(error.kind), !error.retryForbidden else { return nil }
         if let seconds = error.retryAfterSeconds {
             let serverDelay = Duration.seconds(double: seconds)
             return serverDelay <= maxServerDelay ? serverDelay : nil

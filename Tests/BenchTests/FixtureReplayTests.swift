@@ -103,6 +103,16 @@ extension LiveTests {
             #expect(record.serverTimings?.promptMilliseconds == 342.546)
         }
 
+        @Test func cohereAndTGINativeStreamsEndAtTheirFinalEvents() async throws {
+            let cohere = try await Self.record("cohere_v2_chat_stream.sse", wire: CohereChatWire())
+            #expect(cohere.outcome == .success && cohere.finishReason == .stop)
+            #expect(cohere.usage?.billedOutputTokens == 2 && cohere.textChunks == 2)
+            let tgi = try await Self.record("tgi_generate_stream.sse", wire: TGIGenerateWire())
+            #expect(tgi.outcome == .success && tgi.outputTokens == 4 && tgi.textChunks == 3)
+            let failed = try await Self.record("tgi_generate_stream_error.sse", wire: TGIGenerateWire())
+            #expect(failed.outcome == .failed && failed.error?.kind == .server)
+        }
+
         @Test func responsesAPIStreamEndsAtCompleted() async throws {
             let record = try await Self.record("openai_responses_stream.sse", wire: OpenAIResponsesWire())
             #expect(record.outcome == .success)

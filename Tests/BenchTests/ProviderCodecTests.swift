@@ -270,13 +270,18 @@ import Testing
         #expect(body["random_seed"] == .number(9) && body["seed"] == nil)
     }
 
-    @Test func rateLimitResetHeadersAreTheFallbackRetryDelay() throws {
-        let text = String(decoding: try Fixtures.bytes("openai_error_429.headers"), as: UTF8.self)
-        let headers = text.split(whereSeparator: \.isNewline).compactMap { line -> (String, String)? in
+    /// The header lines of a recorded `.headers` fixture as (name, value) pairs.
+    static func headers(_ fixture: String) throws -> [(String, String)] {
+        let text = String(decoding: try Fixtures.bytes(fixture), as: UTF8.self)
+        return text.split(whereSeparator: \.isNewline).dropFirst().compactMap { line -> (String, String)? in
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { return nil }
             return (String(parts[0]), parts[1].trimmingCharacters(in: .whitespaces))
         }
+    }
+
+    @Test func rateLimitResetHeadersAreTheFallbackRetryDelay() throws {
+        let headers = try Self.headers("openai_error_429.headers")
         #expect(HTTPFailureClassifier.retryAfterSeconds(headers) == 0.193)  // retry-after-ms wins
         let withoutRetryAfter = headers.filter { !$0.0.hasPrefix("retry-after") }
         #expect(HTTPFailureClassifier.retryAfterSeconds(withoutRetryAfter) == 0.193)  // later of 12ms and 193ms

@@ -28,6 +28,12 @@ import Testing
         #expect(policy.delay(beforeRetry: 0, after: error, unit: 0) == nil)
     }
 
+    @Test func aFailureTheServerForbidsRetryingIsNotRetried() {
+        var error = ProviderError(.rateLimited, "quota", httpStatus: 429)
+        error.retryForbidden = true
+        #expect(RetryPolicy().delay(beforeRetry: 0, after: error, unit: 0) == nil)
+    }
+
     @Test func onlyListedKindsAreRetried() {
         let policy = RetryPolicy()
         #expect(policy.delay(beforeRetry: 0, after: ProviderError(.overloaded, "busy"), unit: 0) != nil)

@@ -61,6 +61,9 @@ import Testing
         ("slo: {ttft_ms: -1}", "slo.ttft_ms"),
         ("request: {exact_output: maybe}", "request.exact_output"),
         ("lod: {}", "lod"),
+        ("targets: [{kind: azure, model: gpt}]", "targets[0].base_url"),
+        ("targets: [{kind: vertex, model: gemini}]", "targets[0].base_url"),
+        ("targets: [{kind: bard, model: m}]", "targets[0].kind"),
     ])
     func invalidSpecsNameTheField(text: String, field: String) {
         do {
@@ -83,5 +86,34 @@ import Testing
         spec.warmup = .seconds(1)
         spec.cooldown = .seconds(1)
         #expect { try spec.validate() } throws: { ($0 as? SpecError)?.field == "load.warmup" }
+    }
+
+    @Test func knownServicesNeedOnlyAKindAndAModel() throws {
+        let spec = try BenchSpec.parse(
+            """
+            targets:
+              - {kind: groq, model: llama-3.3-70b-versatile}
+              - {kind: anthropic, model: claude-haiku-4-5, api_key_env: MY_KEY}
+              - {kind: fireworks, model: accounts/fireworks/models/x, extra_body: {top_k: 1}}
+              - {kind: vllm, model: m}
+              - {kind: groq, base_url: 'https://gateway.example.com/groq/v1', model: m2}
+              - {kind: anthropic, model: claude-sonnet-5, exact_output: true}
+            """
+        )
+        let t = spec.targets
+        #expect(t[0].baseURL == "https://api.groq.com/openai/v1" && t[0].apiKeyEnv == "GROQ_API_KEY")
+        #expect(t[1].baseURL == "https://api.anthropic.com/v1" && t[1].apiKeyEnv == "MY_KEY")
+        #expect(t[2].extraBody == ["context_length_exceeded_behavior": .string("error"), "top_k": .number(1)])
+        #expect(t[3].baseURL == "http://127.0.0.1:8000/v1" && t[3].apiKeyEnv == nil)
+        // A gateway in front of a service: no guess about which variable holds its key.
+        #expect(t[4].apiKeyEnv == nil)
+        // Exact output (ignore_eos, min_tokens) only where the server accepts it, unless the target asks.
+        #expect(t[3].requestsExactOutput(default: true) && !t[1].requestsExactOutput(default: true))
+        #expect(t[5].requestsExactOutput(default: true) && !t[3].requestsExactOutput(default: false))
+        let local = BenchSpec.Target(baseURL: "http://127.0.0.1:8080/v1", model: "m")
+        let openAI = try BenchSpec.Target.resolving(
+            kind: .openai, baseURL: nil, model: "gpt", apiKeyEnv: nil, field: "f")
+        #expect(local.requestsExactOutput(default: true) && !openAI.requestsExactOutput(default: true))
+        #expect(openAI.apiKeyEnv == "OPENAI_API_KEY")
     }
 }
