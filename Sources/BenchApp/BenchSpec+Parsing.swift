@@ -102,7 +102,7 @@ extension BenchSpec {
             value, path: path,
             allowed: [
                 "name", "kind", "base_url", "model", "api_key_env", "headers", "extra_body", "exact_output", "price",
-                "price_model", "machine_usd_per_hour",
+                "price_model", "machine_usd_per_hour", "rate_limit",
             ]
         )
         let kindName = try reader.string("kind") ?? Kind.openai.rawValue
@@ -117,6 +117,12 @@ extension BenchSpec {
         )
         target.priceModel = try reader.string("price_model")
         target.machineUSDPerHour = try reader.positiveNumber("machine_usd_per_hour")
+        if let limit = try reader.nested("rate_limit", allowed: ["requests_per_minute", "tokens_per_minute"]) {
+            target.rateLimit = RateBudget(
+                requestsPerMinute: try limit.positiveNumber("requests_per_minute"),
+                tokensPerMinute: try limit.positiveNumber("tokens_per_minute")
+            )
+        }
         if let price = try reader.nested(
             "price", allowed: ["input", "cached_input", "output", "reasoning", "date", "source"])
         {

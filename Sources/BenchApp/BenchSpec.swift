@@ -26,6 +26,8 @@ public struct BenchSpec: Sendable, Hashable {
         /// For self-hosted targets: what the machine costs per hour, which turns measured throughput into
         /// USD per 1M output tokens.
         public var machineUSDPerHour: Double?
+        /// A client-side budget that keeps requests under the provider's rate limits; empty means unpaced.
+        public var rateLimit = RateBudget()
 
         public init(
             name: String? = nil, kind: Kind = .openai, baseURL: String, model: String, apiKeyEnv: String? = nil,

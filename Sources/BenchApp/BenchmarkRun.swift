@@ -57,8 +57,11 @@ public struct BenchmarkRun: Sendable {
         let totalSteps = spec.targets.count * spec.steps.count
         var stepsDone = 0
         for (target, key) in zip(spec.targets, keys) {
+            let transport = makeClient(target, http: http, apiKey: key)
             let client = RetryingModelClient(
-                base: makeClient(target, http: http, apiKey: key), policy: spec.retry, seed: spec.seed
+                base: target.rateLimit.isEmpty
+                    ? transport : PacedModelClient(base: transport, pacer: RequestPacer(budget: target.rateLimit)),
+                policy: spec.retry, seed: spec.seed
             )
             let settings = GenerationSettings(
                 model: target.model, temperature: spec.temperature, seed: spec.seed,

@@ -29,6 +29,10 @@ struct Bench: AsyncParsableCommand {
     var kind: String?
     @Option(help: "Name of the environment variable holding the API key (the key is never printed or stored).")
     var apiKeyEnv: String?
+    @Option(help: "Client-side budget: at most this many requests per minute to each target (smooth pacing).")
+    var rpm: Double?
+    @Option(help: "Client-side budget: at most this many tokens per minute (prompt characters ÷ 4 + max_tokens).")
+    var tpm: Double?
     @Option(help: "Closed-loop concurrency levels, comma-separated (a sweep): 1,8,32.")
     var concurrency: String?
     @Option(help: "Open-loop request rates per second, comma-separated (a sweep): 2,5,10.")
@@ -109,6 +113,13 @@ struct Bench: AsyncParsableCommand {
             spec.targets = spec.targets.map {
                 var t = $0; t.apiKeyEnv = apiKeyEnv; return t
             }
+        }
+        for (flag, value) in [("--rpm", rpm), ("--tpm", tpm)] {
+            if let value, !(value > 0) { throw SpecError(flag, "must be greater than 0") }
+        }
+        for index in spec.targets.indices {
+            if let rpm { spec.targets[index].rateLimit.requestsPerMinute = rpm }
+            if let tpm { spec.targets[index].rateLimit.tokensPerMinute = tpm }
         }
         if concurrency != nil && rate != nil {
             throw SpecError("--rate", "give either --concurrency or --rate, not both")

@@ -106,6 +106,9 @@ public struct ServerTimings: Sendable, Hashable, Codable {
 
 /// One thing that happened while a model answered a request.
 public enum GenerationEvent: Sendable, Hashable {
+    /// The client-side request/token budget held the request back for `waited` before it was sent (zero when it
+    /// did not have to wait).
+    case paced(waited: Duration)
     /// The HTTP request was handed to the transport (t0).
     case requestSent
     /// A pooled connection turned out to be closed by the server before anything was served; the request was

@@ -88,6 +88,9 @@ public struct RequestRecord: Sendable, Hashable, Codable {
     public var firstDispatchedAt: Duration?
     /// The failures that were retried, in order.
     public var retriedErrors: [ProviderError]
+    /// How long the client-side rate budget (requests/tokens per minute) held the first attempt back; nil when no
+    /// budget was set. Not latency: it lies between the slot and t0.
+    public var pacingWait: Duration?
 
     public init(
         id: Int, target: String, step: Int, promptIndex: Int,
@@ -100,7 +103,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         reasoningChunks: Int = 0, outputCharacters: Int = 0, outputWords: Int = 0, outputHash: String = "",
         requestedInputTokens: Int? = nil, requestedOutputTokens: Int? = nil, exactOutputRequested: Bool = false,
         connectionRetries: Int = 0, attempts: Int = 1, firstDispatchedAt: Duration? = nil,
-        retriedErrors: [ProviderError] = []
+        retriedErrors: [ProviderError] = [], pacingWait: Duration? = nil
     ) {
         self.id = id
         self.target = target
@@ -135,6 +138,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         self.attempts = attempts
         self.firstDispatchedAt = firstDispatchedAt
         self.retriedErrors = retriedErrors
+        self.pacingWait = pacingWait
     }
 
     enum CodingKeys: String, CodingKey {
@@ -167,6 +171,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         case connectionRetries = "connection_retries"
         case attempts
         case firstDispatchedAt = "first_dispatched_ns"
+        case pacingWait = "pacing_ns"
         case retriedErrors = "retried_errors"
     }
 
@@ -208,6 +213,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         attempts = try c.decodeIfPresent(Int.self, forKey: .attempts) ?? 1
         firstDispatchedAt = try instant(.firstDispatchedAt)
         retriedErrors = try c.decodeIfPresent([ProviderError].self, forKey: .retriedErrors) ?? []
+        pacingWait = try instant(.pacingWait)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -245,5 +251,6 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         try c.encode(attempts, forKey: .attempts)
         try c.encodeIfPresent(firstDispatchedAt?.nanoseconds, forKey: .firstDispatchedAt)
         if !retriedErrors.isEmpty { try c.encode(retriedErrors, forKey: .retriedErrors) }
+        try c.encodeIfPresent(pacingWait?.nanoseconds, forKey: .pacingWait)
     }
 }

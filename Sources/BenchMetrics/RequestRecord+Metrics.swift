@@ -51,9 +51,10 @@ extension RequestRecord {
         slotAcquiredAt - scheduledAt
     }
 
-    /// Scheduler lag = t0 − t(slot acquired): how late the client dispatched a request it was free to send.
+    /// Scheduler lag = t0 of the first attempt − t(slot acquired) − pacing wait: how late the client dispatched a
+    /// request it was free to send.
     public var schedulerLag: Duration? {
-        dispatchedAt.map { $0 - slotAcquiredAt }
+        (firstDispatchedAt ?? dispatchedAt).map { $0 - slotAcquiredAt - (pacingWait ?? .zero) }
     }
 
     /// Whether the provider throttled the request (HTTP 429 or overload) on its final attempt or on one that was

@@ -97,6 +97,9 @@ public struct StepSummary: Sendable, Hashable, Codable {
     public var retriedRequests: Int
     /// Per retried request, the time before the attempt that counts (earlier attempts and waits), milliseconds.
     public var retryMs: DistributionSummary
+    /// Per dispatched request in the window, how long the client-side rate budget held it back, milliseconds;
+    /// nil when no budget was set.
+    public var pacingMs: DistributionSummary?
     /// The most requests in flight (dispatched, not ended) at any instant of the step.
     public var maxInFlight: Int
     /// Requests of the step re-sent because the server had closed their pooled connection.
@@ -132,6 +135,7 @@ public struct StepSummary: Sendable, Hashable, Codable {
         case throttleRate = "throttle_rate"
         case retriedRequests = "retried_requests"
         case retryMs = "retry_ms"
+        case pacingMs = "pacing_ms"
         case maxInFlight = "max_in_flight"
         case connectionRetries = "connection_retries"
         case outputTokenSources = "output_token_sources"
@@ -200,6 +204,8 @@ public struct StepSummary: Sendable, Hashable, Codable {
         let retried = finished.filter { $0.attempts > 1 }
         retriedRequests = retried.count
         retryMs = DistributionSummary(retried.map(\.retryTime.milliseconds))
+        let paced = dispatched.compactMap(\.pacingWait)
+        pacingMs = paced.isEmpty ? nil : DistributionSummary(paced.map(\.milliseconds))
         maxInFlight = Self.maxInFlight(records)
         connectionRetries = records.reduce(0) { $0 + $1.connectionRetries }
         outputTokenSources = Dictionary(grouping: succeeded, by: \.outputTokenSource.rawValue).mapValues(\.count)

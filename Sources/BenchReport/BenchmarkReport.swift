@@ -141,6 +141,16 @@ enum StepNotes {
                 "exact output length honoured for \(exact.honoured) of \(exact.requested) requests: the server may ignore ignore_eos/min_tokens"
             )
         }
+        if metrics.retriedRequests > 0, let p50 = metrics.retryMs.p50 {
+            notes.append(
+                "\(metrics.retriedRequests) requests were retried (p50 \(NumberFormatting.value(p50)) ms before the attempt that counts; not in latency)"
+            )
+        }
+        if let pacing = metrics.pacingMs, let p50 = pacing.p50, let max = pacing.max, max > 0 {
+            notes.append(
+                "the client-side rate budget held requests back: p50 \(NumberFormatting.value(p50)) ms, max \(NumberFormatting.value(max)) ms (not in latency)"
+            )
+        }
         if let chunks = metrics.outputTokenSources[TokenCountSource.chunks.rawValue], chunks > 0 {
             notes.append("\(chunks) successful requests had no usage report: their output tokens are chunk counts")
         }

@@ -23,6 +23,11 @@ public struct RecordAssembler: Sendable {
     public mutating func consume(_ stamped: StampedEvent) {
         let at = stamped.at - origin
         switch stamped.event {
+        case .paced(let waited):
+            // Only the first attempt's wait: later ones lie inside the retry time.
+            if record.attempts == 1 && record.dispatchedAt == nil {
+                record.pacingWait = (record.pacingWait ?? .zero) + waited
+            }
         case .requestSent:
             record.dispatchedAt = at
         case .connectionRetry:
