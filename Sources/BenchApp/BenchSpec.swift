@@ -67,12 +67,24 @@ public struct BenchSpec: Sendable, Hashable {
         }
 
         /// Whether exact output is requested: the target's own setting, else the spec's where the server accepts
-        /// the fields (self-hosted engines and OpenAI-compatible servers other than OpenAI itself).
-        public func requestsExactOutput(default specDefault: Bool) -> Bool {
+        /// the fields: as a stored probe found (``ProbeReport/Capability/ignoreEOS``), or else by kind (self-hosted
+        /// engines and OpenAI-compatible servers other than OpenAI itself).
+        public func requestsExactOutput(default specDefault: Bool, probe: ProbeReport? = nil) -> Bool {
             if let exactOutput { return exactOutput }
+            if let probed = probe?.supports(.ignoreEOS) { return specDefault && probed }
             let accepts =
                 kind.acceptsExactOutputFields || (kind == .openai && baseURL != Kind.openai.defaultBaseURL)
             return specDefault && accepts
+        }
+
+        /// The API key from the environment variable the target names; nil when it names none.
+        /// - Throws: ``SpecError`` on `field` when the variable is not set.
+        public func apiKey(environment: [String: String], field: String) throws -> String? {
+            guard let name = apiKeyEnv else { return nil }
+            guard let key = environment[name], !key.isEmpty else {
+                throw SpecError(field, "the environment variable \(name) is not set")
+            }
+            return key
         }
 
         static func defaultName(model: String, baseURL: String) -> String {

@@ -17,6 +17,8 @@ public struct BenchmarkRun: Sendable {
     /// Where `records.jsonl`, `report.json` and `report.md` go; nil keeps everything in memory.
     public let outputDirectory: URL?
     public let environment: [String: String]
+    /// Where stored capability probes are read from.
+    public let probes: ProbeStore
     /// Receives progress lines and the per-step table rows.
     public let log: @Sendable (String) -> Void
 
@@ -27,6 +29,7 @@ public struct BenchmarkRun: Sendable {
         self.spec = spec
         self.outputDirectory = outputDirectory
         self.environment = environment
+        probes = ProbeStore(environment: environment)
         self.log = log
     }
 
@@ -57,15 +60,21 @@ public struct BenchmarkRun: Sendable {
         let totalSteps = spec.targets.count * spec.steps.count
         var stepsDone = 0
         for (target, key) in zip(spec.targets, keys) {
-            let transport = makeClient(target, http: http, apiKey: key)
+            let transport = TargetEndpoint(
+                target: target, http: http, apiKey: key, headTimeout: spec.requestTimeout
+            ).client
             let client = RetryingModelClient(
                 base: target.rateLimit.isEmpty
                     ? transport : PacedModelClient(base: transport, pacer: RequestPacer(budget: target.rateLimit)),
                 policy: spec.retry, seed: spec.seed
             )
+            let probe = probes.load(kind: target.kind.rawValue, baseURL: target.baseURL, model: target.model)
+            let exactOutput = target.requestsExactOutput(default: spec.exactOutput, probe: probe)
+            let targetNotes = Self.probeNotes(probe, target: target, exactOutput: exactOutput)
+            for note in targetNotes { log("  \(target.name): \(note)") }
             let settings = GenerationSettings(
                 model: target.model, temperature: spec.temperature, seed: spec.seed,
-                exactOutputLength: target.requestsExactOutput(default: spec.exactOutput),
+                exactOutputLength: exactOutput,
                 includeUsage: spec.includeUsage,
                 extraBody: target.extraBody
             )
@@ -100,7 +109,8 @@ public struct BenchmarkRun: Sendable {
                 stepsDone += 1
             }
             targets.append(
-                BenchmarkReport.Target(name: target.name, baseURL: target.baseURL, model: target.model, steps: steps)
+                BenchmarkReport.Target(
+                    name: target.name, baseURL: target.baseURL, model: target.model, steps: steps, notes: targetNotes)
             )
         }
         await recordLog.close()
@@ -129,6 +139,16 @@ public struct BenchmarkRun: Sendable {
         return report
     }
 
+    /// What a stored probe decided for a target, said in the report.
+    static func probeNotes(_ probe: ProbeReport?, target: BenchSpec.Target, exactOutput: Bool) -> [String] {
+        guard let probe, target.exactOutput == nil, let finding = probe.findings[.ignoreEOS],
+            probe.supports(.ignoreEOS) != nil
+        else { return [] }
+        return [
+            "exact output \(exactOutput ? "on" : "off") as the capability probe of \(probe.probedAt) found: ignore_eos \(finding.verdict.rawValue) (\(finding.detail))"
+        ]
+    }
+
     /// The target's own price, else the built-in row for its price model or model; none for a self-hosted
     /// target priced by the hour.
     private func price(for target: BenchSpec.Target) -> ModelPrice? {
@@ -137,34 +157,9 @@ public struct BenchmarkRun: Sendable {
         return PriceTable.builtIn.price(for: target.priceModel ?? target.model)
     }
 
-    /// The client for a target's wire protocol.
-    private func makeClient(_ target: BenchSpec.Target, http: HTTPClient, apiKey: String?) -> any ModelClient {
-        func client<Wire: WireProtocol>(_ wire: Wire) -> any ModelClient {
-            StreamingModelClient(
-                http: http, wire: wire, baseURL: target.baseURL, apiKey: apiKey, extraHeaders: target.headers,
-                headTimeout: spec.requestTimeout
-            )
-        }
-        switch target.kind.wire {
-        case .openaiChat(let seedField): return client(OpenAIChatWire(seedField: seedField))
-        case .openaiResponses: return client(OpenAIResponsesWire())
-        case .azure: return client(AzureOpenAIWire())
-        case .anthropic: return client(AnthropicMessagesWire())
-        case .gemini: return client(GeminiWire())
-        case .vertex: return client(GeminiWire(authentication: .bearer))
-        case .cohere: return client(CohereChatWire())
-        case .ollama: return client(OllamaChatWire())
-        case .tgi: return client(TGIGenerateWire())
-        }
-    }
-
     private func apiKey(_ target: BenchSpec.Target) throws -> String? {
-        guard let name = target.apiKeyEnv else { return nil }
-        guard let key = environment[name], !key.isEmpty else {
-            let index = spec.targets.firstIndex(of: target) ?? 0
-            throw SpecError("targets[\(index)].api_key_env", "the environment variable \(name) is not set")
-        }
-        return key
+        let index = spec.targets.firstIndex(of: target) ?? 0
+        return try target.apiKey(environment: environment, field: "targets[\(index)].api_key_env")
     }
 
     /// One client for the run, its per-host pool raised to the largest concurrency any step can reach (the

@@ -18,17 +18,7 @@ struct Bench: AsyncParsableCommand {
     @Argument(help: "A spec file (YAML or JSON) with targets, load, prompts and SLOs.")
     var specFile: String?
 
-    @Option(help: "API root, e.g. http://127.0.0.1:8080/v1 (default: the --kind's own).")
-    var baseURL: String?
-    @Option(help: "Model name to request.")
-    var model: String?
-    @Option(
-        help:
-            "Provider of the target: openai (default; any OpenAI-compatible server), openai-responses, azure, anthropic, gemini, vertex, cohere, mistral, groq, together, openrouter, fireworks, deepseek, ollama, tgi, vllm, sglang, llama.cpp, lmstudio. Known services need no --base-url."
-    )
-    var kind: String?
-    @Option(help: "Name of the environment variable holding the API key (the key is never printed or stored).")
-    var apiKeyEnv: String?
+    @OptionGroup var targetOptions: TargetOptions
     @Option(help: "Client-side budget: at most this many requests per minute to each target (smooth pacing).")
     var rpm: Double?
     @Option(help: "Client-side budget: at most this many tokens per minute (prompt characters ÷ 4 + max_tokens).")
@@ -96,24 +86,7 @@ struct Bench: AsyncParsableCommand {
 
     private func buildSpec() throws -> BenchSpec {
         var spec = try specFile.map(BenchSpec.load(path:)) ?? BenchSpec()
-        if baseURL != nil || model != nil || kind != nil {
-            guard let model else { throw SpecError("--model", "is required with --base-url or --kind") }
-            let kindName = kind ?? BenchSpec.Kind.openai.rawValue
-            guard let kind = BenchSpec.Kind(rawValue: kindName) else {
-                throw SpecError(
-                    "--kind",
-                    "unknown kind \"\(kindName)\" (known: \(BenchSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
-                )
-            }
-            spec.targets = [
-                try BenchSpec.Target.resolving(
-                    kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv, field: "--base-url")
-            ]
-        } else if let apiKeyEnv {
-            spec.targets = spec.targets.map {
-                var t = $0; t.apiKeyEnv = apiKeyEnv; return t
-            }
-        }
+        try targetOptions.apply(to: &spec)
         for (flag, value) in [("--rpm", rpm), ("--tpm", tpm)] {
             if let value, !(value > 0) { throw SpecError(flag, "must be greater than 0") }
         }

@@ -70,18 +70,21 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
         public var baseURL: String
         public var model: String
         public var steps: [Step]
+        /// Findings about the target as a whole (which stored capability probe decided what).
+        public var notes: [String]
 
-        public init(name: String, baseURL: String, model: String, steps: [Step]) {
+        public init(name: String, baseURL: String, model: String, steps: [Step], notes: [String] = []) {
             self.name = name
             self.baseURL = baseURL
             self.model = model
             self.steps = steps
+            self.notes = notes
         }
 
         enum CodingKeys: String, CodingKey {
             case name
             case baseURL = "base_url"
-            case model, steps
+            case model, steps, notes
         }
     }
 

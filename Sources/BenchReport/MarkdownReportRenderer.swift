@@ -19,6 +19,9 @@ public enum MarkdownReportRenderer {
         )
         for target in report.targets {
             out += "\n## \(target.name)\n\n`\(target.model)` at `\(target.baseURL)`\n"
+            if !target.notes.isEmpty {
+                out += "\n" + target.notes.map { "- \($0)" }.joined(separator: "\n") + "\n"
+            }
             for step in target.steps {
                 out += "\n### \(step.label)\n\n"
                 let m = step.metrics

@@ -102,6 +102,22 @@ extension LiveTests {
             #expect(markdown.contains("| sim@127.0.0.1:\(port) | c=4 |"))
         }
 
+        @Test func probeStoresItsFindingsAndPrintsThemAsJSON() throws {
+            let (simulator, port) = try Self.startSimulator(["--ttft-ms", "1", "--output-tokens", "40"])
+            defer { simulator.terminate(); simulator.waitUntilExit() }
+            let data = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-probe-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: data) }
+            let result = try Self.run(
+                ["probe", "--base-url", "http://127.0.0.1:\(port)/v1", "--model", "sim", "--json"],
+                environment: ["LLMBENCH_DATA": data.path]
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            let reports = try JSONParser.parse(result.stdout).array
+            #expect(reports?.first?["findings"]?["streaming"]?["verdict"] == .string("supported"))
+            let stored = try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("probes").path)
+            #expect(stored.count == 1 && stored[0].hasPrefix("openai-127.0.0.1-sim-"))
+        }
+
         @Test func invalidSpecNamesTheField() throws {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("spec-\(UUID()).yaml")
             defer { try? FileManager.default.removeItem(at: file) }

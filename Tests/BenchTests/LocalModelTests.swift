@@ -29,6 +29,7 @@ extension LiveTests {
             let server = LocalServer(paths: paths)
             let state = try await server.start(parallel: 2, contextSize: 4096)
             let report: BenchmarkReport
+            let probe: ProbeReport
             do {
                 var spec = BenchSpec()
                 spec.targets = [
@@ -43,7 +44,10 @@ extension LiveTests {
                 spec.outputTokens = 32
                 spec.distinctPrompts = 2
                 spec.temperature = 0
-                report = try await BenchmarkRun(spec: spec, outputDirectory: nil).run()
+                report = try await BenchmarkRun(
+                    spec: spec, outputDirectory: nil, environment: ["LLMBENCH_DATA": paths.root.path]
+                ).run()
+                probe = await CapabilityProbe.probe(spec.targets[0], apiKey: nil)
             } catch {
                 server.stop()
                 throw error
@@ -70,6 +74,17 @@ extension LiveTests {
                 #expect(determinism.repeatedPrompts == 2 && determinism.identical == 2)
                 #expect((m.ttftMs.p50 ?? 0) > 0 && (m.decodeTps.p50 ?? 0) > 0)
             }
+
+            // What the probe must find on llama.cpp's server with SmolLM2.
+            for capability in [
+                ProbeReport.Capability.streaming, .streamingUsage, .maxTokens, .ignoreEOS, .outputLogprobs,
+            ] {
+                #expect(
+                    probe.findings[capability]?.verdict == .supported,
+                    "\(capability): \(String(describing: probe.findings[capability]))")
+            }
+            #expect(probe.findings[.promptLogprobs]?.method == "forced_decoding")
+            #expect(probe.findings.count == ProbeReport.Capability.allCases.count)
         }
     }
 }

@@ -1,0 +1,39 @@
+import ArgumentParser
+import BenchApp
+
+/// The flags that define one target on the command line, shared by `bench` and `probe`.
+struct TargetOptions: ParsableArguments {
+    @Option(help: "API root, e.g. http://127.0.0.1:8080/v1 (default: the --kind's own).")
+    var baseURL: String?
+    @Option(help: "Model name to request.")
+    var model: String?
+    @Option(
+        help: """
+            Provider of the target: openai (default; any OpenAI-compatible server), openai-responses, azure, \
+            anthropic, gemini, vertex, cohere, mistral, groq, together, openrouter, fireworks, deepseek, ollama, tgi, \
+            vllm, sglang, llama.cpp, lmstudio. Known services need no --base-url.
+            """
+    )
+    var kind: String?
+    @Option(help: "Name of the environment variable holding the API key (the key is never printed or stored).")
+    var apiKeyEnv: String?
+
+    /// Replaces the spec's targets with the one the flags define, if any; `--api-key-env` alone applies to every
+    /// target of the spec.
+    func apply(to spec: inout BenchSpec) throws {
+        if baseURL != nil || model != nil || kind != nil {
+            guard let model else { throw SpecError("--model", "is required with --base-url or --kind") }
+            let kindName = kind ?? BenchSpec.Kind.openai.rawValue
+            guard let kind = BenchSpec.Kind(rawValue: kindName) else {
+                let known = BenchSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw SpecError("--kind", "unknown kind \"\(kindName)\" (known: \(known))")
+            }
+            spec.targets = [
+                try BenchSpec.Target.resolving(
+                    kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv, field: "--base-url")
+            ]
+        } else if let apiKeyEnv {
+            for index in spec.targets.indices { spec.targets[index].apiKeyEnv = apiKeyEnv }
+        }
+    }
+}

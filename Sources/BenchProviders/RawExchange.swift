@@ -1,0 +1,54 @@
+public import AsyncHTTPClient
+public import BenchCore
+public import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A whole HTTP response, read to the end: what the capability probe inspects, field by field, where the stream
+/// decoders keep only the normalised events.
+public struct RawResponse: Sendable {
+    public var status: Int
+    public var body: Data
+
+    public init(status: Int, body: Data) {
+        self.status = status
+        self.body = body
+    }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    /// The JSON documents of the body: the body itself when it is one JSON value, else the data of each
+    /// server-sent event or line that parses (a `[DONE]` sentinel is skipped).
+    public func jsonDocuments(framing: StreamFraming) -> [JSONValue] {
+        let text = String(decoding: body, as: UTF8.self)
+        if let whole = try? JSONParser.parse(text) { return [whole] }
+        var events: [ServerSentEvent] = []
+        switch framing {
+        case .serverSentEvents:
+            var decoder = SSEDecoder()
+            try? decoder.push(Array(body), into: &events)
+        case .jsonLines:
+            var decoder = JSONLinesDecoder()
+            try? body.withUnsafeBytes { try decoder.push($0, into: &events) }
+            decoder.finish(into: &events)
+        }
+        return events.compactMap { try? JSONParser.parse($0.data) }
+    }
+}
+
+/// One request, its whole response collected (up to a limit).
+public enum RawExchange {
+    /// Sends `request` (`POST` when it has a body, else `GET`) and reads the whole response.
+    /// - Throws: transport errors (connection refused, timeout) and a body larger than `limit`.
+    public static func send(
+        _ request: WireRequest, http: HTTPClient, timeout: Duration = .seconds(120), limit: Int = 8 << 20
+    ) async throws -> RawResponse {
+        var http1 = HTTPClientRequest(url: request.url)
+        http1.method = request.body.isEmpty ? .GET : .POST
+        http1.headers = HTTPHeaders(request.headers.map { ($0.name, $0.value) })
+        if !request.body.isEmpty { http1.body = .bytes(ByteBuffer(bytes: request.body)) }
+        let response = try await http.execute(http1, timeout: .nanoseconds(timeout.nanoseconds))
+        let body = try await response.body.collect(upTo: limit)
+        return RawResponse(status: Int(response.status.code), body: Data(body.readableBytesView))
+    }
+}
