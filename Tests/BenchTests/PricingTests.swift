@@ -56,6 +56,10 @@ import Testing
         #expect(table.price(for: "gpt-5.4-mini-2026-03-01")?.model == "gpt-5.4-mini")
         #expect(table.price(for: "models/gemini-3.5-flash")?.model == "gemini-3.5-flash")
         #expect(table.price(for: "smollm2-135m-instruct") == nil)
+        // The providers are all covered.
+        let providers = Set(table.models.compactMap(\.provider))
+        #expect(providers.isSuperset(of: ["openai", "anthropic", "google", "mistral", "groq", "together", "deepseek"]))
+        #expect(table.price(for: "meta-llama/Llama-3.3-70B-Instruct-Turbo")?.provider == "together")
     }
 
     @Test func specTakesPricesAndMachineCost() throws {
