@@ -18,6 +18,8 @@ extension BenchSpec {
         case vertex
         /// Cohere v2 chat.
         case cohere
+        /// AWS Bedrock ConverseStream (SigV4 from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, or a Bedrock API key).
+        case bedrock
         /// Mistral's OpenAI-style API, whose seed field is `random_seed`.
         case mistral
         case groq
@@ -41,7 +43,7 @@ extension BenchSpec {
         /// The protocol family a kind speaks.
         public enum Wire: Sendable, Hashable {
             case openaiChat(seedField: String)
-            case openaiResponses, azure, anthropic, gemini, vertex, cohere, ollama, tgi
+            case openaiResponses, azure, anthropic, gemini, vertex, cohere, bedrock, ollama, tgi
         }
 
         public var wire: Wire {
@@ -52,6 +54,7 @@ extension BenchSpec {
             case .gemini: .gemini
             case .vertex: .vertex
             case .cohere: .cohere
+            case .bedrock: .bedrock
             case .ollama: .ollama
             case .tgi: .tgi
             case .mistral: .openaiChat(seedField: "random_seed")
@@ -80,7 +83,7 @@ extension BenchSpec {
             case .sglang: "http://127.0.0.1:30000/v1"
             case .llamacpp: "http://127.0.0.1:8080/v1"
             case .lmstudio: "http://127.0.0.1:1234/v1"
-            case .azure, .vertex: nil
+            case .azure, .vertex, .bedrock: nil
             }
         }
 
@@ -100,7 +103,7 @@ extension BenchSpec {
             case .openrouter: "OPENROUTER_API_KEY"
             case .fireworks: "FIREWORKS_API_KEY"
             case .deepseek: "DEEPSEEK_API_KEY"
-            case .ollama, .tgi, .vllm, .sglang, .llamacpp, .lmstudio: nil
+            case .ollama, .tgi, .vllm, .sglang, .llamacpp, .lmstudio, .bedrock: nil
             }
         }
 

@@ -1,6 +1,7 @@
 public import BenchCore
 public import BenchMetrics
 public import BenchRunner
+import BenchProviders
 import Foundation
 
 /// A benchmark as the user describes it, from a spec file (YAML or JSON) and/or command-line flags.
@@ -53,9 +54,12 @@ public struct BenchSpec: Sendable, Hashable {
         ) throws -> Target {
             guard let url = baseURL ?? kind.defaultBaseURL else {
                 let example =
-                    kind == .azure
-                    ? "https://{resource}.openai.azure.com"
-                    : "https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/{location}/publishers/google"
+                    switch kind {
+                    case .azure: "https://{resource}.openai.azure.com"
+                    case .bedrock: "https://bedrock-runtime.{region}.amazonaws.com"
+                    default:
+                        "https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/{location}/publishers/google"
+                    }
                 throw SpecError(field, "is required for kind \(kind.rawValue), e.g. \(example)")
             }
             let usesServiceURL = url == kind.defaultBaseURL && kind.defaultAPIKeyEnv != nil
@@ -80,6 +84,12 @@ public struct BenchSpec: Sendable, Hashable {
         /// The API key from the environment variable the target names; nil when it names none.
         /// - Throws: ``SpecError`` on `field` when the variable is not set.
         public func apiKey(environment: [String: String], field: String) throws -> String? {
+            if kind == .bedrock && apiKeyEnv == nil && AWSCredentials(environment: environment) == nil {
+                throw SpecError(
+                    field,
+                    "Bedrock needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (SigV4), or api_key_env naming a Bedrock API key"
+                )
+            }
             guard let name = apiKeyEnv else { return nil }
             guard let key = environment[name], !key.isEmpty else {
                 throw SpecError(field, "the environment variable \(name) is not set")

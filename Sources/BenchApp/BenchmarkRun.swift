@@ -61,7 +61,7 @@ public struct BenchmarkRun: Sendable {
         var stepsDone = 0
         for (target, key) in zip(spec.targets, keys) {
             let transport = TargetEndpoint(
-                target: target, http: http, apiKey: key, headTimeout: spec.requestTimeout
+                target: target, http: http, apiKey: key, headTimeout: spec.requestTimeout, environment: environment
             ).client
             let client = RetryingModelClient(
                 base: target.rateLimit.isEmpty

@@ -18,25 +18,32 @@ public struct CapabilityProbe: Sendable {
     ///   - apiKey: the target's key (already read from its variable).
     ///   - log: receives one line per capability as it is decided.
     public static func probe(
-        _ target: BenchSpec.Target, apiKey: String?, log: @escaping @Sendable (String) -> Void = { _ in }
+        _ target: BenchSpec.Target, apiKey: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) async -> ProbeReport {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let report = await CapabilityProbe(target: target, apiKey: apiKey, http: http, log: log).run()
+        let report = await CapabilityProbe(
+            target: target, apiKey: apiKey, http: http, environment: environment, log: log
+        ).run()
         try? await http.shutdown()
         return report
     }
 
     init(
-        target: BenchSpec.Target, apiKey: String?, http: HTTPClient,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        target: BenchSpec.Target, apiKey: String?, http: HTTPClient, environment: [String: String],
+        log: @escaping @Sendable (String) -> Void
     ) {
         self.target = target
         self.http = http
-        endpoint = TargetEndpoint(target: target, http: http, apiKey: apiKey, headTimeout: .seconds(120))
-        redactor = SecretRedactor(secrets: [apiKey].compactMap { $0 } + Array(target.headers.values))
+        endpoint = TargetEndpoint(
+            target: target, http: http, apiKey: apiKey, headTimeout: .seconds(120), environment: environment)
+        redactor = SecretRedactor(
+            secrets: [apiKey, environment["AWS_SECRET_ACCESS_KEY"], environment["AWS_SESSION_TOKEN"]].compactMap { $0 }
+                + Array(target.headers.values))
         self.log = log
     }
 
@@ -118,7 +125,9 @@ public struct CapabilityProbe: Sendable {
 
     /// Seed: two requests with one seed at temperature 1 must agree, and a third with another seed must differ.
     private func seed() async -> ProbeReport.Finding {
-        if target.kind.wire == .anthropic { return .init(.notOffered, "the API has no seed parameter") }
+        if target.kind.wire == .anthropic || target.kind.wire == .bedrock {
+            return .init(.notOffered, "the API has no seed parameter")
+        }
         let prompt = "Write ten random English words, separated by commas."
         var answers: [String] = []
         for seed: UInt64 in [1234, 1234, 98_765] {
@@ -140,7 +149,7 @@ public struct CapabilityProbe: Sendable {
     private func outputLogprobs() async -> ProbeReport.Finding {
         let extra: [String: JSONValue]
         switch target.kind.wire {
-        case .anthropic: return .init(.notOffered, "the API returns no log-probabilities")
+        case .anthropic, .bedrock: return .init(.notOffered, "the API returns no log-probabilities")
         case .openaiChat, .azure, .ollama: extra = ["logprobs": .bool(true), "top_logprobs": .number(1)]
         case .openaiResponses:
             extra = ["include": .array([.string("message.output_text.logprobs")]), "top_logprobs": .number(1)]
@@ -229,7 +238,7 @@ public struct CapabilityProbe: Sendable {
                     "responseMimeType": .string("application/json"),
                 ])
             ]
-        case .anthropic, .tgi:
+        case .anthropic, .tgi, .bedrock:
             return .init(.inconclusive, "not probed: this API constrains output with a JSON schema or grammar only")
         }
         let outcome = await generate(

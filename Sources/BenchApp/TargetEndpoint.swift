@@ -11,7 +11,11 @@ struct TargetEndpoint: Sendable {
     /// How the target frames streamed responses.
     let framing: StreamFraming
 
-    init(target: BenchSpec.Target, http: HTTPClient, apiKey: String?, headTimeout: Duration) {
+    /// - Parameter environment: where AWS credentials and region are read from (Bedrock).
+    init(
+        target: BenchSpec.Target, http: HTTPClient, apiKey: String?, headTimeout: Duration,
+        environment: [String: String]
+    ) {
         func bind<Wire: WireProtocol>(_ wire: Wire) -> TargetEndpoint {
             let baseURL = target.baseURL.hasSuffix("/") ? String(target.baseURL.dropLast()) : target.baseURL
             let headers = target.headers.sorted { $0.key < $1.key }.map { WireRequest.Header($0.key, $0.value) }
@@ -38,6 +42,16 @@ struct TargetEndpoint: Sendable {
         case .cohere: self = bind(CohereChatWire())
         case .ollama: self = bind(OllamaChatWire())
         case .tgi: self = bind(TGIGenerateWire())
+        case .bedrock:
+            let region =
+                BedrockConverseWire.region(inBaseURL: target.baseURL) ?? environment["AWS_REGION"]
+                ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
+            let signer =
+                apiKey == nil
+                ? AWSCredentials(environment: environment).map {
+                    AWSSigner(credentials: $0, region: region, service: "bedrock")
+                } : nil
+            self = bind(BedrockConverseWire(signer: signer))
         }
     }
 

@@ -31,6 +31,9 @@ public struct RawResponse: Sendable {
             var decoder = JSONLinesDecoder()
             try? body.withUnsafeBytes { try decoder.push($0, into: &events) }
             decoder.finish(into: &events)
+        case .awsEventStream:
+            var decoder = AWSEventStreamDecoder()
+            try? decoder.push(body, into: &events)
         }
         return events.compactMap { try? JSONParser.parse($0.data) }
     }

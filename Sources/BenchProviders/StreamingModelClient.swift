@@ -86,6 +86,7 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
         var pendingIndex = 0
         var sse = SSEDecoder()
         var lines = JSONLinesDecoder()
+        var frames = AWSEventStreamDecoder()
         var sseEvents: [ServerSentEvent] = []
         var decoder: Wire.Decoder
         /// The terminal event arrived: later bytes are drained, not decoded.
@@ -199,6 +200,7 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
                 switch client.wire.framing {
                 case .serverSentEvents: try buffer.withUnsafeReadableBytes { try sse.push($0, into: &sseEvents) }
                 case .jsonLines: try buffer.withUnsafeReadableBytes { try lines.push($0, into: &sseEvents) }
+                case .awsEventStream: try frames.push(buffer.readableBytesView, into: &sseEvents)
                 }
             } catch {
                 fail(ProviderError(.decoding, "\(error)"), at: arrivedAt)

@@ -39,6 +39,8 @@ public enum StreamFraming: Sendable, Hashable {
     case serverSentEvents
     /// Newline-delimited JSON, one object per line (Ollama's native API).
     case jsonLines
+    /// AWS binary event stream (`application/vnd.amazon.eventstream`, Bedrock).
+    case awsEventStream
 }
 
 /// One provider's wire format: a pure codec, with no I/O. ``StreamingModelClient`` is the

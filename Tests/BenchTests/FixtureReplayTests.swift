@@ -113,6 +113,15 @@ extension LiveTests {
             #expect(failed.outcome == .failed && failed.error?.kind == .server)
         }
 
+        @Test func bedrockBinaryFramesStreamThroughTheSameTransport() async throws {
+            let record = try await Self.record("bedrock_converse_stream.bin", wire: BedrockConverseWire(signer: nil))
+            #expect(record.outcome == .success && record.finishReason == .stop)
+            #expect(record.outputTokens == 5 && record.textChunks == 2)
+            let failed = try await Self.record(
+                "bedrock_converse_stream_exception.bin", wire: BedrockConverseWire(signer: nil))
+            #expect(failed.outcome == .failed && failed.error?.kind == .rateLimited)
+        }
+
         @Test func responsesAPIStreamEndsAtCompleted() async throws {
             let record = try await Self.record("openai_responses_stream.sse", wire: OpenAIResponsesWire())
             #expect(record.outcome == .success)

@@ -116,4 +116,15 @@ import Testing
         #expect(local.requestsExactOutput(default: true) && !openAI.requestsExactOutput(default: true))
         #expect(openAI.apiKeyEnv == "OPENAI_API_KEY")
     }
+
+    @Test func bedrockNeedsAWSCredentialsOrAnAPIKey() throws {
+        let target = try BenchSpec.Target.resolving(
+            kind: .bedrock, baseURL: "https://bedrock-runtime.us-east-1.amazonaws.com", model: "m", apiKeyEnv: nil,
+            field: "f")
+        #expect { try target.apiKey(environment: [:], field: "targets[0].api_key_env") } throws: {
+            ($0 as? SpecError)?.field == "targets[0].api_key_env" && "\($0)".contains("AWS_ACCESS_KEY_ID")
+        }
+        let credentials = ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s"]
+        #expect(try target.apiKey(environment: credentials, field: "f") == nil)
+    }
 }
