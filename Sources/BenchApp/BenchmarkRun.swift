@@ -70,10 +70,15 @@ public struct BenchmarkRun: Sendable {
             )
             let probe = probes.load(kind: target.kind.rawValue, baseURL: target.baseURL, model: target.model)
             let exactOutput = target.requestsExactOutput(default: spec.exactOutput, probe: probe)
-            let targetNotes = Self.probeNotes(probe, target: target, exactOutput: exactOutput)
+            let acceptsTemperature = ModelParameterRules.acceptsTemperature(target)
+            var targetNotes = Self.probeNotes(probe, target: target, exactOutput: exactOutput)
+            if !acceptsTemperature, spec.temperature != nil {
+                targetNotes.append(
+                    "temperature not sent: \(target.model) accepts only its default sampling parameters")
+            }
             for note in targetNotes { log("  \(target.name): \(note)") }
             let settings = GenerationSettings(
-                model: target.model, temperature: spec.temperature, seed: spec.seed,
+                model: target.model, temperature: acceptsTemperature ? spec.temperature : nil, seed: spec.seed,
                 exactOutputLength: exactOutput,
                 includeUsage: spec.includeUsage,
                 extraBody: target.extraBody

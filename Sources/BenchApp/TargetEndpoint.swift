@@ -33,9 +33,11 @@ struct TargetEndpoint: Sendable {
             )
         }
         switch target.kind.wire {
-        case .openaiChat(let seedField): self = bind(OpenAIChatWire(seedField: seedField))
+        case .openaiChat(let seedField):
+            self = bind(
+                OpenAIChatWire(seedField: seedField, tokenLimitField: ModelParameterRules.tokenLimitField(target)))
         case .openaiResponses: self = bind(OpenAIResponsesWire())
-        case .azure: self = bind(AzureOpenAIWire())
+        case .azure: self = bind(AzureOpenAIWire(tokenLimitField: ModelParameterRules.tokenLimitField(target)))
         case .anthropic: self = bind(AnthropicMessagesWire())
         case .gemini: self = bind(GeminiWire())
         case .vertex: self = bind(GeminiWire(authentication: .bearer))

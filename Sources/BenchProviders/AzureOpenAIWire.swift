@@ -7,9 +7,13 @@ import Foundation
 public struct AzureOpenAIWire: WireProtocol {
     public static let defaultAPIVersion = "2024-10-21"
     public let apiVersion: String
+    /// The request field that carries the output limit: `max_tokens`, or `max_completion_tokens` for reasoning
+    /// deployments.
+    public let tokenLimitField: String
 
-    public init(apiVersion: String = AzureOpenAIWire.defaultAPIVersion) {
+    public init(apiVersion: String = AzureOpenAIWire.defaultAPIVersion, tokenLimitField: String = "max_tokens") {
         self.apiVersion = apiVersion
+        self.tokenLimitField = tokenLimitField
     }
 
     public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
@@ -21,7 +25,8 @@ public struct AzureOpenAIWire: WireProtocol {
             generation.model.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? generation.model
         return WireRequest(
             url: baseURL + "/openai/deployments/\(deployment)/chat/completions?api-version=\(apiVersion)",
-            headers: headers, body: try OpenAIChatCodec.encodeStreamingRequest(generation)
+            headers: headers,
+            body: try OpenAIChatCodec.encodeStreamingRequest(generation, tokenLimitField: tokenLimitField)
         )
     }
 

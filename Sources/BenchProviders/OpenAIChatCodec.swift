@@ -6,10 +6,13 @@ public import Foundation
 public enum OpenAIChatCodec {
     /// The JSON body of a streaming chat-completions request.
     ///
-    /// Sends `max_tokens`; with `exactOutputLength`, also `ignore_eos: true` and `min_tokens` (vLLM, SGLang and
-    /// llama.cpp honour them; strict APIs reject them, so it is opt-in). The seed goes in `seedField` (`seed`, or
-    /// Mistral's `random_seed`). `extraBody` fields are applied last and override everything else.
-    public static func encodeStreamingRequest(_ request: GenerationRequest, seedField: String = "seed") throws -> Data {
+    /// Sends the output limit in `tokenLimitField` (`max_tokens`, or `max_completion_tokens`, which OpenAI's
+    /// reasoning models require); with `exactOutputLength`, also `ignore_eos: true` and `min_tokens` (vLLM, SGLang
+    /// and llama.cpp honour them; strict APIs reject them, so it is opt-in). The seed goes in `seedField` (`seed`,
+    /// or Mistral's `random_seed`). `extraBody` fields are applied last and override everything else.
+    public static func encodeStreamingRequest(
+        _ request: GenerationRequest, seedField: String = "seed", tokenLimitField: String = "max_tokens"
+    ) throws -> Data {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
             "messages": RequestBody.messages(request.messages),
@@ -19,7 +22,7 @@ public enum OpenAIChatCodec {
             body["stream_options"] = .object(["include_usage": .bool(true)])
         }
         if let maxOutputTokens = request.maxOutputTokens {
-            body["max_tokens"] = .number(Double(maxOutputTokens))
+            body[tokenLimitField] = .number(Double(maxOutputTokens))
             if request.exactOutputLength {
                 body["ignore_eos"] = .bool(true)
                 body["min_tokens"] = .number(Double(maxOutputTokens))

@@ -7,9 +7,12 @@ import Foundation
 public struct OpenAIChatWire: WireProtocol {
     /// The request field that carries the seed: `seed`, or `random_seed` for Mistral.
     public let seedField: String
+    /// The request field that carries the output limit: `max_tokens`, or `max_completion_tokens`.
+    public let tokenLimitField: String
 
-    public init(seedField: String = "seed") {
+    public init(seedField: String = "seed", tokenLimitField: String = "max_tokens") {
         self.seedField = seedField
+        self.tokenLimitField = tokenLimitField
     }
 
     public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
@@ -19,7 +22,8 @@ public struct OpenAIChatWire: WireProtocol {
         if let apiKey { headers.append(.init("Authorization", "Bearer \(apiKey)")) }
         return WireRequest(
             url: baseURL + "/chat/completions", headers: headers,
-            body: try OpenAIChatCodec.encodeStreamingRequest(generation, seedField: seedField)
+            body: try OpenAIChatCodec.encodeStreamingRequest(
+                generation, seedField: seedField, tokenLimitField: tokenLimitField)
         )
     }
 

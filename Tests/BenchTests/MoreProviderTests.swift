@@ -99,6 +99,17 @@ import Testing
         #expect(parameters?["temperature"] == nil && parameters?["seed"] == .number(5))
     }
 
+    @Test func reasoningModelsGetMaxCompletionTokens() throws {
+        let request = GenerationRequest(model: "o4-mini", messages: [], maxOutputTokens: 64)
+        let wire = try OpenAIChatWire(tokenLimitField: "max_completion_tokens").streamingRequest(
+            request, baseURL: "https://api.openai.com/v1", apiKey: "k")
+        let body = try JSONParser.parse(String(decoding: wire.body, as: UTF8.self))
+        #expect(body["max_completion_tokens"] == .number(64) && body["max_tokens"] == nil)
+        let azure = try AzureOpenAIWire(tokenLimitField: "max_completion_tokens").streamingRequest(
+            request, baseURL: "https://r.openai.azure.com", apiKey: "k")
+        #expect(try JSONParser.parse(String(decoding: azure.body, as: UTF8.self))["max_completion_tokens"] != nil)
+    }
+
     @Test func vertexUsesTheGeminiPathWithABearerToken() throws {
         let base =
             "https://us-central1-aiplatform.googleapis.com/v1/projects/p1/locations/us-central1/publishers/google"

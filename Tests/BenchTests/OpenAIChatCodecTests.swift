@@ -119,3 +119,38 @@ import Testing
         #expect(!text.contains("abcdefXYZ"))
     }
 }
+
+/// The remaining recorded transcripts of OpenAI-compatible servers and their error bodies.
+@Suite struct CompatibleTranscriptTests {
+    @Test func vllmContinuousUsageLeavesTheFinalCountsLast() throws {
+        let usages = try OpenAIChatCodecTests.events("vllm_chat_stream_continuous_usage.sse").compactMap {
+            event -> TokenUsage? in
+            if case .usage(let usage) = event { return usage }
+            return nil
+        }
+        #expect(usages.count == 5)
+        #expect(usages.map(\.outputTokens) == [0, 1, 2, 2, 2])
+        #expect(usages.last?.inputTokens == 14)
+    }
+
+    @Test func toolCallStreamsEndWithAToolCallFinish() throws {
+        let events = try OpenAIChatCodecTests.events("openai_chat_stream_toolcall.sse")
+        #expect(events.contains(.finish(.toolCalls)))
+        #expect(events.last == .done)
+    }
+
+    @Test(arguments: [
+        ("tgi_error_429.json", 429, ProviderError.Kind.rateLimited, "Model is overloaded"),
+        ("vllm_error_400.json", 400, .invalidRequest, "maximum context length is 4096"),
+        ("llamacpp_error_context.json", 400, .invalidRequest, "exceeds the available context size"),
+        ("openai_error_400.json", 400, .invalidRequest, "max_completion_tokens"),
+    ])
+    func errorBodiesAreClassifiedWithTheProvidersMessage(
+        fixture: String, status: Int, kind: ProviderError.Kind, message: String
+    ) throws {
+        let error = HTTPFailureClassifier.classify(
+            status: status, headers: [], body: Data(try Fixtures.bytes(fixture)), url: "u")
+        #expect(error.kind == kind)
+        #expect(error.message.contains(message), "\(error.message)")
+    }
+}

@@ -128,3 +128,30 @@ import Testing
         #expect(try target.apiKey(environment: credentials, field: "f") == nil)
     }
 }
+
+@Suite struct ModelParameterRuleTests {
+    @Test(arguments: [
+        ("gpt-5.4", true), ("gpt-5.4-mini", true), ("o3", true), ("o4-mini", true), ("openai/gpt-5.5", true),
+        ("gpt-5-chat-latest", false), ("gpt-4.1", false), ("o3x", false), ("olmo-2", false),
+    ])
+    func openAIReasoningModelsAreRecognised(model: String, reasoning: Bool) {
+        #expect(ModelParameterRules.isOpenAIReasoningModel(model) == reasoning)
+    }
+
+    @Test func refusedParametersAreLeftOut() throws {
+        func target(_ kind: BenchSpec.Kind, _ model: String, baseURL: String? = nil) throws -> BenchSpec.Target {
+            try .resolving(kind: kind, baseURL: baseURL, model: model, apiKeyEnv: "K", field: "f")
+        }
+        #expect(!ModelParameterRules.acceptsTemperature(try target(.openai, "gpt-5.4")))
+        #expect(ModelParameterRules.acceptsTemperature(try target(.openai, "gpt-4.1")))
+        #expect(!ModelParameterRules.acceptsTemperature(try target(.anthropic, "claude-sonnet-5")))
+        #expect(ModelParameterRules.acceptsTemperature(try target(.anthropic, "claude-haiku-4-5")))
+        #expect(ModelParameterRules.tokenLimitField(try target(.openai, "gpt-4.1")) == "max_completion_tokens")
+        #expect(
+            ModelParameterRules.tokenLimitField(try target(.openai, "gpt-5.4", baseURL: "http://127.0.0.1:8080/v1"))
+                == "max_tokens")
+        #expect(
+            ModelParameterRules.tokenLimitField(try target(.azure, "o4-mini", baseURL: "https://r.openai.azure.com"))
+                == "max_completion_tokens")
+    }
+}
