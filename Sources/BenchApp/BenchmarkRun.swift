@@ -84,6 +84,7 @@ public struct BenchmarkRun: Sendable {
                 extraBody: target.extraBody
             )
             var steps: [BenchmarkReport.Step] = []
+            var usdTotal: Double?
             for (index, step) in spec.steps.enumerated() {
                 let executor = StepExecutor(
                     client: client, prompts: prompts, settings: settings, target: target.name, stepIndex: index,
@@ -97,6 +98,11 @@ public struct BenchmarkRun: Sendable {
                 log("▶ \(target.name) \(step.shape.label) (step \(stepsDone + 1) of \(totalSteps)\(eta))")
                 nextRequestID += await executor.run { await recordLog.append($0) }
                 let records = await recordLog.records(target: target.name, step: index)
+                if let spent = price(for: target).flatMap({
+                    StepCost(records: records, outputTps: nil, price: $0, machineUSDPerHour: nil)?.usdTotal
+                }) {
+                    usdTotal = (usdTotal ?? 0) + spent
+                }
                 let report = BenchmarkReport.Step(
                     index: index, step: step,
                     metrics: StepSummary(
@@ -115,7 +121,8 @@ public struct BenchmarkRun: Sendable {
             }
             targets.append(
                 BenchmarkReport.Target(
-                    name: target.name, baseURL: target.baseURL, model: target.model, steps: steps, notes: targetNotes)
+                    name: target.name, baseURL: target.baseURL, model: target.model, steps: steps, notes: targetNotes,
+                    usdTotal: usdTotal)
             )
         }
         await recordLog.close()

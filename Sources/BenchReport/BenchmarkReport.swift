@@ -72,19 +72,27 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
         public var steps: [Step]
         /// Findings about the target as a whole (which stored capability probe decided what).
         public var notes: [String]
+        /// What the whole run spent on this target at list price: Σ cost of every successful request with usage,
+        /// in every step, warm-up and cool-down included (the step figures count their window only). Nil without a
+        /// price row.
+        public var usdTotal: Double?
 
-        public init(name: String, baseURL: String, model: String, steps: [Step], notes: [String] = []) {
+        public init(
+            name: String, baseURL: String, model: String, steps: [Step], notes: [String] = [], usdTotal: Double? = nil
+        ) {
             self.name = name
             self.baseURL = baseURL
             self.model = model
             self.steps = steps
             self.notes = notes
+            self.usdTotal = usdTotal
         }
 
         enum CodingKeys: String, CodingKey {
             case name
             case baseURL = "base_url"
             case model, steps, notes
+            case usdTotal = "usd_total"
         }
     }
 

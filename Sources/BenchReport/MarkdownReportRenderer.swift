@@ -19,6 +19,10 @@ public enum MarkdownReportRenderer {
         )
         for target in report.targets {
             out += "\n## \(target.name)\n\n`\(target.model)` at `\(target.baseURL)`\n"
+            if let total = target.usdTotal {
+                out +=
+                    "\nRun cost at list price: $\(String(format: "%.4f", total)) (every successful request, warm-up included)\n"
+            }
             if !target.notes.isEmpty {
                 out += "\n" + target.notes.map { "- \($0)" }.joined(separator: "\n") + "\n"
             }

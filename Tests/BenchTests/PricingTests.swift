@@ -1,6 +1,7 @@
 import BenchApp
 import BenchCore
 import BenchMetrics
+import BenchReport
 import BenchSimulator
 import Testing
 
@@ -107,6 +108,32 @@ extension LiveTests {
             let cost = try #require(m.cost?.usdPer1mOutputTokens)
             let expected: Double = 2 / (tps * 3600) * 1_000_000
             #expect(abs(cost - expected) < 1e-9)
+        }
+
+        @Test func apiPriceGivesStepAndWholeRunCosts() async throws {
+            let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 10)
+            let report = try await withSimulator(configuration) { port, _ in
+                try await BenchmarkRun(
+                    spec: simulatorSpec(port: port) {
+                        $0.shapes = [.concurrency(users: 1), .concurrency(users: 2)]
+                        $0.maxRequests = 4
+                        $0.outputTokens = 10
+                        $0.targets[0].price = ModelPrice(model: "sim", input: 1, output: 100)
+                    },
+                    outputDirectory: nil
+                ).run()
+            }
+            let steps = report.targets[0].steps
+            // Per request: input tokens × $1 + 10 output tokens × $100, per 1M tokens.
+            for step in steps {
+                let input = try #require(step.metrics.inputTokens.mean)
+                let perRequest = (input * 1 + 10 * 100) / 1_000_000
+                #expect(abs((step.metrics.cost?.usdPerRequest ?? 0) - perRequest) < 1e-12)
+            }
+            let run = try #require(report.targets[0].usdTotal)
+            let summed = steps.compactMap { $0.metrics.cost?.usdTotal }.reduce(0, +)
+            #expect(abs(run - summed) < 1e-12, "no warm-up here, so the run total is the steps' sum")
+            #expect(MarkdownReportRenderer.render(report).contains("Run cost at list price"))
         }
     }
 }
