@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure domain values and protocols: no I/O modules.
@@ -63,6 +65,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Durable runs, records, reports and saved targets: in memory, SQLite (bundled), PostgreSQL.
+        .target(
+            name: "BenchStore",
+            dependencies: [
+                "BenchCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Composition root: spec files, wiring of providers, runner, output files.
         .target(
             name: "BenchApp",
@@ -87,7 +101,7 @@ let package = Package(
             name: "BenchTests",
             dependencies: [
                 "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
-                "BenchApp", "BenchLocal",
+                "BenchApp", "BenchLocal", "BenchStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,15 +1,16 @@
 /// A counting semaphore for tasks: at most `limit` holders at once, the rest wait in arrival order.
-actor AsyncSemaphore {
+public actor AsyncSemaphore {
     private var available: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var head = 0
 
-    init(limit: Int) {
+    public init(limit: Int) {
         available = limit
     }
 
     /// Takes a slot, waiting if none is free. Returns whether it had to wait.
-    func acquire() async -> Bool {
+    @discardableResult
+    public func acquire() async -> Bool {
         if available > 0 {
             available -= 1
             return false
@@ -19,7 +20,7 @@ actor AsyncSemaphore {
     }
 
     /// Returns a slot, handing it straight to the longest waiter if there is one.
-    func release() {
+    public func release() {
         if head < waiters.count {
             let waiter = waiters[head]
             head += 1

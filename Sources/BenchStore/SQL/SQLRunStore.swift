@@ -1,0 +1,242 @@
+public import BenchCore
+public import Foundation
+
+/// The ``RunStore`` over an SQL database (SQLite or PostgreSQL): one implementation, the dialect differences kept
+/// to the schema. Records are stored as their JSON document, keyed by run and request id.
+public struct SQLRunStore: RunStore {
+    public let database: any SQLDatabase
+    /// Records per INSERT statement when appending.
+    static let recordsPerStatement = 200
+
+    public init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    public func migrate() async throws {
+        try await StoreSchema.migrate(database, now: Self.timestamp(Date()))
+    }
+
+    // MARK: Runs
+
+    static let runColumns =
+        "seq, id, status, spec, targets, created_at, started_at, finished_at, done, total, error"
+
+    public func createRun(_ run: StoredRun) async throws {
+        let inserted = try await database.query(
+            SQLStatement(
+                """
+                INSERT INTO runs (id, status, spec, targets, created_at, started_at, finished_at, done, total, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id
+                """,
+                [
+                    .text(run.id), .text(run.status.rawValue), .text(run.spec), .text(try Self.json(run.targets)),
+                    .text(Self.timestamp(run.createdAt)), SQLValue(run.startedAt.map(Self.timestamp)),
+                    SQLValue(run.finishedAt.map(Self.timestamp)), SQLValue(run.done), SQLValue(run.total),
+                    SQLValue(run.error),
+                ]))
+        if inserted.isEmpty { throw StoreError.conflict("run \(run.id) exists") }
+    }
+
+    public func run(id: String) async throws -> StoredRun? {
+        try await database.query(SQLStatement("SELECT \(Self.runColumns) FROM runs WHERE id = ?", [.text(id)]))
+            .first.map(Self.storedRun)
+    }
+
+    public func listRuns(status: RunStatus?, target: String?, limit: Int, after: String?) async throws
+        -> Page<StoredRun>
+    {
+        var sql = "SELECT \(Self.runColumns) FROM runs WHERE seq < ?"
+        var binds: [SQLValue] = [.integer(Int64(try after.map(RunCursor.decode) ?? Int(Int64.max)))]
+        if let status {
+            sql += " AND status = ?"
+            binds.append(.text(status.rawValue))
+        }
+        if let target {
+            sql += #" AND targets LIKE ? ESCAPE '\'"#
+            binds.append(.text("%" + Self.escapeLike(try Self.json([target]).dropFirst().dropLast()) + "%"))
+        }
+        sql += " ORDER BY seq DESC LIMIT ?"
+        binds.append(.integer(Int64(limit + 1)))
+        let rows = try await database.query(SQLStatement(sql, binds))
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last?.first?.int.map(RunCursor.encode) : nil
+        return Page(items: try page.map(Self.storedRun), next: next)
+    }
+
+    public func updateRun(_ run: StoredRun) async throws {
+        let updated = try await database.query(
+            SQLStatement(
+                """
+                UPDATE runs SET status = ?, started_at = ?, finished_at = ?, done = ?, total = ?, error = ?
+                WHERE id = ? RETURNING id
+                """,
+                [
+                    .text(run.status.rawValue), SQLValue(run.startedAt.map(Self.timestamp)),
+                    SQLValue(run.finishedAt.map(Self.timestamp)), SQLValue(run.done), SQLValue(run.total),
+                    SQLValue(run.error), .text(run.id),
+                ]))
+        if updated.isEmpty { throw StoreError.notFound("run \(run.id)") }
+    }
+
+    public func deleteRun(id: String) async throws -> Bool {
+        !(try await database.query(SQLStatement("DELETE FROM runs WHERE id = ? RETURNING id", [.text(id)])).isEmpty)
+    }
+
+    public func unfinishedRuns() async throws -> [StoredRun] {
+        try await database.query(
+            SQLStatement("SELECT \(Self.runColumns) FROM runs WHERE status IN ('queued', 'running') ORDER BY seq")
+        ).map(Self.storedRun)
+    }
+
+    // MARK: Records
+
+    public func appendRecords(runID: String, _ records: [RequestRecord]) async throws -> Int {
+        guard !records.isEmpty else { return 0 }
+        guard try await run(id: runID) != nil else { throw StoreError.notFound("run \(runID)") }
+        let encoder = JSONEncoder()
+        var statements: [SQLStatement] = []
+        for start in stride(from: 0, to: records.count, by: Self.recordsPerStatement) {
+            let chunk = records[start..<min(records.count, start + Self.recordsPerStatement)]
+            var binds: [SQLValue] = []
+            for record in chunk {
+                binds += [
+                    .text(runID), .integer(Int64(record.id)), .text(record.target), .integer(Int64(record.step)),
+                    .text(String(decoding: try encoder.encode(record), as: UTF8.self)),
+                ]
+            }
+            statements.append(
+                SQLStatement(
+                    "INSERT INTO run_records (run_id, request_id, target, step, record) VALUES "
+                        + Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                        + " ON CONFLICT (run_id, request_id) DO NOTHING RETURNING request_id",
+                    binds))
+        }
+        return try await database.transaction(statements).reduce(0) { $0 + $1.count }
+    }
+
+    public func records(runID: String, afterRequestID: Int?, limit: Int) async throws -> [RequestRecord] {
+        try Self.decodeRecords(
+            await database.query(
+                SQLStatement(
+                    "SELECT record FROM run_records WHERE run_id = ? AND request_id > ? ORDER BY request_id LIMIT ?",
+                    [.text(runID), .integer(Int64(afterRequestID ?? -1)), .integer(Int64(limit))])))
+    }
+
+    public func records(runID: String, target: String, step: Int) async throws -> [RequestRecord] {
+        try Self.decodeRecords(
+            await database.query(
+                SQLStatement(
+                    "SELECT record FROM run_records WHERE run_id = ? AND target = ? AND step = ? ORDER BY request_id",
+                    [.text(runID), .text(target), .integer(Int64(step))])))
+    }
+
+    public func recordCount(runID: String) async throws -> Int {
+        try await database.query(
+            SQLStatement("SELECT COUNT(*) FROM run_records WHERE run_id = ?", [.text(runID)])
+        ).first?.first?.int ?? 0
+    }
+
+    // MARK: Reports
+
+    public func saveReport(runID: String, report: Data) async throws {
+        guard try await run(id: runID) != nil else { throw StoreError.notFound("run \(runID)") }
+        try await database.transaction([
+            SQLStatement(
+                """
+                INSERT INTO run_reports (run_id, report) VALUES (?, ?)
+                ON CONFLICT (run_id) DO UPDATE SET report = excluded.report
+                """,
+                [.text(runID), .text(String(decoding: report, as: UTF8.self))])
+        ])
+    }
+
+    public func report(runID: String) async throws -> Data? {
+        try await database.query(SQLStatement("SELECT report FROM run_reports WHERE run_id = ?", [.text(runID)]))
+            .first?.first?.string.map { Data($0.utf8) }
+    }
+
+    // MARK: Targets
+
+    public func saveTarget(_ target: StoredTarget) async throws {
+        try await database.transaction([
+            SQLStatement(
+                """
+                INSERT INTO saved_targets (name, definition, created_at, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at
+                """,
+                [
+                    .text(target.name), .text(target.definition), .text(Self.timestamp(target.createdAt)),
+                    .text(Self.timestamp(target.updatedAt)),
+                ])
+        ])
+    }
+
+    public func target(name: String) async throws -> StoredTarget? {
+        try await database.query(
+            SQLStatement(
+                "SELECT name, definition, created_at, updated_at FROM saved_targets WHERE name = ?", [.text(name)])
+        ).first.map(Self.storedTarget)
+    }
+
+    public func listTargets() async throws -> [StoredTarget] {
+        try await database.query(
+            SQLStatement("SELECT name, definition, created_at, updated_at FROM saved_targets ORDER BY name")
+        ).map(Self.storedTarget)
+    }
+
+    public func deleteTarget(name: String) async throws -> Bool {
+        !(try await database.query(
+            SQLStatement("DELETE FROM saved_targets WHERE name = ? RETURNING name", [.text(name)])
+        ).isEmpty)
+    }
+
+    // MARK: Encoding
+
+    static func storedRun(_ row: [SQLValue]) throws -> StoredRun {
+        guard row.count == 11, let id = row[1].string, let statusName = row[2].string,
+            let status = RunStatus(rawValue: statusName), let spec = row[3].string, let targets = row[4].string,
+            let created = row[5].string.flatMap(date)
+        else { throw StoreError.database("a runs row could not be read") }
+        return StoredRun(
+            id: id, status: status, spec: spec,
+            targets: try JSONDecoder().decode([String].self, from: Data(targets.utf8)), createdAt: created,
+            startedAt: row[6].string.flatMap(date), finishedAt: row[7].string.flatMap(date), done: row[8].int ?? 0,
+            total: row[9].int, error: row[10].string
+        )
+    }
+
+    static func storedTarget(_ row: [SQLValue]) throws -> StoredTarget {
+        guard row.count == 4, let name = row[0].string, let definition = row[1].string,
+            let created = row[2].string.flatMap(date), let updated = row[3].string.flatMap(date)
+        else { throw StoreError.database("a saved_targets row could not be read") }
+        return StoredTarget(name: name, definition: definition, createdAt: created, updatedAt: updated)
+    }
+
+    static func decodeRecords(_ rows: [[SQLValue]]) throws -> [RequestRecord] {
+        let decoder = JSONDecoder()
+        return try rows.map { row in
+            guard let text = row.first?.string else { throw StoreError.database("a record row could not be read") }
+            return try decoder.decode(RequestRecord.self, from: Data(text.utf8))
+        }
+    }
+
+    static func json(_ strings: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
+    }
+
+    static func escapeLike(_ text: some StringProtocol) -> String {
+        text.reduce(into: "") { result, character in
+            if character == "%" || character == "_" || character == "\\" { result.append("\\") }
+            result.append(character)
+        }
+    }
+
+    /// Instants as ISO 8601 text with milliseconds, UTC.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    static func date(_ text: String) -> Date? {
+        try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+    }
+}

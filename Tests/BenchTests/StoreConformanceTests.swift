@@ -1,0 +1,226 @@
+import BenchCore
+import BenchStore
+import Foundation
+import Testing
+
+/// The stores a test can use: in memory and SQLite always; PostgreSQL when `LLMBENCH_TEST_POSTGRES_URL` names a
+/// server (scripts/test starts a throwaway one when PostgreSQL is installed; `LLMBENCH_REQUIRE_POSTGRES=1` makes
+/// its absence a failure).
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory, sqlite, postgres
+
+    static var postgresURL: String? { ProcessInfo.processInfo.environment["LLMBENCH_TEST_POSTGRES_URL"] }
+
+    static var available: [StoreKind] {
+        let required = ProcessInfo.processInfo.environment["LLMBENCH_REQUIRE_POSTGRES"] == "1"
+        return postgresURL != nil || required ? allCases : [.memory, .sqlite]
+    }
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` with a fresh, migrated store of this kind, removed afterwards.
+    func withStore(_ body: @Sendable (any RunStore) async throws -> Void) async throws {
+        switch self {
+        case .memory:
+            try await body(InMemoryRunStore())
+        case .sqlite:
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-\(UUID()).sqlite")
+            defer {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file.path + suffix) }
+            }
+            let database = try await SQLiteDatabase(path: file.path)
+            let store = SQLRunStore(database: database)
+            try await store.migrate()
+            do {
+                try await body(store)
+            } catch {
+                await database.close()
+                throw error
+            }
+            await database.close()
+        case .postgres:
+            let url = try #require(Self.postgresURL, "LLMBENCH_TEST_POSTGRES_URL is required")
+            try await Self.withScratchDatabase(serverURL: url) { scratchURL in
+                try await PostgresDatabase.withDatabase(url: scratchURL) { database in
+                    let store = SQLRunStore(database: database)
+                    try await store.migrate()
+                    try await body(store)
+                }
+            }
+        }
+    }
+
+    /// Creates a database of its own on the server for one test, and drops it after.
+    static func withScratchDatabase(
+        serverURL: String, _ body: @Sendable (String) async throws -> Void
+    ) async throws {
+        let name = "llmbench_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        var components = try #require(URLComponents(string: serverURL))
+        try await PostgresDatabase.withDatabase(url: serverURL) { admin in
+            _ = try await admin.query(SQLStatement("CREATE DATABASE \(name)"))
+        }
+        components.path = "/" + name
+        let scratchURL = try #require(components.string)
+        var failure: (any Error)?
+        do { try await body(scratchURL) } catch { failure = error }
+        try await PostgresDatabase.withDatabase(url: serverURL) { admin in
+            _ = try await admin.query(SQLStatement("DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+        }
+        if let failure { throw failure }
+    }
+}
+
+/// One behaviour, three stores: what the service relies on holds for every one of them.
+extension LiveTests {
+    @Suite struct StoreConformanceTests {
+        static let epoch = Date(timeIntervalSince1970: 1_800_000_000.125)
+
+        static func run(_ id: String, status: RunStatus = .queued, targets: [String] = ["t"], offset: Double = 0)
+            -> StoredRun
+        {
+            StoredRun(
+                id: id, status: status, spec: #"{"targets":[]}"#, targets: targets,
+                createdAt: epoch.addingTimeInterval(offset))
+        }
+
+        static func record(_ id: Int, target: String = "t", step: Int = 0) -> RequestRecord {
+            var record = blankRecord()
+            record.id = id
+            record.target = target
+            record.step = step
+            record.chunkTimes = [.nanoseconds(1_000 + id), .nanoseconds(2_000 + id)]
+            record.usage = TokenUsage(inputTokens: 10, outputTokens: id)
+            return record
+        }
+
+        @Test(arguments: StoreKind.available)
+        func runsRoundTripAndConflict(kind: StoreKind) async throws {
+            try await kind.withStore { store in
+                try await store.migrate()  // a second migration is a no-op
+                var run = Self.run("run_a", targets: ["x", "y"])
+                try await store.createRun(run)
+                #expect(try await store.run(id: "run_a") == run)
+                await #expect(throws: StoreError.conflict("run run_a exists")) { try await store.createRun(run) }
+                run.status = .running
+                run.startedAt = Self.epoch.addingTimeInterval(1)
+                run.done = 7
+                run.total = 10
+                try await store.updateRun(run)
+                #expect(try await store.run(id: "run_a") == run)
+                #expect(try await store.run(id: "nope") == nil)
+                await #expect(throws: StoreError.notFound("run run_b")) {
+                    try await store.updateRun(Self.run("run_b"))
+                }
+            }
+        }
+
+        @Test(arguments: StoreKind.available)
+        func listingsPageNewestFirstAndFilter(kind: StoreKind) async throws {
+            try await kind.withStore { store in
+                for index in 1...5 {
+                    try await store.createRun(
+                        Self.run(
+                            "run_\(index)", status: index % 2 == 0 ? .succeeded : .queued,
+                            targets: index == 3 ? ["a_b"] : ["axb"], offset: Double(index)))
+                }
+                var pages: [[String]] = []
+                var cursor: String?
+                repeat {
+                    let page = try await store.listRuns(status: nil, target: nil, limit: 2, after: cursor)
+                    pages.append(page.items.map(\.id))
+                    cursor = page.next
+                } while cursor != nil
+                #expect(pages == [["run_5", "run_4"], ["run_3", "run_2"], ["run_1"]])
+                let succeeded = try await store.listRuns(status: .succeeded, target: nil, limit: 10, after: nil)
+                #expect(succeeded.items.map(\.id) == ["run_4", "run_2"] && succeeded.next == nil)
+                // `_` is a LIKE wildcard: it must match itself only.
+                let named = try await store.listRuns(status: nil, target: "a_b", limit: 10, after: nil)
+                #expect(named.items.map(\.id) == ["run_3"])
+                await #expect(throws: StoreError.invalidCursor("bogus")) {
+                    _ = try await store.listRuns(status: nil, target: nil, limit: 2, after: "bogus")
+                }
+                #expect(try await store.unfinishedRuns().map(\.id) == ["run_1", "run_3", "run_5"])
+            }
+        }
+
+        @Test(arguments: StoreKind.available)
+        func recordsAreStoredOnceAndReadBackExactly(kind: StoreKind) async throws {
+            try await kind.withStore { store in
+                try await store.createRun(Self.run("run_r"))
+                let first = [0, 1, 2].map { Self.record($0) }
+                #expect(try await store.appendRecords(runID: "run_r", first) == 3)
+                // A resumed run re-appending what is stored adds only what is new.
+                let overlap = [Self.record(2), Self.record(3, target: "u", step: 1)]
+                #expect(try await store.appendRecords(runID: "run_r", overlap) == 1)
+                #expect(try await store.recordCount(runID: "run_r") == 4)
+                #expect(try await store.records(runID: "run_r", afterRequestID: nil, limit: 10) == first + [overlap[1]])
+                #expect(try await store.records(runID: "run_r", afterRequestID: 1, limit: 1) == [first[2]])
+                #expect(try await store.records(runID: "run_r", target: "u", step: 1) == [overlap[1]])
+                // More rows than one statement carries, in one transaction.
+                let many = (100..<600).map { Self.record($0) }
+                #expect(try await store.appendRecords(runID: "run_r", many) == 500)
+                #expect(try await store.recordCount(runID: "run_r") == 504)
+                await #expect(throws: StoreError.notFound("run run_missing")) {
+                    try await store.appendRecords(runID: "run_missing", [Self.record(1)])
+                }
+            }
+        }
+
+        @Test(arguments: StoreKind.available)
+        func reportsAndDeletionCascade(kind: StoreKind) async throws {
+            try await kind.withStore { store in
+                try await store.createRun(Self.run("run_d"))
+                try await store.appendRecords(runID: "run_d", [Self.record(0)])
+                try await store.saveReport(runID: "run_d", report: Data(#"{"v":1}"#.utf8))
+                try await store.saveReport(runID: "run_d", report: Data(#"{"v":2}"#.utf8))
+                #expect(try await store.report(runID: "run_d") == Data(#"{"v":2}"#.utf8))
+                #expect(try await store.deleteRun(id: "run_d"))
+                #expect(try await store.deleteRun(id: "run_d") == false)
+                #expect(try await store.recordCount(runID: "run_d") == 0)
+                #expect(try await store.report(runID: "run_d") == nil)
+            }
+        }
+
+        @Test(arguments: StoreKind.available)
+        func savedTargetsUpsertKeepingTheirCreationTime(kind: StoreKind) async throws {
+            try await kind.withStore { store in
+                let created = StoredTarget(
+                    name: "groq-70b", definition: #"{"kind":"groq"}"#, createdAt: Self.epoch, updatedAt: Self.epoch)
+                try await store.saveTarget(created)
+                var changed = created
+                changed.definition = #"{"kind":"groq","model":"m"}"#
+                changed.createdAt = Self.epoch.addingTimeInterval(50)
+                changed.updatedAt = Self.epoch.addingTimeInterval(60)
+                try await store.saveTarget(changed)
+                let stored = try #require(try await store.target(name: "groq-70b"))
+                #expect(stored.definition == changed.definition && stored.createdAt == Self.epoch)
+                #expect(stored.updatedAt == changed.updatedAt)
+                try await store.saveTarget(StoredTarget(name: "a", definition: "{}"))
+                #expect(try await store.listTargets().map(\.name) == ["a", "groq-70b"])
+                #expect(try await store.deleteTarget(name: "a"))
+                #expect(try await store.deleteTarget(name: "a") == false)
+            }
+        }
+    }
+
+    @Suite struct SQLiteDurabilityTests {
+        @Test func dataSurvivesClosingAndReopeningTheFile() async throws {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-\(UUID()).sqlite")
+            defer {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file.path + suffix) }
+            }
+            let first = try await SQLiteDatabase(path: file.path)
+            let store = SQLRunStore(database: first)
+            try await store.migrate()
+            try await store.createRun(StoreConformanceTests.run("run_s"))
+            try await store.appendRecords(runID: "run_s", [StoreConformanceTests.record(0)])
+            await first.close()
+            let second = try await SQLiteDatabase(path: file.path)
+            let reopened = SQLRunStore(database: second)
+            try await reopened.migrate()
+            #expect(try await reopened.recordCount(runID: "run_s") == 1)
+            #expect(try await second.query(SQLStatement("PRAGMA journal_mode")).first?.first == .text("wal"))
+            await second.close()
+        }
+    }
+}
