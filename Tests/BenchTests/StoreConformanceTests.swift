@@ -24,20 +24,18 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .memory:
             try await body(InMemoryRunStore())
         case .sqlite:
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-\(UUID()).sqlite")
-            defer {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file.path + suffix) }
-            }
-            let database = try await SQLiteDatabase(path: file.path)
-            let store = SQLRunStore(database: database)
-            try await store.migrate()
-            do {
-                try await body(store)
-            } catch {
+            try await Self.withTemporarySQLiteFile { path in
+                let database = try await SQLiteDatabase(path: path)
+                let store = SQLRunStore(database: database)
+                try await store.migrate()
+                do {
+                    try await body(store)
+                } catch {
+                    await database.close()
+                    throw error
+                }
                 await database.close()
-                throw error
             }
-            await database.close()
         case .postgres:
             let url = try #require(Self.postgresURL, "LLMBENCH_TEST_POSTGRES_URL is required")
             try await Self.withScratchDatabase(serverURL: url) { scratchURL in
@@ -48,6 +46,15 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 }
             }
         }
+    }
+
+    /// A path for an SQLite file, removed with its WAL files afterwards.
+    static func withTemporarySQLiteFile(_ body: (String) async throws -> Void) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-\(UUID()).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        try await body(path)
     }
 
     /// Creates a database of its own on the server for one test, and drops it after.
@@ -205,22 +212,20 @@ extension LiveTests {
 
     @Suite struct SQLiteDurabilityTests {
         @Test func dataSurvivesClosingAndReopeningTheFile() async throws {
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-\(UUID()).sqlite")
-            defer {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file.path + suffix) }
+            try await StoreKind.withTemporarySQLiteFile { path in
+                let first = try await SQLiteDatabase(path: path)
+                let store = SQLRunStore(database: first)
+                try await store.migrate()
+                try await store.createRun(StoreConformanceTests.run("run_s"))
+                try await store.appendRecords(runID: "run_s", [StoreConformanceTests.record(0)])
+                await first.close()
+                let second = try await SQLiteDatabase(path: path)
+                let reopened = SQLRunStore(database: second)
+                try await reopened.migrate()
+                #expect(try await reopened.recordCount(runID: "run_s") == 1)
+                #expect(try await second.query(SQLStatement("PRAGMA journal_mode")).first?.first == .text("wal"))
+                await second.close()
             }
-            let first = try await SQLiteDatabase(path: file.path)
-            let store = SQLRunStore(database: first)
-            try await store.migrate()
-            try await store.createRun(StoreConformanceTests.run("run_s"))
-            try await store.appendRecords(runID: "run_s", [StoreConformanceTests.record(0)])
-            await first.close()
-            let second = try await SQLiteDatabase(path: file.path)
-            let reopened = SQLRunStore(database: second)
-            try await reopened.migrate()
-            #expect(try await reopened.recordCount(runID: "run_s") == 1)
-            #expect(try await second.query(SQLStatement("PRAGMA journal_mode")).first?.first == .text("wal"))
-            await second.close()
         }
     }
 }
