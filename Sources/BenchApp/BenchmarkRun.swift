@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import BenchCore
+public import BenchCore
 import BenchMetrics
 import BenchProviders
 public import BenchReport
@@ -21,13 +21,40 @@ public struct BenchmarkRun: Sendable {
     public let probes: ProbeStore
     /// Receives progress lines and the per-step table rows.
     public let log: @Sendable (String) -> Void
+    /// Where records go; nil writes `records.jsonl` in the output directory (and keeps them in memory).
+    public let sink: (any RecordSink)?
+    /// Set when this run continues an interrupted one whose records are in `sink`.
+    public let resumption: Resumption?
+
+    /// How a resumed run continues: its records form a new segment, on a clock whose offsets continue after the
+    /// last instant stored, so that no two segments overlap.
+    public struct Resumption: Sendable, Hashable {
+        public var segment: Int
+        /// The offset of this process's first instant on the run's clock.
+        public var clockOffset: Duration
+
+        public init(segment: Int, clockOffset: Duration) {
+            self.segment = segment
+            self.clockOffset = clockOffset
+        }
+
+        /// The segment and clock after the records stored so far: the next segment number, 1 s after the last
+        /// instant.
+        public init(after records: [RequestRecord]) {
+            segment = (records.map(\.segment).max() ?? -1) + 1
+            clockOffset = (records.map(\.endedAt).max() ?? .zero) + .seconds(1)
+        }
+    }
 
     public init(
         spec: BenchSpec, outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        sink: (any RecordSink)? = nil, resumption: Resumption? = nil,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.spec = spec
         self.outputDirectory = outputDirectory
+        self.sink = sink
+        self.resumption = resumption
         self.environment = environment
         probes = ProbeStore(environment: environment)
         self.log = log
@@ -52,9 +79,13 @@ public struct BenchmarkRun: Sendable {
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         }
-        let recordLog = try RecordLog(url: outputDirectory?.appendingPathComponent("records.jsonl"))
+        let recordLog = try RecordLog(url: sink == nil ? outputDirectory?.appendingPathComponent("records.jsonl") : nil)
+        let sink: any RecordSink = self.sink ?? recordLog
+        let sinkFailure = FirstFailure()
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration())
-        let origin = ContinuousClock.now
+        defer { _ = http.shutdown() }
+        let origin = ContinuousClock.now - (resumption?.clockOffset ?? .zero)
+        let segment = resumption?.segment ?? 0
         var targets: [BenchmarkReport.Target] = []
         var nextRequestID = 0
         let totalSteps = spec.targets.count * spec.steps.count
@@ -86,18 +117,34 @@ public struct BenchmarkRun: Sendable {
             var steps: [BenchmarkReport.Step] = []
             var usdTotal: Double?
             for (index, step) in spec.steps.enumerated() {
-                let executor = StepExecutor(
-                    client: client, prompts: prompts, settings: settings, target: target.name, stepIndex: index,
-                    step: step, firstRequestID: nextRequestID, origin: origin, requestTimeout: spec.requestTimeout,
-                    seed: spec.seed
-                )
-                let elapsed = ContinuousClock.now - origin
+                let previous = try await sink.records(target: target.name, step: index)
+                let plan = ResumePlan(step: step, previous: previous, segment: segment)
+                let elapsed = ContinuousClock.now - origin - (resumption?.clockOffset ?? .zero)
                 let eta =
                     stepsDone > 0
                     ? ", about \(Int(elapsed.seconds / Double(stepsDone) * Double(totalSteps - stepsDone))) s left" : ""
-                log("▶ \(target.name) \(step.shape.label) (step \(stepsDone + 1) of \(totalSteps)\(eta))")
-                nextRequestID += await executor.run { await recordLog.append($0) }
-                let records = await recordLog.records(target: target.name, step: index)
+                if let remaining = plan.remaining {
+                    let resumed = previous.isEmpty ? "" : ", resuming after \(previous.count) stored requests"
+                    log("▶ \(target.name) \(step.shape.label) (step \(stepsDone + 1) of \(totalSteps)\(eta)\(resumed))")
+                    let executor = StepExecutor(
+                        client: client, prompts: prompts, settings: settings, target: target.name, stepIndex: index,
+                        step: remaining, firstRequestID: nextRequestID, origin: origin,
+                        requestTimeout: spec.requestTimeout, seed: spec.seed, skipping: plan.stored, segment: segment
+                    )
+                    let used = await executor.run { record in
+                        do {
+                            try await sink.append(record)
+                        } catch {
+                            await sinkFailure.keep(error)
+                        }
+                    }
+                    if let failure = await sinkFailure.error { throw failure }
+                    nextRequestID = max(nextRequestID + used, (previous.map(\.id).max() ?? -1) + 1)
+                } else {
+                    log("▶ \(target.name) \(step.shape.label): already complete (\(previous.count) stored requests)")
+                    nextRequestID = max(nextRequestID + (step.maxRequests ?? 0), (previous.map(\.id).max() ?? -1) + 1)
+                }
+                let records = try await sink.records(target: target.name, step: index)
                 if let spent = price(for: target).flatMap({
                     StepCost(records: records, outputTps: nil, price: $0, machineUSDPerHour: nil)?.usdTotal
                 }) {
@@ -135,8 +182,6 @@ public struct BenchmarkRun: Sendable {
                         }
                 )
         )
-        try? await http.shutdown()
-
         let report = BenchmarkReport(
             llmbenchVersion: Self.version, generatedAt: ISO8601DateFormatter().string(from: Date()), seed: spec.seed,
             temperature: spec.temperature, slo: spec.slo, targets: targets
@@ -191,5 +236,14 @@ public struct BenchmarkRun: Sendable {
         configuration.timeout = .init(connect: .seconds(10), read: .nanoseconds(spec.readTimeout.nanoseconds))
         configuration.decompression = .disabled
         return configuration
+    }
+}
+
+/// The first error of many concurrent attempts, kept for the caller to throw.
+actor FirstFailure {
+    private(set) var error: (any Error)?
+
+    func keep(_ error: any Error) {
+        if self.error == nil { self.error = error }
     }
 }

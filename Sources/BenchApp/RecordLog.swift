@@ -3,7 +3,7 @@ import Foundation
 
 /// Collects a run's records in memory and appends each one to `records.jsonl` as it completes, so a crash or kill
 /// loses no finished request.
-actor RecordLog {
+actor RecordLog: RecordSink {
     private var records: [RequestRecord] = []
     private let file: FileHandle?
     private let encoder: JSONEncoder
@@ -28,9 +28,9 @@ actor RecordLog {
         }
     }
 
-    /// Records of one target's step, in completion order.
+    /// Records of one target's step, in request-id order.
     func records(target: String, step: Int) -> [RequestRecord] {
-        records.filter { $0.target == target && $0.step == step }
+        records.filter { $0.target == target && $0.step == step }.sorted { $0.id < $1.id }
     }
 
     func close() {

@@ -88,6 +88,9 @@ public struct RequestRecord: Sendable, Hashable, Codable {
     public var firstDispatchedAt: Duration?
     /// The failures that were retried, in order.
     public var retriedErrors: [ProviderError]
+    /// The stretch of execution the request belongs to: 0, or 1, 2, … for each resumption of an interrupted run
+    /// (a new process, a new clock origin: offsets continue after the previous segment's last instant).
+    public var segment: Int
     /// How long the client-side rate budget (requests/tokens per minute) held the first attempt back; nil when no
     /// budget was set. Not latency: it lies between the slot and t0.
     public var pacingWait: Duration?
@@ -103,7 +106,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         reasoningChunks: Int = 0, outputCharacters: Int = 0, outputWords: Int = 0, outputHash: String = "",
         requestedInputTokens: Int? = nil, requestedOutputTokens: Int? = nil, exactOutputRequested: Bool = false,
         connectionRetries: Int = 0, attempts: Int = 1, firstDispatchedAt: Duration? = nil,
-        retriedErrors: [ProviderError] = [], pacingWait: Duration? = nil
+        retriedErrors: [ProviderError] = [], pacingWait: Duration? = nil, segment: Int = 0
     ) {
         self.id = id
         self.target = target
@@ -139,6 +142,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         self.firstDispatchedAt = firstDispatchedAt
         self.retriedErrors = retriedErrors
         self.pacingWait = pacingWait
+        self.segment = segment
     }
 
     enum CodingKeys: String, CodingKey {
@@ -172,6 +176,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         case attempts
         case firstDispatchedAt = "first_dispatched_ns"
         case pacingWait = "pacing_ns"
+        case segment
         case retriedErrors = "retried_errors"
     }
 
@@ -214,6 +219,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         firstDispatchedAt = try instant(.firstDispatchedAt)
         retriedErrors = try c.decodeIfPresent([ProviderError].self, forKey: .retriedErrors) ?? []
         pacingWait = try instant(.pacingWait)
+        segment = try c.decodeIfPresent(Int.self, forKey: .segment) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -252,5 +258,6 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         try c.encodeIfPresent(firstDispatchedAt?.nanoseconds, forKey: .firstDispatchedAt)
         if !retriedErrors.isEmpty { try c.encode(retriedErrors, forKey: .retriedErrors) }
         try c.encodeIfPresent(pacingWait?.nanoseconds, forKey: .pacingWait)
+        if segment != 0 { try c.encode(segment, forKey: .segment) }
     }
 }

@@ -30,6 +30,8 @@ public struct StepSummary: Sendable, Hashable, Codable {
         public var startS: Double
         public var endS: Double
         public var lengthS: Double
+        /// Segments the step ran in: 1, or more when an interrupted run was resumed.
+        public var segments: Int
 
         enum CodingKeys: String, CodingKey {
             case stepStartS = "step_start_s"
@@ -37,6 +39,7 @@ public struct StepSummary: Sendable, Hashable, Codable {
             case startS = "start_s"
             case endS = "end_s"
             case lengthS = "length_s"
+            case segments
         }
     }
 
@@ -167,7 +170,8 @@ public struct StepSummary: Sendable, Hashable, Codable {
         self.window = window.map {
             Window(
                 stepStartS: $0.stepStart.seconds, stepEndS: $0.stepEnd.seconds,
-                startS: $0.start.seconds, endS: $0.end.seconds, lengthS: $0.length.seconds
+                startS: $0.start.seconds, endS: $0.end.seconds, lengthS: $0.length.seconds,
+                segments: $0.segments.count
             )
         }
         counts = Counts(

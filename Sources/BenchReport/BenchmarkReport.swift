@@ -143,6 +143,11 @@ enum StepNotes {
             notes.append(
                 "\(counts.cancelled) requests were still running when the timed step ended (cancelled, in no rate)")
         }
+        if let window = metrics.window, window.segments > 1 {
+            notes.append(
+                "the step ran in \(window.segments) segments (the run was resumed after an interruption): rates divide by the sum of the segments' windows"
+            )
+        }
         if let window = metrics.window, window.lengthS <= 0 {
             notes.append("warm-up and cool-down leave no measurement window: rates are not available")
         }

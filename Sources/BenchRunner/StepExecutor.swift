@@ -25,11 +25,15 @@ public struct StepExecutor: Sendable {
     public let requestTimeout: Duration
     /// Seed for the arrival process.
     public let seed: UInt64
+    /// Request ids stored by an earlier segment of this step: skipped, never sent again.
+    public let skipping: Set<Int>
+    /// The segment this execution's records belong to.
+    public let segment: Int
 
     public init(
         client: any ModelClient, prompts: any PromptSource, settings: GenerationSettings, target: String,
         stepIndex: Int, step: LoadStep, firstRequestID: Int, origin: ContinuousClock.Instant,
-        requestTimeout: Duration, seed: UInt64
+        requestTimeout: Duration, seed: UInt64, skipping: Set<Int> = [], segment: Int = 0
     ) {
         self.client = client
         self.prompts = prompts
@@ -41,11 +45,13 @@ public struct StepExecutor: Sendable {
         self.origin = origin
         self.requestTimeout = requestTimeout
         self.seed = seed
+        self.skipping = skipping
+        self.segment = segment
     }
 
-    /// Runs the step to its end.
+    /// Runs the step to its end. With ids to skip, the request limit counts them as done.
     /// - Parameter onRecord: called once per request, as soon as its record is complete.
-    /// - Returns: how many request ids the step used (the next step starts after them).
+    /// - Returns: how many request ids the step used, skipped ones included (the next step starts after them).
     public func run(onRecord: @escaping @Sendable (RequestRecord) async -> Void) async -> Int {
         await client.warmConnections(connectionsNeeded)
         let start = ContinuousClock.now
@@ -64,7 +70,7 @@ public struct StepExecutor: Sendable {
     /// Connections the step can use at once: the concurrency, the slot limit, or about two seconds of arrivals
     /// (capped at 256) for an unlimited open loop.
     var connectionsNeeded: Int {
-        let bound = step.maxRequests ?? .max
+        let bound = step.maxRequests.map { $0 - skipping.count } ?? .max
         switch step.shape {
         case .concurrency(let users):
             return min(users, bound)
@@ -77,7 +83,7 @@ public struct StepExecutor: Sendable {
         users: Int, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant?,
         onRecord: @escaping @Sendable (RequestRecord) async -> Void
     ) async -> Int {
-        let counter = RequestCounter(limit: step.maxRequests)
+        let counter = RequestCounter(limit: step.maxRequests, firstID: firstRequestID, skipping: skipping)
         await withDiscardingTaskGroup { group in
             for _ in 0..<users {
                 group.addTask {
@@ -104,7 +110,12 @@ public struct StepExecutor: Sendable {
         var issued = 0
         await withDiscardingTaskGroup { group in
             var offsets = schedule.makeIterator()
-            while step.maxRequests.map({ issued < $0 }) ?? true, let offset = offsets.next() {
+            while step.maxRequests.map({ issued < $0 }) ?? true {
+                if skipping.contains(firstRequestID + issued) {
+                    issued += 1
+                    continue
+                }
+                guard let offset = offsets.next() else { break }
                 let scheduled = start + offset
                 if let deadline, scheduled >= deadline { break }
                 do {
@@ -140,7 +151,7 @@ public struct StepExecutor: Sendable {
             scheduledAt: scheduled - origin, slotAcquiredAt: slotAcquired - origin, endedAt: slotAcquired - origin,
             outcome: .failed, requestedInputTokens: prompt.requestedInputTokens,
             requestedOutputTokens: prompt.maxOutputTokens,
-            exactOutputRequested: settings.exactOutputLength && prompt.maxOutputTokens != nil
+            exactOutputRequested: settings.exactOutputLength && prompt.maxOutputTokens != nil, segment: segment
         )
     }
 
@@ -216,20 +227,27 @@ public struct StepExecutor: Sendable {
     }
 }
 
-/// Hands out request numbers 0, 1, 2, … up to an optional limit, to any number of workers.
+/// Hands out request numbers 0, 1, 2, … up to an optional limit, to any number of workers, passing over the
+/// numbers whose ids (first id + number) are to be skipped.
 final class RequestCounter: Sendable {
     private let next = Atomic<Int>(0)
     private let limit: Int?
+    private let firstID: Int
+    private let skipping: Set<Int>
 
-    init(limit: Int?) {
+    init(limit: Int?, firstID: Int = 0, skipping: Set<Int> = []) {
         self.limit = limit
+        self.firstID = firstID
+        self.skipping = skipping
     }
 
     /// The next number, or nil when the limit is reached.
     func take() -> Int? {
-        let n = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        if let limit, n >= limit { return nil }
-        return n
+        while true {
+            let n = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            if let limit, n >= limit { return nil }
+            if !skipping.contains(firstID + n) { return n }
+        }
     }
 
     /// How many numbers were handed out.
