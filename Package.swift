@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Pure domain values and protocols: no I/O modules.
@@ -77,6 +79,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `llmbench serve`: the HTTP API, the run coordinator, the OpenAPI document.
+        .target(
+            name: "BenchServer",
+            dependencies: [
+                "BenchCore", "BenchApp", "BenchMetrics", "BenchReport", "BenchStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Composition root: spec files, wiring of providers, runner, output files.
         .target(
             name: "BenchApp",
@@ -92,6 +109,7 @@ let package = Package(
             name: "BenchCLI",
             dependencies: [
                 "BenchApp", "BenchCore", "BenchLocal", "BenchMetrics", "BenchReport", "BenchRunner", "BenchSimulator",
+                "BenchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -101,7 +119,7 @@ let package = Package(
             name: "BenchTests",
             dependencies: [
                 "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
-                "BenchApp", "BenchLocal", "BenchStore",
+                "BenchApp", "BenchLocal", "BenchStore", "BenchServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,4 @@
-import BenchCore
+public import BenchCore
 import BenchMetrics
 import BenchRunner
 import Foundation
@@ -8,13 +8,23 @@ extension BenchSpec {
     /// Parses a spec document (YAML, or JSON, which is YAML too).
     /// - Throws: ``SpecError`` naming the field at fault.
     public static func parse(_ text: String) throws -> BenchSpec {
-        let document: JSONValue
+        try BenchSpec(document: document(text))
+    }
+
+    /// The document of a spec text (YAML or JSON), before its fields are read.
+    /// - Throws: ``SpecError`` when the text is neither.
+    public static func document(_ text: String) throws -> JSONValue {
         do {
-            document = try YAMLDecoder().decode(JSONValue.self, from: text)
+            return try YAMLDecoder().decode(JSONValue.self, from: text)
         } catch {
             throw SpecError("spec", "not valid YAML or JSON: \(error)")
         }
-        return try BenchSpec(document: document)
+    }
+
+    /// Reads a spec from its parsed document.
+    /// - Throws: ``SpecError`` naming the field at fault.
+    public static func parse(document: JSONValue) throws -> BenchSpec {
+        try BenchSpec(document: document)
     }
 
     /// Reads and parses a spec file; a relative prompt file is resolved against the spec's folder.
@@ -51,11 +61,20 @@ extension BenchSpec {
         ) {
             try readLoad(load)
         }
-        if let prompts = try root.nested("prompts", allowed: ["input_tokens", "output_tokens", "file", "distinct"]) {
+        if let prompts = try root.nested(
+            "prompts", allowed: ["input_tokens", "output_tokens", "file", "distinct", "items"])
+        {
             distinctPrompts = try prompts.positiveInteger("distinct")
             inputTokens = try prompts.positiveInteger("input_tokens") ?? inputTokens
             outputTokens = try prompts.positiveInteger("output_tokens") ?? outputTokens
             promptFile = try prompts.string("file")
+            if let items = prompts.list("items") {
+                if promptFile != nil { throw SpecError(prompts.field("items"), "give either file or items, not both") }
+                if items.isEmpty { throw SpecError(prompts.field("items"), "the list is empty") }
+                inlinePrompts = try items.enumerated().map { index, item in
+                    try Self.inlinePrompt(item, field: "\(prompts.field("items"))[\(index)]")
+                }
+            }
         }
         if let request = try root.nested(
             "request",
@@ -95,6 +114,29 @@ extension BenchSpec {
                 maxGapMs: try slo.positiveNumber("max_gap_ms")
             )
         }
+    }
+
+    /// A prompt item: text (one user message), or `{prompt | messages, max_tokens}`.
+    private static func inlinePrompt(_ item: JSONValue, field: String) throws -> InlinePrompt {
+        if case .string(let text) = item, !text.isEmpty {
+            return InlinePrompt(messages: [ChatMessage(role: "user", content: text)])
+        }
+        let reader = try SpecReader(item, path: field, allowed: ["prompt", "messages", "max_tokens"])
+        let maxTokens = try reader.positiveInteger("max_tokens")
+        if let prompt = try reader.string("prompt") {
+            return InlinePrompt(messages: [ChatMessage(role: "user", content: prompt)], maxTokens: maxTokens)
+        }
+        guard let messages = reader.list("messages"), !messages.isEmpty else {
+            throw SpecError(field, "expected text, or a mapping with prompt or messages")
+        }
+        return InlinePrompt(
+            messages: try messages.enumerated().map { index, message in
+                let entry = try SpecReader(
+                    message, path: "\(reader.field("messages"))[\(index)]", allowed: ["role", "content"])
+                return ChatMessage(role: try entry.requiredString("role"), content: try entry.requiredString("content"))
+            },
+            maxTokens: maxTokens
+        )
     }
 
     private static func target(_ value: JSONValue, path: String) throws -> Target {

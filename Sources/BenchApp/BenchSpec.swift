@@ -114,6 +114,19 @@ public struct BenchSpec: Sendable, Hashable {
     public var outputTokens = 64
     /// A JSONL prompt file; replaces synthetic prompts.
     public var promptFile: String?
+    /// Prompts given in the spec itself (`prompts.items`); replace synthetic prompts.
+    public var inlinePrompts: [InlinePrompt]?
+
+    /// One prompt written into the spec: chat messages and an optional output limit.
+    public struct InlinePrompt: Sendable, Hashable {
+        public var messages: [ChatMessage]
+        public var maxTokens: Int?
+
+        public init(messages: [ChatMessage], maxTokens: Int? = nil) {
+            self.messages = messages
+            self.maxTokens = maxTokens
+        }
+    }
     /// Cycle through this many synthetic prompts instead of making every prompt unique.
     public var distinctPrompts: Int?
     public var temperature: Double? = 0

@@ -25,6 +25,8 @@ public struct BenchmarkRun: Sendable {
     public let sink: (any RecordSink)?
     /// Set when this run continues an interrupted one whose records are in `sink`.
     public let resumption: Resumption?
+    /// Told about each step as it finishes (target name, the step's report).
+    public let onStep: @Sendable (String, BenchmarkReport.Step) async -> Void
 
     /// How a resumed run continues: its records form a new segment, on a clock whose offsets continue after the
     /// last instant stored, so that no two segments overlap.
@@ -49,8 +51,10 @@ public struct BenchmarkRun: Sendable {
     public init(
         spec: BenchSpec, outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
         sink: (any RecordSink)? = nil, resumption: Resumption? = nil,
+        onStep: @escaping @Sendable (String, BenchmarkReport.Step) async -> Void = { _, _ in },
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.onStep = onStep
         self.spec = spec
         self.outputDirectory = outputDirectory
         self.sink = sink
@@ -61,21 +65,16 @@ public struct BenchmarkRun: Sendable {
     }
 
     /// Runs the benchmark.
+    ///
+    /// When the task is cancelled, requests in flight stop; their records are not kept (a resumed run sends them
+    /// again), and the run throws `CancellationError` instead of reporting.
     /// - Returns: the report (also written to the output directory).
-    /// - Throws: ``SpecError`` for invalid input found before any request is sent, or file-system errors.
-    ///   Failing requests never throw: they are records.
+    /// - Throws: ``SpecError`` for invalid input found before any request is sent, the sink's or file-system
+    ///   errors, `CancellationError`. Failing requests never throw: they are records.
     public func run() async throws -> BenchmarkReport {
         try spec.validate()
         let keys = try spec.targets.map(apiKey)
-        let prompts: any PromptSource =
-            try spec.promptFile.map {
-                try PromptFile.load(path: $0, defaultMaxTokens: spec.outputTokens)
-            }
-            ?? SyntheticPrompts(
-                inputTokens: spec.inputTokens, outputTokens: spec.outputTokens, seed: spec.seed,
-                distinct: spec.distinctPrompts
-            )
-
+        let prompts = try promptSource()
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         }
@@ -132,6 +131,8 @@ public struct BenchmarkRun: Sendable {
                         requestTimeout: spec.requestTimeout, seed: spec.seed, skipping: plan.stored, segment: segment
                     )
                     let used = await executor.run { record in
+                        // Interrupted by cancellation, not by the benchmark: to be sent again on resume.
+                        if record.outcome == .cancelled && Task.isCancelled { return }
                         do {
                             try await sink.append(record)
                         } catch {
@@ -163,6 +164,8 @@ public struct BenchmarkRun: Sendable {
                         + "ITL p50 \(NumberFormatting.value(m.itlMs.p50)) ms, \(NumberFormatting.value(m.outputTps)) output tok/s"
                 )
                 for note in report.notes { log("  note: \(note)") }
+                try Task.checkCancellation()
+                await onStep(target.name, report)
                 steps.append(report)
                 stepsDone += 1
             }
@@ -194,6 +197,22 @@ public struct BenchmarkRun: Sendable {
                 to: outputDirectory.appendingPathComponent("report.md"))
         }
         return report
+    }
+
+    /// The spec's prompts: a file, inline items, or synthetic prompts.
+    private func promptSource() throws -> any PromptSource {
+        if let file = spec.promptFile {
+            return try PromptFile.load(path: file, defaultMaxTokens: spec.outputTokens)
+        }
+        if let inline = spec.inlinePrompts {
+            return PromptList(
+                inline.enumerated().map { index, item in
+                    Prompt(index: index, messages: item.messages, maxOutputTokens: item.maxTokens ?? spec.outputTokens)
+                })
+        }
+        return SyntheticPrompts(
+            inputTokens: spec.inputTokens, outputTokens: spec.outputTokens, seed: spec.seed,
+            distinct: spec.distinctPrompts)
     }
 
     /// What a stored probe decided for a target, said in the report.

@@ -113,8 +113,8 @@ public struct ProbeReport: Sendable, Hashable, Codable {
     }
 }
 
-/// Stored probe results, one JSON file per endpoint and model under the data folder
-/// (`$LLMBENCH_DATA`, else `$XDG_DATA_HOME/llmbench`, else `~/.local/share/llmbench`), in `probes/`.
+/// Stored probe results, one JSON file per endpoint and model under the data folder (``DataDirectory``), in
+/// `probes/`.
 public struct ProbeStore: Sendable {
     public let directory: URL
 
@@ -123,15 +123,7 @@ public struct ProbeStore: Sendable {
     }
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let root: URL
-        if let explicit = environment["LLMBENCH_DATA"], !explicit.isEmpty {
-            root = URL(fileURLWithPath: explicit)
-        } else if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
-            root = URL(fileURLWithPath: xdg).appendingPathComponent("llmbench")
-        } else {
-            root = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/llmbench")
-        }
-        directory = root.appendingPathComponent("probes")
+        directory = DataDirectory.url(environment: environment).appendingPathComponent("probes")
     }
 
     /// The file of an endpoint and model: kind, host and model made file-safe, plus a hash of the full identity.
@@ -157,5 +149,19 @@ public struct ProbeStore: Sendable {
     public func load(kind: String, baseURL: String, model: String) -> ProbeReport? {
         guard let data = try? Data(contentsOf: file(kind: kind, baseURL: baseURL, model: model)) else { return nil }
         return try? JSONDecoder().decode(ProbeReport.self, from: data)
+    }
+}
+
+/// llmbench's data folder (stored probes, the server's database and token): `$LLMBENCH_DATA`, else
+/// `$XDG_DATA_HOME/llmbench`, else `~/.local/share/llmbench`.
+public enum DataDirectory {
+    public static func url(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let explicit = environment["LLMBENCH_DATA"], !explicit.isEmpty {
+            return URL(fileURLWithPath: explicit)
+        }
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("llmbench")
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share/llmbench")
     }
 }

@@ -50,6 +50,10 @@ public actor InMemoryRunStore: RunStore {
         runs.values.filter { $0.run.status.isActive }.sorted { $0.seq < $1.seq }.map(\.run)
     }
 
+    public func countRuns() async throws -> [RunStatus: Int] {
+        Dictionary(grouping: runs.values, by: \.run.status).mapValues(\.count)
+    }
+
     public func appendRecords(runID: String, _ new: [RequestRecord]) async throws -> Int {
         guard runs[runID] != nil else { throw StoreError.notFound("run \(runID)") }
         var stored = records[runID] ?? [:]

@@ -22,6 +22,8 @@ public protocol RunStore: Sendable {
     func deleteRun(id: String) async throws -> Bool
     /// Runs left `running` or `queued`, oldest first: the work to resume after a restart.
     func unfinishedRuns() async throws -> [StoredRun]
+    /// How many runs have each status (statuses with none are absent).
+    func countRuns() async throws -> [RunStatus: Int]
 
     /// Stores records in one transaction; those already stored are skipped.
     /// - Returns: how many were new.

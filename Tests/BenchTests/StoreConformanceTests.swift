@@ -147,6 +147,7 @@ extension LiveTests {
                     _ = try await store.listRuns(status: nil, target: nil, limit: 2, after: "bogus")
                 }
                 #expect(try await store.unfinishedRuns().map(\.id) == ["run_1", "run_3", "run_5"])
+                #expect(try await store.countRuns() == [.queued: 3, .succeeded: 2])
             }
         }
 

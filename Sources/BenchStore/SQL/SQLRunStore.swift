@@ -88,6 +88,16 @@ public struct SQLRunStore: RunStore {
         ).map(Self.storedRun)
     }
 
+    public func countRuns() async throws -> [RunStatus: Int] {
+        var counts: [RunStatus: Int] = [:]
+        for row in try await database.query(SQLStatement("SELECT status, COUNT(*) FROM runs GROUP BY status")) {
+            if let status = row.first?.string.flatMap(RunStatus.init(rawValue:)), let count = row.last?.int {
+                counts[status] = count
+            }
+        }
+        return counts
+    }
+
     // MARK: Records
 
     public func appendRecords(runID: String, _ records: [RequestRecord]) async throws -> Int {

@@ -1,0 +1,53 @@
+import ArgumentParser
+import BenchApp
+import BenchServer
+import Foundation
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the benchmarking service: the HTTP API, with runs that survive restarts.",
+        discussion: """
+            Runs are stored in SQLite (the data folder's llmbench.sqlite) or, with --database postgres://…, in \
+            PostgreSQL. A run interrupted by a crash or kill resumes at the next start without redoing or losing \
+            finished requests. Mutating requests need the bearer token: --token, $LLMBENCH_TOKEN, or one generated on \
+            first start (printed once, kept in the data folder's `token` file, mode 0600). The API is described at \
+            /openapi.json and /docs.
+            """
+    )
+
+    @Option(help: "Address to listen on (default 127.0.0.1: loopback only).")
+    var host = "127.0.0.1"
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 8088
+    @Option(help: "Data folder (default: $LLMBENCH_DATA, else ~/.local/share/llmbench).")
+    var dataDir: String?
+    @Option(help: "`memory`, an SQLite file, or a postgres:// URL (default: llmbench.sqlite in the data folder).")
+    var database: String?
+    @Option(help: "Runs executed at once; the rest wait in the queue.")
+    var maxConcurrentRuns = 2
+    @Flag(help: "Allow targets on link-local and cloud-metadata addresses (169.254.0.0/16, fe80::/10).")
+    var allowLinkLocalTargets = false
+    @Option(help: "Largest request body accepted, in bytes.")
+    var maxBodyBytes = 1 << 20
+
+    func run() async throws {
+        var options = BenchServer.Options(
+            dataDirectory: dataDir.map { URL(fileURLWithPath: $0) } ?? DataDirectory.url())
+        options.host = host
+        options.port = port
+        options.database = database
+        options.maxConcurrentRuns = maxConcurrentRuns
+        options.allowLinkLocalTargets = allowLinkLocalTargets
+        options.maxBodyBytes = maxBodyBytes
+        var logger = Logger(label: "llmbench.server")
+        logger.logLevel = .warning
+        let host = self.host
+        try await BenchServer(options: options, logger: logger).run { started in
+            Console.info("llmbench serve listening on http://\(host):\(started.port) (API reference: /docs)")
+            if let token = started.generatedToken, let file = started.tokenFile {
+                Console.info("bearer token (shown once; kept in \(file.path)): \(token)")
+            }
+        }
+    }
+}

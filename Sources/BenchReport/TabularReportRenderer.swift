@@ -1,0 +1,103 @@
+public import BenchCore
+import BenchMetrics
+import Foundation
+
+/// The report as CSV (one row per target and step, full-precision numbers, empty where not available) and as a
+/// plain self-contained HTML page with the summary table.
+public enum TabularReportRenderer {
+    /// CSV columns, units in the names.
+    public static let csvHeaders = [
+        "target", "load", "succeeded", "failed", "cancelled", "ttft_p50_ms", "ttft_p99_ms", "ttfa_p50_ms",
+        "itl_p50_ms", "itl_p99_ms", "e2e_p50_ms", "e2e_p99_ms", "decode_tps_p50", "output_tps", "request_rps",
+        "goodput_rps", "error_rate", "throttle_rate", "usd_per_1m_output_tokens", "window_s",
+    ]
+
+    public static func csv(_ report: BenchmarkReport) -> String {
+        var lines = [csvHeaders.joined(separator: ",")]
+        for target in report.targets {
+            for step in target.steps {
+                let m = step.metrics
+                let numbers: [Double?] = [
+                    m.ttftMs.p50, m.ttftMs.p99, m.ttfaMs.p50, m.itlMs.p50, m.itlMs.p99, m.e2eMs.p50, m.e2eMs.p99,
+                    m.decodeTps.p50, m.outputTps, m.requestRps, m.goodputRps, m.errorRate, m.throttleRate,
+                    m.cost?.usdPer1mOutputTokens, m.window?.lengthS,
+                ]
+                let cells =
+                    [field(target.name), field(step.label)]
+                    + [m.counts.succeeded, m.counts.failed, m.counts.cancelled].map(String.init)
+                    + numbers.map { $0.map { String($0) } ?? "" }
+                lines.append(cells.joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Raw records as CSV: identity, outcome, the per-request metrics (empty where undefined) and token counts.
+    public static func recordsCSV(_ records: [RequestRecord]) -> String {
+        let headers = [
+            "id", "target", "step", "segment", "outcome", "error_kind", "http_status", "ttft_ms", "ttfa_ms",
+            "itl_ms", "e2e_ms", "output_tokens", "output_token_source", "input_tokens", "finish_reason",
+        ]
+        var lines = [headers.joined(separator: ",")]
+        for r in records {
+            let cells: [String] = [
+                String(r.id), field(r.target), String(r.step), String(r.segment), r.outcome.rawValue,
+                r.error?.kind.rawValue ?? "", r.httpStatus.map(String.init) ?? "",
+                r.timeToFirstToken.map { String($0.milliseconds) } ?? "",
+                r.timeToFirstAnswer.map { String($0.milliseconds) } ?? "",
+                r.interTokenLatency.map { String($0.milliseconds) } ?? "",
+                r.endToEndLatency.map { String($0.milliseconds) } ?? "", String(r.outputTokens),
+                r.outputTokenSource.rawValue, r.usage?.inputTokens.map(String.init) ?? "",
+                r.finishReason?.rawValue ?? "",
+            ]
+            lines.append(cells.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A CSV field, quoted when it holds a comma, quote or line break.
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// One self-contained page (inline CSS, no scripts) with the summary table and each step's notes.
+    public static func html(_ report: BenchmarkReport, title: String) -> String {
+        let rows = report.targets.flatMap { target in
+            target.steps.map { StepTable.row(target: target.name, label: $0.label, metrics: $0.metrics) }
+        }
+        let head = StepTable.headers.map { "<th>\(escape($0))</th>" }.joined()
+        let body = rows.map { row in
+            "<tr>"
+                + row.enumerated().map { index, cell in
+                    index < 2 ? "<td>\(escape(cell))</td>" : "<td class=\"n\">\(escape(cell))</td>"
+                }.joined() + "</tr>"
+        }.joined(separator: "\n")
+        let notes = report.targets.flatMap { target in
+            target.notes.map { "\(target.name): \($0)" }
+                + target.steps.flatMap { step in step.notes.map { "\(target.name) \(step.label): \($0)" } }
+        }
+        let noteList = notes.isEmpty ? "" : "<ul>" + notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title))</title>
+            <style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}
+            th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd}td.n{text-align:right;font-variant-numeric:tabular-nums}
+            th{text-align:left;background:#f4f4f4}</style></head>
+            <body><h1>\(escape(title))</h1>
+            <p>llmbench \(escape(report.llmbenchVersion)), generated \(escape(report.generatedAt)), seed \(report.seed)</p>
+            <table><thead><tr>\(head)</tr></thead><tbody>
+            \(body)
+            </tbody></table>
+            \(noteList)
+            </body></html>
+
+            """
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

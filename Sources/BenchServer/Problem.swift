@@ -1,0 +1,40 @@
+import Foundation
+public import Hummingbird
+import NIOCore
+
+/// An API error as `application/problem+json` (RFC 9457): a status, a short title, the detail, and the request
+/// field at fault when there is one.
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var title: String
+    public var detail: String
+    /// The field at fault, as a path into the request (`targets[0].base_url`, `limit`).
+    public var field: String?
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, _ detail: String, field: String? = nil, headers: HTTPFields = [:]) {
+        self.status = status
+        title = status.reasonPhrase
+        self.detail = detail
+        self.field = field
+        self.headers = headers
+    }
+
+    private struct Body: Encodable {
+        var type = "about:blank"
+        var title: String
+        var status: Int
+        var detail: String
+        var field: String?
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = try APIJSON.encoder().encode(
+            Body(title: title, status: Int(status.code), detail: detail, field: field))
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func notFound(_ what: String) -> Problem { Problem(.notFound, "\(what) does not exist") }
+}
