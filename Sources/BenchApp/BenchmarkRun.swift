@@ -25,8 +25,6 @@ public struct BenchmarkRun: Sendable {
     public let sink: (any RecordSink)?
     /// Set when this run continues an interrupted one whose records are in `sink`.
     public let resumption: Resumption?
-    /// Told about each step as it finishes (target name, the step's report).
-    public let onStep: @Sendable (String, BenchmarkReport.Step) async -> Void
 
     /// How a resumed run continues: its records form a new segment, on a clock whose offsets continue after the
     /// last instant stored, so that no two segments overlap.
@@ -51,10 +49,8 @@ public struct BenchmarkRun: Sendable {
     public init(
         spec: BenchSpec, outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
         sink: (any RecordSink)? = nil, resumption: Resumption? = nil,
-        onStep: @escaping @Sendable (String, BenchmarkReport.Step) async -> Void = { _, _ in },
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
-        self.onStep = onStep
         self.spec = spec
         self.outputDirectory = outputDirectory
         self.sink = sink
@@ -64,7 +60,7 @@ public struct BenchmarkRun: Sendable {
         self.log = log
     }
 
-    /// Runs the benchmark.
+    /// Runs the benchmark: every target through every step, then the report.
     ///
     /// When the task is cancelled, requests in flight stop; their records are not kept (a resumed run sends them
     /// again), and the run throws `CancellationError` instead of reporting.
@@ -73,23 +69,77 @@ public struct BenchmarkRun: Sendable {
     ///   errors, `CancellationError`. Failing requests never throw: they are records.
     public func run() async throws -> BenchmarkReport {
         try spec.validate()
-        let keys = try spec.targets.map(apiKey)
-        let prompts = try promptSource()
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         }
         let recordLog = try RecordLog(url: sink == nil ? outputDirectory?.appendingPathComponent("records.jsonl") : nil)
         let sink: any RecordSink = self.sink ?? recordLog
+        try await execute(into: sink, only: nil)
+        let report = try await report(from: sink)
+        await recordLog.close()
+        log(
+            "\n"
+                + StepTable.aligned(
+                    [StepTable.headers]
+                        + report.targets.flatMap { t in
+                            t.steps.map { StepTable.row(target: t.name, label: $0.label, metrics: $0.metrics) }
+                        }
+                )
+        )
+        if let outputDirectory {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: outputDirectory.appendingPathComponent("report.json"))
+            try Data(MarkdownReportRenderer.render(report).utf8).write(
+                to: outputDirectory.appendingPathComponent("report.md"))
+        }
+        return report
+    }
+
+    /// Executes one unit of the run — one target's load step — into ``sink`` (which must be set), resuming from the
+    /// records the sink already holds for it.
+    public func execute(target: String, step: Int) async throws {
+        guard let sink else { throw SpecError("sink", "executing a single step needs a record sink") }
+        try spec.validate()
+        try await execute(into: sink, only: (target, step))
+    }
+
+    /// The id of the first request of a target's step: ids are fixed by the spec, so every worker, resumed or not,
+    /// gives a request the same id (and prompt). Each step takes its request limit's worth of ids, or 1,000,000 when
+    /// only a duration limits it.
+    public static func firstRequestID(spec: BenchSpec, targetIndex: Int, stepIndex: Int) -> Int {
+        let perTarget = spec.steps.map { $0.maxRequests ?? 1_000_000 }
+        return targetIndex * perTarget.reduce(0, +) + perTarget.prefix(stepIndex).reduce(0, +)
+    }
+
+    /// What each target sends and the notes that go with it.
+    private func plan(for target: BenchSpec.Target) -> (settings: GenerationSettings, notes: [String]) {
+        let probe = probes.load(kind: target.kind.rawValue, baseURL: target.baseURL, model: target.model)
+        let exactOutput = target.requestsExactOutput(default: spec.exactOutput, probe: probe)
+        let acceptsTemperature = ModelParameterRules.acceptsTemperature(target)
+        var notes = Self.probeNotes(probe, target: target, exactOutput: exactOutput)
+        if !acceptsTemperature, spec.temperature != nil {
+            notes.append("temperature not sent: \(target.model) accepts only its default sampling parameters")
+        }
+        let settings = GenerationSettings(
+            model: target.model, temperature: acceptsTemperature ? spec.temperature : nil, seed: spec.seed,
+            exactOutputLength: exactOutput, includeUsage: spec.includeUsage, extraBody: target.extraBody
+        )
+        return (settings, notes)
+    }
+
+    private func execute(into sink: any RecordSink, only: (target: String, step: Int)?) async throws {
+        let keys = try spec.targets.map(apiKey)
+        let prompts = try promptSource()
         let sinkFailure = FirstFailure()
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration())
         defer { _ = http.shutdown() }
         let origin = ContinuousClock.now - (resumption?.clockOffset ?? .zero)
         let segment = resumption?.segment ?? 0
-        var targets: [BenchmarkReport.Target] = []
-        var nextRequestID = 0
-        let totalSteps = spec.targets.count * spec.steps.count
+        let totalSteps = only == nil ? spec.targets.count * spec.steps.count : 1
         var stepsDone = 0
-        for (target, key) in zip(spec.targets, keys) {
+        for (targetIndex, (target, key)) in zip(spec.targets, keys).enumerated() {
+            if let only, only.target != target.name { continue }
             let transport = TargetEndpoint(
                 target: target, http: http, apiKey: key, headTimeout: spec.requestTimeout, environment: environment
             ).client
@@ -98,24 +148,10 @@ public struct BenchmarkRun: Sendable {
                     ? transport : PacedModelClient(base: transport, pacer: RequestPacer(budget: target.rateLimit)),
                 policy: spec.retry, seed: spec.seed
             )
-            let probe = probes.load(kind: target.kind.rawValue, baseURL: target.baseURL, model: target.model)
-            let exactOutput = target.requestsExactOutput(default: spec.exactOutput, probe: probe)
-            let acceptsTemperature = ModelParameterRules.acceptsTemperature(target)
-            var targetNotes = Self.probeNotes(probe, target: target, exactOutput: exactOutput)
-            if !acceptsTemperature, spec.temperature != nil {
-                targetNotes.append(
-                    "temperature not sent: \(target.model) accepts only its default sampling parameters")
-            }
-            for note in targetNotes { log("  \(target.name): \(note)") }
-            let settings = GenerationSettings(
-                model: target.model, temperature: acceptsTemperature ? spec.temperature : nil, seed: spec.seed,
-                exactOutputLength: exactOutput,
-                includeUsage: spec.includeUsage,
-                extraBody: target.extraBody
-            )
-            var steps: [BenchmarkReport.Step] = []
-            var usdTotal: Double?
+            let (settings, notes) = plan(for: target)
+            for note in notes { log("  \(target.name): \(note)") }
             for (index, step) in spec.steps.enumerated() {
+                if let only, only.step != index { continue }
                 let previous = try await sink.records(target: target.name, step: index)
                 let plan = ResumePlan(step: step, previous: previous, segment: segment)
                 let elapsed = ContinuousClock.now - origin - (resumption?.clockOffset ?? .zero)
@@ -127,10 +163,12 @@ public struct BenchmarkRun: Sendable {
                     log("▶ \(target.name) \(step.shape.label) (step \(stepsDone + 1) of \(totalSteps)\(eta)\(resumed))")
                     let executor = StepExecutor(
                         client: client, prompts: prompts, settings: settings, target: target.name, stepIndex: index,
-                        step: remaining, firstRequestID: nextRequestID, origin: origin,
-                        requestTimeout: spec.requestTimeout, seed: spec.seed, skipping: plan.stored, segment: segment
+                        step: remaining,
+                        firstRequestID: Self.firstRequestID(spec: spec, targetIndex: targetIndex, stepIndex: index),
+                        origin: origin, requestTimeout: spec.requestTimeout, seed: spec.seed, skipping: plan.stored,
+                        segment: segment
                     )
-                    let used = await executor.run { record in
+                    _ = await executor.run { record in
                         // Interrupted by cancellation, not by the benchmark: to be sent again on resume.
                         if record.outcome == .cancelled && Task.isCancelled { return }
                         do {
@@ -140,63 +178,70 @@ public struct BenchmarkRun: Sendable {
                         }
                     }
                     if let failure = await sinkFailure.error { throw failure }
-                    nextRequestID = max(nextRequestID + used, (previous.map(\.id).max() ?? -1) + 1)
                 } else {
                     log("▶ \(target.name) \(step.shape.label): already complete (\(previous.count) stored requests)")
-                    nextRequestID = max(nextRequestID + (step.maxRequests ?? 0), (previous.map(\.id).max() ?? -1) + 1)
                 }
-                let records = try await sink.records(target: target.name, step: index)
-                if let spent = price(for: target).flatMap({
-                    StepCost(records: records, outputTps: nil, price: $0, machineUSDPerHour: nil)?.usdTotal
-                }) {
-                    usdTotal = (usdTotal ?? 0) + spent
-                }
-                let report = BenchmarkReport.Step(
-                    index: index, step: step,
-                    metrics: StepSummary(
-                        records: records, step: step, objectives: spec.slo, price: price(for: target),
-                        machineUSDPerHour: target.machineUSDPerHour
-                    )
-                )
+                try Task.checkCancellation()
+                let report = stepReport(
+                    target: target, index: index, step: step,
+                    records: try await sink.records(target: target.name, step: index))
                 let m = report.metrics
                 log(
                     "  \(m.counts.succeeded) ok, \(m.counts.failed) failed; TTFT p50 \(NumberFormatting.value(m.ttftMs.p50)) ms, "
                         + "ITL p50 \(NumberFormatting.value(m.itlMs.p50)) ms, \(NumberFormatting.value(m.outputTps)) output tok/s"
                 )
                 for note in report.notes { log("  note: \(note)") }
-                try Task.checkCancellation()
-                await onStep(target.name, report)
-                steps.append(report)
                 stepsDone += 1
+            }
+        }
+    }
+
+    /// The report of everything `sink` holds: every step's summary from its raw records (so records written by
+    /// several workers or process lifetimes summarise exactly as one).
+    public func report(from sink: any RecordSink) async throws -> BenchmarkReport {
+        var targets: [BenchmarkReport.Target] = []
+        for target in spec.targets {
+            var steps: [BenchmarkReport.Step] = []
+            var usdTotal: Double?
+            for (index, step) in spec.steps.enumerated() {
+                let records = try await sink.records(target: target.name, step: index)
+                if let spent = price(for: target).flatMap({
+                    StepCost(records: records, outputTps: nil, price: $0, machineUSDPerHour: nil)?.usdTotal
+                }) {
+                    usdTotal = (usdTotal ?? 0) + spent
+                }
+                steps.append(stepReport(target: target, index: index, step: step, records: records))
             }
             targets.append(
                 BenchmarkReport.Target(
-                    name: target.name, baseURL: target.baseURL, model: target.model, steps: steps, notes: targetNotes,
-                    usdTotal: usdTotal)
+                    name: target.name, baseURL: target.baseURL, model: target.model, steps: steps,
+                    notes: plan(for: target).notes, usdTotal: usdTotal)
             )
         }
-        await recordLog.close()
-        log(
-            "\n"
-                + StepTable.aligned(
-                    [StepTable.headers]
-                        + targets.flatMap { t in
-                            t.steps.map { StepTable.row(target: t.name, label: $0.label, metrics: $0.metrics) }
-                        }
-                )
-        )
-        let report = BenchmarkReport(
+        return BenchmarkReport(
             llmbenchVersion: Self.version, generatedAt: ISO8601DateFormatter().string(from: Date()), seed: spec.seed,
             temperature: spec.temperature, slo: spec.slo, targets: targets
         )
-        if let outputDirectory {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: outputDirectory.appendingPathComponent("report.json"))
-            try Data(MarkdownReportRenderer.render(report).utf8).write(
-                to: outputDirectory.appendingPathComponent("report.md"))
+    }
+
+    /// The summary of one target's step from its records; nil when the spec has no such target or step.
+    public func stepReport(target name: String, step index: Int, records: [RequestRecord]) -> BenchmarkReport.Step? {
+        guard let target = spec.targets.first(where: { $0.name == name }), spec.steps.indices.contains(index) else {
+            return nil
         }
-        return report
+        return stepReport(target: target, index: index, step: spec.steps[index], records: records)
+    }
+
+    private func stepReport(target: BenchSpec.Target, index: Int, step: LoadStep, records: [RequestRecord])
+        -> BenchmarkReport.Step
+    {
+        BenchmarkReport.Step(
+            index: index, step: step,
+            metrics: StepSummary(
+                records: records, step: step, objectives: spec.slo, price: price(for: target),
+                machineUSDPerHour: target.machineUSDPerHour
+            )
+        )
     }
 
     /// The spec's prompts: a file, inline items, or synthetic prompts.

@@ -5,6 +5,6 @@ struct LLMBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llmbench",
         abstract: "Benchmark LLM endpoints: speed under load, measured honestly.",
-        subcommands: [Quickstart.self, Bench.self, Probe.self, Serve.self, Simulate.self, Local.self]
+        subcommands: [Quickstart.self, Bench.self, Probe.self, Serve.self, Worker.self, Simulate.self, Local.self]
     )
 }

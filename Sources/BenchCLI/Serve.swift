@@ -24,8 +24,10 @@ struct Serve: AsyncParsableCommand {
     var dataDir: String?
     @Option(help: "`memory`, an SQLite file, or a postgres:// URL (default: llmbench.sqlite in the data folder).")
     var database: String?
-    @Option(help: "Runs executed at once; the rest wait in the queue.")
-    var maxConcurrentRuns = 2
+    @Option(help: "Units of work (a target's load step) executed at once; 0 serves the API only (workers do the work).")
+    var maxConcurrentUnits = 2
+    @Option(help: "Seconds a unit stays claimed without a heartbeat before another worker may take it over.")
+    var leaseSeconds = 15.0
     @Flag(help: "Allow targets on link-local and cloud-metadata addresses (169.254.0.0/16, fe80::/10).")
     var allowLinkLocalTargets = false
     @Option(help: "Largest request body accepted, in bytes.")
@@ -37,7 +39,8 @@ struct Serve: AsyncParsableCommand {
         options.host = host
         options.port = port
         options.database = database
-        options.maxConcurrentRuns = maxConcurrentRuns
+        options.maxConcurrentUnits = maxConcurrentUnits
+        options.lease = .seconds(leaseSeconds)
         options.allowLinkLocalTargets = allowLinkLocalTargets
         options.maxBodyBytes = maxBodyBytes
         var logger = Logger(label: "llmbench.server")

@@ -113,11 +113,11 @@ extension BenchAPI {
             },
             op(
                 .get, "/v1/runs/{id}/events", "getRunEvents",
-                "Server-sent events: `status` now and on every change, `request` per stored record, `step` per finished step, and a last `succeeded`, `failed` or `cancelled`.",
+                "Server-sent events: every stored record as `request` (its id is its storage position: send it back as `Last-Event-ID` to resume), `step` per finished step, `status` on every change, and a last `succeeded`, `failed` or `cancelled`.",
                 parameters: [runID], responses: [200: .init("the event stream", ["text/event-stream": "Text"])],
                 errors: [404]
-            ) { _, context in
-                try await runEvents(context)
+            ) { request, context in
+                try await runEvents(request, context)
             },
             op(
                 .post, "/v1/runs/{id}/cancel", "cancelRun",
@@ -243,10 +243,10 @@ extension BenchAPI {
                 "llmbench_provider_errors_total{kind=\"\(kind.rawValue)\"} \(counters.failedRequests[kind] ?? 0)")
         }
         lines += [
-            "# HELP llmbench_queue_depth Runs waiting for a slot.", "# TYPE llmbench_queue_depth gauge",
-            "llmbench_queue_depth \(counters.queued)",
-            "# HELP llmbench_runs_in_progress Runs executing now.", "# TYPE llmbench_runs_in_progress gauge",
-            "llmbench_runs_in_progress \(counters.running)",
+            "# HELP llmbench_queue_depth Runs waiting for a worker.", "# TYPE llmbench_queue_depth gauge",
+            "llmbench_queue_depth \(counts[.queued] ?? 0)",
+            "# HELP llmbench_units_in_progress Units of work this process is executing.",
+            "# TYPE llmbench_units_in_progress gauge", "llmbench_units_in_progress \(counters.running)",
         ]
         return lines.joined(separator: "\n") + "\n"
     }

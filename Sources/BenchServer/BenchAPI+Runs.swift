@@ -28,8 +28,13 @@ extension BenchAPI {
             targets: spec.targets.map(\.name))
         let counted = spec.steps.reduce(0) { $0 + ($1.maxDuration == nil ? $1.maxRequests ?? 0 : 0) }
         run.total = counted > 0 ? counted * spec.targets.count : nil
-        try await store.createRun(run)
-        await coordinator.enqueue(run.id)
+        let units = spec.targets.enumerated().flatMap { targetIndex, target in
+            spec.steps.indices.map { step in
+                WorkUnit(
+                    runID: run.id, index: targetIndex * spec.steps.count + step, target: target.name, step: step)
+            }
+        }
+        try await store.createRun(run, units: units)
         return run
     }
 
@@ -166,16 +171,16 @@ extension BenchAPI {
         }
     }
 
-    func runEvents(_ context: BasicRequestContext) async throws -> Response {
+    func runEvents(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let run = try await existingRun(context)
-        let events = await coordinator.events(for: run)
+        let follower = RunEventsFollower(store: store, runID: run.id, environment: coordinator.environment)
+        let after = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int64($0) } ?? 0
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
             body: ResponseBody { writer in
-                for await event in events {
+                try await follower.follow(after: after) { event in
                     try await writer.write(ByteBuffer(string: try event.serverSentEvent()))
-                    if event.isFinal { break }
                 }
                 try await writer.finish(nil)
             }
@@ -184,10 +189,13 @@ extension BenchAPI {
 
     func cancelRun(_ context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let run = try await coordinator.cancel(id) else { throw Problem.notFound("run \(id)") }
-        guard run.status.isActive else {
-            throw Problem(.conflict, "run \(id) has already ended (\(run.status.rawValue))")
+        guard let before = try await store.run(id: id) else { throw Problem.notFound("run \(id)") }
+        guard before.status.isActive, try await store.cancelRun(id: id, at: Date()) != nil else {
+            throw Problem(.conflict, "run \(id) has already ended (\(before.status.rawValue))")
         }
+        await coordinator.cancelLocally(runID: id)
+        try await store.updateProgress(runID: id, done: try await store.recordCount(runID: id))
+        guard let run = try await store.run(id: id) else { throw Problem.notFound("run \(id)") }
         return try Self.json(RunView(run), status: .accepted)
     }
 

@@ -19,7 +19,11 @@ public struct BenchServer: Sendable {
         public var dataDirectory: URL
         /// `memory`, an SQLite file path, or a `postgres://` URL; nil is `llmbench.sqlite` in the data folder.
         public var database: String?
-        public var maxConcurrentRuns = 2
+        /// Units of work (a target's load step) this server executes at once; 0 executes none (API only, with
+        /// `llmbench worker` processes doing the work).
+        public var maxConcurrentUnits = 2
+        /// How long a unit stays claimed without a heartbeat before another worker may take it over.
+        public var lease: Duration = .seconds(15)
         public var allowLinkLocalTargets = false
         public var maxBodyBytes = 1 << 20
         public var environment: [String: String] = ProcessInfo.processInfo.environment
@@ -50,20 +54,10 @@ public struct BenchServer: Sendable {
         try FileManager.default.createDirectory(at: options.dataDirectory, withIntermediateDirectories: true)
         let (token, generated) = try resolveToken()
         let database = options.database ?? options.dataDirectory.appendingPathComponent("llmbench.sqlite").path
-        if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
-            let postgres = try PostgresDatabase(url: database)
+        try await OpenedStore.with(database) { opened in
             try await serve(
-                store: SQLRunStore(database: postgres), extraServices: [postgres.client], token: token,
-                generated: generated, onReady: onReady)
-        } else if database == "memory" {
-            try await serve(
-                store: InMemoryRunStore(), extraServices: [], token: token, generated: generated, onReady: onReady)
-        } else {
-            let sqlite = try await SQLiteDatabase(path: database)
-            try await serve(
-                store: SQLRunStore(database: sqlite), extraServices: [], token: token, generated: generated,
+                store: opened.store, extraServices: opened.services, token: token, generated: generated,
                 onReady: onReady)
-            await sqlite.close()
         }
     }
 
@@ -72,7 +66,8 @@ public struct BenchServer: Sendable {
         onReady: @escaping @Sendable (Started) async -> Void
     ) async throws {
         let coordinator = RunCoordinator(
-            store: store, maxConcurrentRuns: options.maxConcurrentRuns, environment: options.environment)
+            store: store, maxConcurrentUnits: max(1, options.maxConcurrentUnits), environment: options.environment,
+            lease: options.lease)
         let api = BenchAPI(
             configuration: .init(
                 token: token, maxBodyBytes: options.maxBodyBytes,
@@ -91,7 +86,7 @@ public struct BenchServer: Sendable {
             logger: logger
         )
         // The store must answer before runs resume: migrate once its client runs.
-        let starter = StoreStarter(store: store, coordinator: coordinator)
+        let starter = StoreStarter(store: store, coordinator: options.maxConcurrentUnits > 0 ? coordinator : nil)
         let group = ServiceGroup(
             configuration: .init(
                 services: extraServices.map { .init(service: $0) } + [
@@ -121,15 +116,84 @@ public struct BenchServer: Sendable {
     }
 }
 
-/// Migrates the store, then works the run queue until graceful shutdown.
+/// A store opened from a `--database` value, with the services it needs running (PostgreSQL's pool).
+struct OpenedStore: Sendable {
+    let store: any RunStore
+    let services: [any Service]
+
+    /// Opens `database` (`memory`, an SQLite path, or a `postgres://` URL) for the length of `body`.
+    static func with(_ database: String, _ body: @Sendable (OpenedStore) async throws -> Void) async throws {
+        if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
+            let postgres = try PostgresDatabase(url: database)
+            try await body(OpenedStore(store: SQLRunStore(database: postgres), services: [postgres.client]))
+        } else if database == "memory" {
+            try await body(OpenedStore(store: InMemoryRunStore(), services: []))
+        } else {
+            let sqlite = try await SQLiteDatabase(path: database)
+            do {
+                try await body(OpenedStore(store: SQLRunStore(database: sqlite), services: []))
+            } catch {
+                await sqlite.close()
+                throw error
+            }
+            await sqlite.close()
+        }
+    }
+}
+
+/// `llmbench worker`: claims and executes units from a shared store until SIGINT/SIGTERM, with no API.
+public struct BenchWorker: Sendable {
+    public var database: String
+    public var maxConcurrentUnits: Int
+    public var lease: Duration
+    public var environment: [String: String]
+    public let logger: Logger
+
+    public init(
+        database: String, maxConcurrentUnits: Int = 2, lease: Duration = .seconds(15),
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "llmbench.worker")
+    ) {
+        self.database = database
+        self.maxConcurrentUnits = maxConcurrentUnits
+        self.lease = lease
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// Works until a signal, then hands its units back. `onReady` receives the worker's name.
+    public func run(onReady: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
+        let (database, maxConcurrentUnits, lease, environment, logger) = (
+            database, maxConcurrentUnits, lease, environment, logger
+        )
+        try await OpenedStore.with(database) { opened in
+            let coordinator = RunCoordinator(
+                store: opened.store, maxConcurrentUnits: maxConcurrentUnits, environment: environment, lease: lease)
+            await onReady(coordinator.owner)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: opened.services.map { .init(service: $0) } + [
+                        .init(service: StoreStarter(store: opened.store, coordinator: coordinator))
+                    ],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}
+
+/// Migrates the store, then works the queue (when this process has a worker) until graceful shutdown.
 struct StoreStarter: Service {
     let store: any RunStore
-    let coordinator: RunCoordinator
+    let coordinator: RunCoordinator?
 
     func run() async throws {
         try await store.migrate()
         await cancelWhenGracefulShutdown {
-            await coordinator.run()
+            if let coordinator {
+                await coordinator.run()
+            } else {
+                try? await gracefulShutdown()
+            }
         }
     }
 }

@@ -2,223 +2,214 @@ import BenchApp
 public import BenchCore
 import BenchReport
 public import BenchStore
-import Foundation
+public import Foundation
 
-/// Runs the submitted benchmarks: a queue in the store, at most `maxConcurrentRuns` at once, records written as they
-/// complete, events to subscribers. At start it resumes every run the store holds as queued or running, so a killed
-/// server loses no finished request and sends none twice.
+/// The worker: claims units of work (a target's load step) from the store, executes them, renews their leases, and
+/// finishes a run — its report computed from the stored records — when its last unit is done. Any number of
+/// workers, in `llmbench serve` or in `llmbench worker` processes on other machines, can share one PostgreSQL store:
+/// a unit is held by one worker at a time, and a dead worker's unit returns to the queue when its lease ends and
+/// resumes from its stored records.
 public actor RunCoordinator {
     public let store: any RunStore
-    public let maxConcurrentRuns: Int
+    public let maxConcurrentUnits: Int
     /// Where API-key variables are read from.
     public let environment: [String: String]
+    /// This worker's name in the store.
+    public let owner: String
+    public let lease: Duration
+    /// How often an idle worker looks for work.
+    public let pollInterval: Duration
 
-    private let (queue, queueInput) = AsyncStream.makeStream(of: String.self)
     private var cancelTriggers: [String: CheckedContinuation<Void, Never>] = [:]
-    /// Runs whose trigger fired before anyone waited on it.
     private var firedTriggers: Set<String> = []
-    private var cancelRequested: Set<String> = []
-    private var subscribers: [String: [UUID: AsyncStream<RunEvent>.Continuation]] = [:]
+    private var executing: [String: WorkUnit] = [:]
+    /// Callers of ``cancelLocally(runID:)`` waiting for a run's units here to stop.
+    private var stopWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
     private var lastProgressWrite: [String: ContinuousClock.Instant] = [:]
     public private(set) var counters = Counters()
 
-    /// Totals since the server started, for `/metrics`.
+    /// Totals since this worker started, for `/metrics`.
     public struct Counters: Sendable {
         public var requests = 0
         public var failedRequests: [ProviderError.Kind: Int] = [:]
-        public var queued = 0
         public var running = 0
     }
 
-    public init(store: any RunStore, maxConcurrentRuns: Int, environment: [String: String]) {
+    public init(
+        store: any RunStore, maxConcurrentUnits: Int, environment: [String: String], lease: Duration = .seconds(15),
+        pollInterval: Duration = .milliseconds(200), owner: String? = nil
+    ) {
         self.store = store
-        self.maxConcurrentRuns = max(1, maxConcurrentRuns)
+        self.maxConcurrentUnits = max(1, maxConcurrentUnits)
         self.environment = environment
+        self.lease = lease
+        self.pollInterval = pollInterval
+        var generator = SystemRandomNumberGenerator()
+        self.owner =
+            owner
+            ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(String(generator.next() % 0xffff, radix: 16))"
     }
 
-    /// Queues a new run (already validated and stored by the caller).
-    public func enqueue(_ id: String) {
-        counters.queued += 1
-        queueInput.yield(id)
-    }
-
-    /// Works the queue until the task is cancelled (server shutdown). Runs interrupted by shutdown stay `running`
-    /// in the store and resume at the next start.
+    /// Works until the task is cancelled (shutdown), then hands the units it holds back to the queue.
     public func run() async {
-        if let unfinished = try? await store.unfinishedRuns() {
-            for run in unfinished { enqueue(run.id) }
-        }
-        let slots = AsyncSemaphore(limit: maxConcurrentRuns)
+        let slots = AsyncSemaphore(limit: maxConcurrentUnits)
         await withDiscardingTaskGroup { group in
-            for await id in queue {
+            group.addTask { await self.renewLeases() }
+            while !Task.isCancelled {
                 await slots.acquire()
-                if Task.isCancelled { break }
-                group.addTask {
-                    await self.execute(id)
+                if Task.isCancelled {
                     await slots.release()
+                    break
+                }
+                let now = Self.milliseconds(Date())
+                if let unit = try? await store.claimUnit(
+                    owner: owner, leaseUntil: now + Int64(lease.milliseconds), now: now)
+                {
+                    executing[Self.key(unit)] = unit
+                    group.addTask {
+                        await self.execute(unit)
+                        await slots.release()
+                    }
+                } else {
+                    await slots.release()
+                    try? await Task.sleep(for: pollInterval)
                 }
             }
+            group.cancelAll()
         }
+        try? await store.releaseUnits(owner: owner)
     }
 
-    /// Asks a queued or running run to stop; finished records are kept.
-    /// - Returns: the run as it now stands, or nil when there is none.
-    public func cancel(_ id: String) async throws -> StoredRun? {
-        guard var run = try await store.run(id: id) else { return nil }
-        guard run.status.isActive else { return run }
-        cancelRequested.insert(id)
-        if run.status == .running {
-            fireCancelTrigger(id)
-        } else {
-            run.status = .cancelled
-            run.finishedAt = Date()
-            try await store.updateRun(run)
-            publish(id, .status(run), final: true)
-        }
-        return run
+    /// Stops this worker's units of a run and returns once they have stopped (the store already says the run is
+    /// cancelled; other workers learn it when they renew their leases).
+    public func cancelLocally(runID: String) async {
+        let keys = executing.keys.filter { executing[$0]?.runID == runID }
+        guard !keys.isEmpty else { return }
+        for key in keys { fireCancelTrigger(key) }
+        await withCheckedContinuation { stopWaiters[runID, default: []].append($0) }
     }
 
-    /// The events of a run from now on: first its current state; the stream ends after its final state.
-    public func events(for run: StoredRun) -> AsyncStream<RunEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .bufferingNewest(4096))
-        continuation.yield(.status(run))
-        if !run.status.isActive {
-            continuation.finish()
-            return stream
-        }
-        subscribers[run.id, default: [:]][UUID()] = continuation
-        return stream
+    private func unitStopped(_ key: String, runID: String) {
+        executing[key] = nil
+        firedTriggers.remove(key)
+        guard !executing.values.contains(where: { $0.runID == runID }) else { return }
+        for waiter in stopWaiters.removeValue(forKey: runID) ?? [] { waiter.resume() }
     }
 
-    /// Hands an event to every subscriber of the run, dropping those that went away.
-    private func publish(_ id: String, _ event: RunEvent, final: Bool = false) {
-        for (key, continuation) in subscribers[id] ?? [:] {
-            if case .terminated = continuation.yield(event) { subscribers[id]?[key] = nil }
-            if final { continuation.finish() }
+    /// Renews this worker's leases a few times per lease; a unit it no longer holds (taken over, or its run
+    /// cancelled) is stopped here.
+    private func renewLeases() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: lease / 3)
+            guard !Task.isCancelled else { return }
+            let until = Self.milliseconds(Date()) + Int64(lease.milliseconds)
+            guard let held = try? await store.renewLeases(owner: owner, until: until) else { continue }
+            let heldKeys = Set(held.map(Self.key))
+            for key in executing.keys where !heldKeys.contains(key) { fireCancelTrigger(key) }
         }
-        if final { subscribers[id] = nil }
     }
 
     // MARK: Execution
 
-    private func execute(_ id: String) async {
-        counters.queued -= 1
-        guard var run = try? await store.run(id: id), run.status.isActive, !cancelRequested.contains(id) else {
-            return
-        }
+    private func execute(_ unit: WorkUnit) async {
+        let key = Self.key(unit)
         counters.running += 1
-        defer { counters.running -= 1 }
+        defer {
+            counters.running -= 1
+            unitStopped(key, runID: unit.runID)
+        }
         do {
+            guard let run = try await store.run(id: unit.runID), run.status.isActive else { return }
             let spec = try BenchSpec.parse(run.spec)
-            let previous = try await allRecords(id)
-            run.status = .running
-            run.startedAt = run.startedAt ?? Date()
-            run.done = previous.count
-            run.total =
-                spec.targets.count * spec.steps.reduce(0) { $0 + ($1.maxDuration == nil ? $1.maxRequests ?? 0 : 0) }
-            if run.total == 0 { run.total = nil }
-            try await store.updateRun(run)
-            publish(id, .status(run))
-            let sink = StoreRecordSink(store: store, runID: id) { batch in await self.committed(id, batch) }
+            let previous = try await store.records(runID: unit.runID, target: unit.target, step: unit.step)
+            try await store.markStarted(runID: unit.runID, at: Date())
+            let sink = StoreRecordSink(store: store, runID: unit.runID) { batch in
+                await self.committed(unit.runID, batch)
+            }
             let benchmark = BenchmarkRun(
                 spec: spec, outputDirectory: nil, environment: environment, sink: sink,
-                resumption: previous.isEmpty ? nil : .init(after: previous),
-                onStep: { target, step in await self.publish(id, .step(target: target, step)) }
-            )
-            let report = try await withCancelTrigger(id) { try await benchmark.run() }
-            try await store.saveReport(runID: id, report: APIJSON.encoder(pretty: true).encode(report))
-            try await finish(id, .succeeded)
-        } catch {
-            if cancelRequested.contains(id) {
-                try? await finish(id, .cancelled)
-            } else if Task.isCancelled {
-                // Server shutdown: the run stays `running` and resumes at the next start.
-                return
-            } else {
-                let message = (error as? SpecError).map { "invalid spec: \($0)" } ?? String(describing: error)
-                try? await finish(id, .failed, error: message)
+                resumption: previous.isEmpty ? nil : .init(after: previous))
+            try await withCancelTrigger(key) { try await benchmark.execute(target: unit.target, step: unit.step) }
+            guard try await store.finishUnit(runID: unit.runID, index: unit.index, owner: owner) else { return }
+            if try await store.units(runID: unit.runID).allSatisfy({ $0.status == .done }) {
+                let report = try await benchmark.report(from: sink)
+                try await store.saveReport(runID: unit.runID, report: APIJSON.encoder(pretty: true).encode(report))
+                try await finish(unit.runID, .succeeded)
             }
+        } catch is CancellationError {
+            // Cancelled, taken over, or shutting down: what finished is stored; the store says what happens next.
+            if let done = try? await store.recordCount(runID: unit.runID) {
+                try? await store.updateProgress(runID: unit.runID, done: done)
+            }
+        } catch {
+            let message = (error as? SpecError).map { "invalid spec: \($0)" } ?? String(describing: error)
+            try? await finish(unit.runID, .failed, error: message)
         }
     }
 
-    /// Runs `body`, cancelling it when ``cancel(_:)`` is called for the run.
-    private func withCancelTrigger<T: Sendable>(_ id: String, _ body: @Sendable @escaping () async throws -> T)
-        async throws -> T
-    {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
+    /// Runs `body`, cancelling it when the unit's trigger fires (run cancelled, lease lost).
+    private func withCancelTrigger(_ key: String, _ body: @Sendable @escaping () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
-                await self.waitForCancelTrigger(id)
-                return nil
+                try await body()
+                return true
+            }
+            group.addTask {
+                await self.waitForCancelTrigger(key)
+                return false
             }
             defer { group.cancelAll() }
-            var outcome: Result<T, any Error> = .failure(CancellationError())
+            var outcome: Result<Void, any Error> = .failure(CancellationError())
             while let next = await group.nextResult() {
                 switch next {
-                case .success(let value?):
-                    outcome = .success(value)
-                    fireCancelTrigger(id)  // lets the waiting child end
-                case .success(nil):
-                    group.cancelAll()  // the trigger fired: stop the run
+                case .success(true):
+                    outcome = .success(())
+                    fireCancelTrigger(key)  // lets the waiting child end
+                case .success(false):
+                    group.cancelAll()  // the trigger fired: stop the unit
                 case .failure(let error):
                     outcome = .failure(error)
-                    fireCancelTrigger(id)
+                    fireCancelTrigger(key)
                 }
             }
-            firedTriggers.remove(id)
-            return try outcome.get()
+            try outcome.get()
         }
     }
 
-    private func waitForCancelTrigger(_ id: String) async {
-        if firedTriggers.contains(id) || cancelRequested.contains(id) { return }
-        await withCheckedContinuation { cancelTriggers[id] = $0 }
+    private func waitForCancelTrigger(_ key: String) async {
+        if firedTriggers.contains(key) { return }
+        await withCheckedContinuation { cancelTriggers[key] = $0 }
     }
 
-    private func fireCancelTrigger(_ id: String) {
-        if let trigger = cancelTriggers.removeValue(forKey: id) {
+    private func fireCancelTrigger(_ key: String) {
+        if let trigger = cancelTriggers.removeValue(forKey: key) {
             trigger.resume()
         } else {
-            firedTriggers.insert(id)
+            firedTriggers.insert(key)
         }
     }
 
     private func finish(_ id: String, _ status: RunStatus, error: String? = nil) async throws {
-        guard var run = try await store.run(id: id) else { return }
-        run.status = status
-        run.finishedAt = Date()
-        run.error = error
-        run.done = try await store.recordCount(runID: id)
-        try await store.updateRun(run)
-        cancelRequested.remove(id)
+        try await store.finishRun(
+            id: id, status: status, error: error, done: try await store.recordCount(runID: id), at: Date())
         lastProgressWrite[id] = nil
-        publish(id, .status(run), final: true)
     }
 
-    /// A batch of records is stored: count it, tell subscribers, and write progress at most twice a second.
+    /// A batch of records is stored: count it and write the run's progress at most twice a second.
     private func committed(_ id: String, _ batch: [RequestRecord]) async {
         counters.requests += batch.count
-        for record in batch {
-            if let kind = record.error?.kind, record.outcome == .failed {
-                counters.failedRequests[kind, default: 0] += 1
-            }
-            publish(id, .request(record))
+        for record in batch where record.outcome == .failed {
+            if let kind = record.error?.kind { counters.failedRequests[kind, default: 0] += 1 }
         }
         let now = ContinuousClock.now
         if let last = lastProgressWrite[id], now - last < .milliseconds(500) { return }
         lastProgressWrite[id] = now
-        if var run = try? await store.run(id: id), run.status == .running {
-            run.done = (try? await store.recordCount(runID: id)) ?? run.done
-            try? await store.updateRun(run)
+        if let done = try? await store.recordCount(runID: id) {
+            try? await store.updateProgress(runID: id, done: done)
         }
     }
 
-    private func allRecords(_ id: String) async throws -> [RequestRecord] {
-        var records: [RequestRecord] = []
-        while true {
-            let page = try await store.records(runID: id, afterRequestID: records.last?.id, limit: 5_000)
-            records += page
-            if page.count < 5_000 { return records }
-        }
-    }
+    static func key(_ unit: WorkUnit) -> String { "\(unit.runID)#\(unit.index)" }
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }

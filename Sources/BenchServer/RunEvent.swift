@@ -9,8 +9,9 @@ import HTTPTypes
 public enum RunEvent: Sendable {
     /// The run's state: on subscription, on every change, and last of all its final state.
     case status(StoredRun)
-    /// A request finished and its record is stored.
-    case request(RequestRecord)
+    /// A request finished and its record is stored; `position` is its place in the run's storage order (the
+    /// event's id, which a reconnecting client sends back as `Last-Event-ID`).
+    case request(RequestRecord, position: Int64)
     /// A load step finished: its summary.
     case step(target: String, BenchmarkReport.Step)
 
@@ -29,17 +30,14 @@ public enum RunEvent: Sendable {
         let data: Data
         switch self {
         case .status(let run): data = try encoder.encode(RunView(run))
-        case .request(let record): data = try encoder.encode(RequestView(record))
+        case .request(let record, _): data = try encoder.encode(RequestView(record))
         case .step(let target, let step): data = try encoder.encode(StepView(target: target, step: step))
         }
-        return "event: \(name)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
+        var id = ""
+        if case .request(_, let position) = self { id = "id: \(position)\n" }
+        return "\(id)event: \(name)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
     }
 
-    /// Whether no event follows this one.
-    public var isFinal: Bool {
-        if case .status(let run) = self { return !run.status.isActive }
-        return false
-    }
 }
 
 /// A request as the event stream shows it: identity, outcome and headline timings.

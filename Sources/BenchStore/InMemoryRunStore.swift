@@ -8,16 +8,117 @@ public actor InMemoryRunStore: RunStore {
     private var records: [String: [Int: RequestRecord]] = [:]
     private var reports: [String: Data] = [:]
     private var targets: [String: StoredTarget] = [:]
+    private var units: [String: [WorkUnit]] = [:]
+    /// Records in storage order, per run.
+    private var storageOrder: [String: [Int]] = [:]
 
     public init() {}
 
     public func migrate() async throws {}
 
-    public func createRun(_ run: StoredRun) async throws {
+    public func createRun(_ run: StoredRun, units: [WorkUnit]) async throws {
         guard runs[run.id] == nil else { throw StoreError.conflict("run \(run.id) exists") }
         runs[run.id] = (nextSeq, run)
         nextSeq += 1
+        self.units[run.id] = units.sorted { $0.index < $1.index }
     }
+
+    public func markStarted(runID: String, at date: Date) async throws {
+        if runs[runID]?.run.startedAt == nil { runs[runID]?.run.startedAt = date }
+    }
+
+    public func updateProgress(runID: String, done: Int) async throws {
+        if let status = runs[runID]?.run.status, status == .running || status == .cancelled {
+            runs[runID]?.run.done = done
+        }
+    }
+
+    public func finishRun(id: String, status: RunStatus, error: String?, done: Int, at date: Date) async throws -> Bool
+    {
+        guard var entry = runs[id], entry.run.status.isActive else { return false }
+        entry.run.status = status
+        entry.run.error = error
+        entry.run.done = done
+        entry.run.finishedAt = date
+        runs[id] = entry
+        return true
+    }
+
+    public func cancelRun(id: String, at date: Date) async throws -> StoredRun? {
+        guard var entry = runs[id] else { return nil }
+        guard entry.run.status.isActive else { return entry.run }
+        entry.run.status = .cancelled
+        entry.run.finishedAt = date
+        runs[id] = entry
+        units[id] = units[id]?.map { unit in
+            var unit = unit
+            if unit.status != .done { unit.status = .cancelled }
+            unit.owner = nil
+            return unit
+        }
+        return entry.run
+    }
+
+    public func claimUnit(owner: String, leaseUntil: Int64, now: Int64) async throws -> WorkUnit? {
+        for (runID, entry) in runs.sorted(by: { $0.value.seq < $1.value.seq }) where entry.run.status.isActive {
+            guard var list = units[runID], let position = list.firstIndex(where: { $0.status != .done }) else {
+                continue
+            }
+            var unit = list[position]
+            let expired = unit.status == .running && (unit.leaseUntil ?? 0) < now
+            guard unit.status == .queued || expired else { continue }
+            unit.status = .running
+            unit.owner = owner
+            unit.leaseUntil = leaseUntil
+            unit.attempts += 1
+            list[position] = unit
+            units[runID] = list
+            if entry.run.status == .queued {
+                runs[runID]?.run.status = .running
+            }
+            return unit
+        }
+        return nil
+    }
+
+    public func renewLeases(owner: String, until: Int64) async throws -> [WorkUnit] {
+        var held: [WorkUnit] = []
+        for (runID, list) in units where runs[runID]?.run.status.isActive == true {
+            units[runID] = list.map { unit in
+                guard unit.owner == owner, unit.status == .running else { return unit }
+                var renewed = unit
+                renewed.leaseUntil = until
+                held.append(renewed)
+                return renewed
+            }
+        }
+        return held.sorted { ($0.runID, $0.index) < ($1.runID, $1.index) }
+    }
+
+    public func finishUnit(runID: String, index: Int, owner: String) async throws -> Bool {
+        guard var list = units[runID], let position = list.firstIndex(where: { $0.index == index }),
+            list[position].owner == owner, list[position].status == .running
+        else { return false }
+        list[position].status = .done
+        list[position].owner = nil
+        units[runID] = list
+        return true
+    }
+
+    public func releaseUnits(owner: String) async throws {
+        for (runID, list) in units {
+            units[runID] = list.map { unit in
+                guard unit.owner == owner, unit.status == .running else { return unit }
+                var released = unit
+                released.status = .queued
+                released.owner = nil
+                released.leaseUntil = nil
+                return released
+            }
+        }
+    }
+
+    public func units(runID: String) async throws -> [WorkUnit] { units[runID] ?? [] }
 
     public func run(id: String) async throws -> StoredRun? { runs[id]?.run }
 
@@ -43,6 +144,8 @@ public actor InMemoryRunStore: RunStore {
     public func deleteRun(id: String) async throws -> Bool {
         records[id] = nil
         reports[id] = nil
+        units[id] = nil
+        storageOrder[id] = nil
         return runs.removeValue(forKey: id) != nil
     }
 
@@ -60,6 +163,7 @@ public actor InMemoryRunStore: RunStore {
         var added = 0
         for record in new where stored[record.id] == nil {
             stored[record.id] = record
+            storageOrder[runID, default: []].append(record.id)
             added += 1
         }
         records[runID] = stored
@@ -76,6 +180,16 @@ public actor InMemoryRunStore: RunStore {
     }
 
     public func recordCount(runID: String) async throws -> Int { records[runID]?.count ?? 0 }
+
+    public func recordsStored(runID: String, after: Int64, limit: Int) async throws
+        -> (records: [RequestRecord], last: Int64)
+    {
+        let order = storageOrder[runID] ?? []
+        let start = Int(max(0, after))
+        guard start < order.count else { return ([], after) }
+        let slice = order[start..<min(order.count, start + limit)]
+        return (slice.compactMap { records[runID]?[$0] }, Int64(start + slice.count))
+    }
 
     public func saveReport(runID: String, report: Data) async throws {
         guard runs[runID] != nil else { throw StoreError.notFound("run \(runID)") }

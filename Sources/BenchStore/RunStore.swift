@@ -10,7 +10,8 @@ public protocol RunStore: Sendable {
     /// Brings the schema to the current version (idempotent).
     func migrate() async throws
 
-    func createRun(_ run: StoredRun) async throws
+    /// Stores a new run and its units in one transaction.
+    func createRun(_ run: StoredRun, units: [WorkUnit]) async throws
     func run(id: String) async throws -> StoredRun?
     /// Runs newest first, optionally only those with `status` or naming `target`; `after` is the previous page's
     /// cursor.
@@ -18,12 +19,39 @@ public protocol RunStore: Sendable {
     /// Replaces the run's mutable fields (status, times, progress, error).
     /// - Throws: ``StoreError/notFound(_:)``.
     func updateRun(_ run: StoredRun) async throws
+    /// Records when a run started, the first time only.
+    func markStarted(runID: String, at: Date) async throws
+    /// Sets the finished-request count of a running or cancelled run (a cancelled run's last records may land
+    /// after the cancel); no effect on a run that succeeded or failed.
+    func updateProgress(runID: String, done: Int) async throws
+    /// Ends a run that is still active with `status`; no effect on a run that has already ended.
+    /// - Returns: whether this call ended it.
+    @discardableResult
+    func finishRun(id: String, status: RunStatus, error: String?, done: Int, at: Date) async throws -> Bool
+    /// Ends a run that is still active: status cancelled, unfinished units cancelled. Nil when there is no such run.
+    func cancelRun(id: String, at: Date) async throws -> StoredRun?
     /// Deletes the run with its records and report; false when there was none.
     func deleteRun(id: String) async throws -> Bool
     /// Runs left `running` or `queued`, oldest first: the work to resume after a restart.
     func unfinishedRuns() async throws -> [StoredRun]
     /// How many runs have each status (statuses with none are absent).
     func countRuns() async throws -> [RunStatus: Int]
+
+    // MARK: Work units
+
+    /// Claims the next unit for `owner` until `leaseUntil` (ms since 1970): the first unfinished unit of the oldest
+    /// active run whose earlier units are done, if it is queued or its lease ended before `now`. Workers never get
+    /// the same unit at once (PostgreSQL: `FOR UPDATE SKIP LOCKED`). The run turns `running`.
+    func claimUnit(owner: String, leaseUntil: Int64, now: Int64) async throws -> WorkUnit?
+    /// Extends the leases `owner` holds on units of active runs.
+    /// - Returns: the units it still holds (a unit missing was taken over, or its run was cancelled).
+    func renewLeases(owner: String, until: Int64) async throws -> [WorkUnit]
+    /// Marks a unit `owner` holds as done.
+    /// - Returns: false when `owner` no longer holds it.
+    func finishUnit(runID: String, index: Int, owner: String) async throws -> Bool
+    /// Returns the units `owner` holds to the queue (graceful shutdown).
+    func releaseUnits(owner: String) async throws
+    func units(runID: String) async throws -> [WorkUnit]
 
     /// Stores records in one transaction; those already stored are skipped.
     /// - Returns: how many were new.
@@ -34,6 +62,9 @@ public protocol RunStore: Sendable {
     /// Every record of one target and step, in request-id order.
     func records(runID: String, target: String, step: Int) async throws -> [RequestRecord]
     func recordCount(runID: String) async throws -> Int
+    /// Records in the order they were stored, after position `after` (0 for the first), and the position of the
+    /// last one returned: how an event stream follows a run that other processes execute.
+    func recordsStored(runID: String, after: Int64, limit: Int) async throws -> (records: [RequestRecord], last: Int64)
 
     func saveReport(runID: String, report: Data) async throws
     func report(runID: String) async throws -> Data?
@@ -42,4 +73,11 @@ public protocol RunStore: Sendable {
     func target(name: String) async throws -> StoredTarget?
     func listTargets() async throws -> [StoredTarget]
     func deleteTarget(name: String) async throws -> Bool
+}
+
+extension RunStore {
+    /// Stores a new run that has no units (tests, runs executed outside the queue).
+    public func createRun(_ run: StoredRun) async throws {
+        try await createRun(run, units: [])
+    }
 }

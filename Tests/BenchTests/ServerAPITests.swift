@@ -48,9 +48,18 @@ extension LiveTests {
                             report.status == 200 && report.body.contains(expected),
                             "\(format): \(report.body.prefix(300))")
                     }
+                    // A finished run's stream replays its records and steps, then ends with its final state.
                     let events = try await server.request(.GET, "/v1/runs/\(id)/events")
                     #expect(events.header("Content-Type") == "text/event-stream")
-                    #expect(events.body.hasPrefix("event: succeeded\ndata: {"))
+                    let eventLines = events.body.split(separator: "\n")
+                    #expect(eventLines.filter { $0 == "event: request" }.count == 4)
+                    #expect(eventLines.filter { $0 == "event: step" }.count == 1)
+                    #expect(eventLines.last { $0.hasPrefix("event: ") } == "event: succeeded")
+                    let ids = eventLines.filter { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) }
+                    #expect(ids.count == 4)
+                    let resumed = try await server.request(
+                        .GET, "/v1/runs/\(id)/events", headers: [("Last-Event-ID", ids[1])])
+                    #expect(resumed.body.split(separator: "\n").filter { $0 == "event: request" }.count == 2)
 
                     let listed = try await server.request(.GET, "/v1/runs?status=succeeded&target=sim")
                     #expect(listed.json?["items"]?.array?.map { $0["id"] } == [.string(id)])
@@ -246,7 +255,7 @@ extension LiveTests {
             let store = InMemoryRunStore()
             let api = BenchAPI(
                 configuration: .init(token: "t"), store: store,
-                coordinator: RunCoordinator(store: store, maxConcurrentRuns: 1, environment: [:]))
+                coordinator: RunCoordinator(store: store, maxConcurrentUnits: 1, environment: [:]))
             let routed = Set(
                 api.router().routes.map { route in
                     let path = route.path.description.split(separator: "/").map { segment in

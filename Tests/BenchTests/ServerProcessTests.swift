@@ -1,5 +1,6 @@
 import BenchCore
 import BenchSimulator
+import BenchStore
 import Foundation
 import NIOHTTP1
 import Testing
@@ -17,16 +18,18 @@ extension LiveTests {
             let log: URL
             let server: TestServer
 
-            /// Starts the server on a free port over `dataDirectory` (SQLite), logging to `log`.
-            static func start(dataDirectory: URL, log: URL, environment: [String: String] = [:]) async throws
-                -> ServeProcess
-            {
+            /// Starts the server on a free port over `dataDirectory` (SQLite unless `arguments` say otherwise), with
+            /// 2-second leases, logging to `log`.
+            static func start(
+                dataDirectory: URL, log: URL, environment: [String: String] = [:], arguments: [String] = []
+            ) async throws -> ServeProcess {
                 FileManager.default.createFile(atPath: log.path, contents: nil)
                 let output = try FileHandle(forWritingTo: log)
                 output.seekToEndOfFile()
                 let process = Process()
                 process.executableURL = CLITests.executable
-                process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory.path]
+                process.arguments =
+                    ["serve", "--port", "0", "--data-dir", dataDirectory.path, "--lease-seconds", "2"] + arguments
                 process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
                     .merging(["LLMBENCH_TOKEN": TestServer.defaultToken]) { $1 }
                 process.standardOutput = output
@@ -54,6 +57,21 @@ extension LiveTests {
                 Glibc.kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
+        }
+
+        /// Starts `llmbench worker` on a shared database, logging to `log`.
+        static func startWorker(database: String, log: URL) throws -> Process {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let output = try FileHandle(forWritingTo: log)
+            let process = Process()
+            process.executableURL = CLITests.executable
+            process.arguments = [
+                "worker", "--database", database, "--lease-seconds", "2", "--max-concurrent-units", "1",
+            ]
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            return process
         }
 
         static func scratch() throws -> URL {
@@ -101,6 +119,74 @@ extension LiveTests {
                 #expect(sent >= 60 && sent <= 62, "sent \(sent)")
                 let report = try await second.server.request(.GET, "/v1/runs/\(id)/report?format=json")
                 #expect(report.body.contains("2 segments"))
+            }
+        }
+
+        @Test(.enabled(if: StoreKind.available.contains(.postgres), "needs PostgreSQL"))
+        func twoWorkersOnPostgresOneKilledFinishEveryRunWithEveryRequestOnce() async throws {
+            let scratch = try Self.scratch()
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let serverURL = try #require(StoreKind.postgresURL)
+            let slow = SimulatorConfiguration(ttft: .milliseconds(30), itl: .milliseconds(5), outputTokens: 10)
+            try await StoreKind.withScratchDatabase(serverURL: serverURL) { database in
+                try await withSimulator(slow) { simPort, simulator in
+                    // The API alone, and two workers doing the work.
+                    let api = try await ServeProcess.start(
+                        dataDirectory: scratch.appendingPathComponent("api"),
+                        log: scratch.appendingPathComponent("api.log"),
+                        arguments: ["--database", database, "--max-concurrent-units", "0"])
+                    defer { api.kill() }
+                    let doomed = try Self.startWorker(database: database, log: scratch.appendingPathComponent("w1.log"))
+                    let survivor = try Self.startWorker(
+                        database: database, log: scratch.appendingPathComponent("w2.log"))
+                    defer {
+                        for worker in [doomed, survivor] where worker.isRunning {
+                            Glibc.kill(worker.processIdentifier, SIGKILL)
+                            worker.waitUntilExit()
+                        }
+                    }
+                    var ids: [String] = []
+                    for _ in 0..<2 {
+                        ids.append(
+                            try await api.server.submit(
+                                simulatorRunSpec(port: simPort, requests: 20, concurrency: [1, 2], outputTokens: 10)))
+                    }
+                    // Both workers are busy once both runs have progress; then one dies.
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while ContinuousClock.now < deadline {
+                        var started = 0
+                        for id in ids {
+                            let done =
+                                try await api.server.request(.GET, "/v1/runs/\(id)").json?["progress"]?["done"]?.integer
+                                ?? 0
+                            if done >= 3 { started += 1 }
+                        }
+                        if started == 2 { break }
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    Glibc.kill(doomed.processIdentifier, SIGKILL)
+                    doomed.waitUntilExit()
+                    for id in ids {
+                        let run = try await api.server.waitForEnd(id, timeout: .seconds(60))
+                        #expect(run["status"] == .string("succeeded"), "\(run)")
+                        let body = try await api.server.request(.GET, "/v1/runs/\(id)/records?limit=1000").body
+                        let records = try body.split(separator: "\n").map {
+                            try JSONDecoder().decode(RequestRecord.self, from: Data($0.utf8))
+                        }
+                        #expect(records.map(\.id) == Array(0..<40), "every request of \(id) exactly once")
+                        #expect(records.allSatisfy { $0.outcome == .success })
+                    }
+                    // The killed worker's unit was taken over; at most its in-flight requests were sent twice.
+                    let runIDs = ids
+                    let takenOver = try await PostgresDatabase.withDatabase(url: database) { postgres in
+                        var units: [WorkUnit] = []
+                        for id in runIDs { units += try await SQLRunStore(database: postgres).units(runID: id) }
+                        return units.filter { $0.attempts > 1 }.count
+                    }
+                    #expect(takenOver >= 1)
+                    let sent = simulator.statistics.requests
+                    #expect(sent >= 80 && sent <= 82, "sent \(sent)")
+                }
             }
         }
 

@@ -115,9 +115,24 @@ extension LiveTests {
                 try await store.updateRun(run)
                 #expect(try await store.run(id: "run_a") == run)
                 #expect(try await store.run(id: "nope") == nil)
+                try await store.markStarted(runID: "run_a", at: Self.epoch.addingTimeInterval(5))
+                try await store.updateProgress(runID: "run_a", done: 9)
+                #expect(try await store.run(id: "run_a")?.startedAt == run.startedAt)
+                #expect(try await store.run(id: "run_a")?.done == 9)
+                #expect(
+                    try await store.finishRun(id: "run_a", status: .succeeded, error: nil, done: 10, at: Self.epoch))
+                // An ended run stays as it ended.
+                #expect(
+                    try await store.finishRun(id: "run_a", status: .failed, error: "late", done: 0, at: Self.epoch)
+                        == false)
+                try await store.updateProgress(runID: "run_a", done: 1)
+                let ended = try #require(try await store.run(id: "run_a"))
+                #expect(ended.status == .succeeded && ended.done == 10 && ended.error == nil)
+                #expect(try await store.cancelRun(id: "run_a", at: Self.epoch)?.status == .succeeded)
                 await #expect(throws: StoreError.notFound("run run_b")) {
                     try await store.updateRun(Self.run("run_b"))
                 }
+                #expect(try await store.cancelRun(id: "run_b", at: Self.epoch) == nil)
             }
         }
 
@@ -171,6 +186,84 @@ extension LiveTests {
                 await #expect(throws: StoreError.notFound("run run_missing")) {
                     try await store.appendRecords(runID: "run_missing", [Self.record(1)])
                 }
+            }
+        }
+
+        static func units(_ runID: String, steps: Int) -> [WorkUnit] {
+            (0..<steps).map { WorkUnit(runID: runID, index: $0, target: "t", step: $0) }
+        }
+
+        @Test(arguments: StoreKind.available)
+        func unitsRunOneAfterAnotherUnderLeases(kind: StoreKind) async throws {
+            try await kind.withStore { store in
+                try await store.createRun(Self.run("run_a", offset: 0), units: Self.units("run_a", steps: 2))
+                try await store.createRun(Self.run("run_b", offset: 1), units: Self.units("run_b", steps: 1))
+                let first = try #require(try await store.claimUnit(owner: "w1", leaseUntil: 1_000, now: 0))
+                #expect(first.runID == "run_a" && first.index == 0 && first.attempts == 1 && first.owner == "w1")
+                #expect(try await store.run(id: "run_a")?.status == .running)
+                // run_a's second unit waits for its first: the next worker gets run_b.
+                let second = try #require(try await store.claimUnit(owner: "w2", leaseUntil: 1_000, now: 0))
+                #expect(second.runID == "run_b" && second.index == 0)
+                #expect(try await store.claimUnit(owner: "w3", leaseUntil: 1_000, now: 0) == nil)
+                #expect(try await store.renewLeases(owner: "w1", until: 2_000).map(\.index) == [0])
+                // w2 stopped renewing: at 1500 its lease is over and w3 takes the unit over.
+                let takeover = try #require(try await store.claimUnit(owner: "w3", leaseUntil: 5_000, now: 1_500))
+                #expect(takeover.runID == "run_b" && takeover.attempts == 2)
+                #expect(try await store.renewLeases(owner: "w2", until: 3_000).isEmpty)
+                #expect(try await store.finishUnit(runID: "run_b", index: 0, owner: "w2") == false)
+                #expect(try await store.finishUnit(runID: "run_b", index: 0, owner: "w3"))
+                #expect(try await store.finishUnit(runID: "run_a", index: 0, owner: "w1"))
+                let next = try #require(try await store.claimUnit(owner: "w1", leaseUntil: 9_000, now: 1_600))
+                #expect(next.runID == "run_a" && next.index == 1 && next.step == 1)
+                // Cancelling ends the run and its unfinished units; the worker's lease is not renewed.
+                #expect(try await store.cancelRun(id: "run_a", at: Self.epoch)?.status == .cancelled)
+                #expect(try await store.units(runID: "run_a").map(\.status) == [.done, .cancelled])
+                #expect(try await store.renewLeases(owner: "w1", until: 10_000).isEmpty)
+                #expect(try await store.claimUnit(owner: "w1", leaseUntil: 9_000, now: 20_000) == nil)
+                // A worker shutting down hands its unit back at once.
+                try await store.createRun(Self.run("run_c", offset: 2), units: Self.units("run_c", steps: 1))
+                _ = try await store.claimUnit(owner: "w4", leaseUntil: 99_000, now: 20_000)
+                try await store.releaseUnits(owner: "w4")
+                let again = try #require(try await store.claimUnit(owner: "w5", leaseUntil: 99_000, now: 20_001))
+                #expect(again.runID == "run_c" && again.attempts == 2)
+            }
+        }
+
+        @Test(arguments: StoreKind.available)
+        func concurrentClaimsNeverShareAUnit(kind: StoreKind) async throws {
+            try await kind.withStore { store in
+                for index in 0..<12 {
+                    try await store.createRun(
+                        Self.run("run_\(index)", offset: Double(index)), units: Self.units("run_\(index)", steps: 1))
+                }
+                let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+                    for worker in 0..<6 {
+                        group.addTask {
+                            var mine: [String] = []
+                            while let unit = try await store.claimUnit(owner: "w\(worker)", leaseUntil: 1_000, now: 0) {
+                                mine.append(unit.runID)
+                            }
+                            return mine
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0 += $1 }
+                }
+                #expect(claimed.count == 12 && Set(claimed).count == 12)
+            }
+        }
+
+        @Test(arguments: StoreKind.available)
+        func recordsCanBeFollowedInTheOrderTheyWereStored(kind: StoreKind) async throws {
+            try await kind.withStore { store in
+                try await store.createRun(Self.run("run_f"))
+                try await store.appendRecords(runID: "run_f", [Self.record(5), Self.record(1)])
+                try await store.appendRecords(runID: "run_f", [Self.record(3)])
+                let first = try await store.recordsStored(runID: "run_f", after: 0, limit: 2)
+                #expect(first.records.map(\.id) == [5, 1])
+                let second = try await store.recordsStored(runID: "run_f", after: first.last, limit: 2)
+                #expect(second.records.map(\.id) == [3])
+                let none = try await store.recordsStored(runID: "run_f", after: second.last, limit: 2)
+                #expect(none.records.isEmpty && none.last == second.last)
             }
         }
 

@@ -21,8 +21,9 @@ public struct SQLRunStore: RunStore {
     static let runColumns =
         "seq, id, status, spec, targets, created_at, started_at, finished_at, done, total, error"
 
-    public func createRun(_ run: StoredRun) async throws {
-        let inserted = try await database.query(
+    public func createRun(_ run: StoredRun, units: [WorkUnit]) async throws {
+        if try await self.run(id: run.id) != nil { throw StoreError.conflict("run \(run.id) exists") }
+        var statements = [
             SQLStatement(
                 """
                 INSERT INTO runs (id, status, spec, targets, created_at, started_at, finished_at, done, total, error)
@@ -33,8 +34,140 @@ public struct SQLRunStore: RunStore {
                     .text(Self.timestamp(run.createdAt)), SQLValue(run.startedAt.map(Self.timestamp)),
                     SQLValue(run.finishedAt.map(Self.timestamp)), SQLValue(run.done), SQLValue(run.total),
                     SQLValue(run.error),
-                ]))
-        if inserted.isEmpty { throw StoreError.conflict("run \(run.id) exists") }
+                ])
+        ]
+        for unit in units {
+            statements.append(
+                SQLStatement(
+                    """
+                    INSERT INTO work_units (run_id, unit_index, target, step, status, owner, lease_until, attempts)
+                    VALUES (?, ?, ?, ?, ?, NULL, NULL, 0)
+                    """,
+                    [
+                        .text(run.id), .integer(Int64(unit.index)), .text(unit.target), .integer(Int64(unit.step)),
+                        .text(unit.status.rawValue),
+                    ]))
+        }
+        let results = try await database.transaction(statements)
+        if results.first?.isEmpty ?? true { throw StoreError.conflict("run \(run.id) exists") }
+    }
+
+    public func markStarted(runID: String, at date: Date) async throws {
+        _ = try await database.query(
+            SQLStatement(
+                "UPDATE runs SET started_at = ? WHERE id = ? AND started_at IS NULL",
+                [.text(Self.timestamp(date)), .text(runID)]))
+    }
+
+    public func updateProgress(runID: String, done: Int) async throws {
+        _ = try await database.query(
+            SQLStatement(
+                "UPDATE runs SET done = ? WHERE id = ? AND status IN ('running', 'cancelled')",
+                [.integer(Int64(done)), .text(runID)]))
+    }
+
+    public func finishRun(id: String, status: RunStatus, error: String?, done: Int, at date: Date) async throws -> Bool
+    {
+        !(try await database.query(
+            SQLStatement(
+                """
+                UPDATE runs SET status = ?, error = ?, done = ?, finished_at = ?
+                WHERE id = ? AND status IN ('queued', 'running') RETURNING id
+                """,
+                [
+                    .text(status.rawValue), SQLValue(error), .integer(Int64(done)), .text(Self.timestamp(date)),
+                    .text(id),
+                ])
+        ).isEmpty)
+    }
+
+    public func cancelRun(id: String, at date: Date) async throws -> StoredRun? {
+        try await database.transaction([
+            SQLStatement(
+                "UPDATE runs SET status = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+                [.text(Self.timestamp(date)), .text(id)]),
+            SQLStatement(
+                "UPDATE work_units SET status = 'cancelled', owner = NULL WHERE run_id = ? AND status <> 'done'",
+                [.text(id)]),
+        ])
+        return try await run(id: id)
+    }
+
+    // MARK: Work units
+
+    static let unitColumns = "run_id, unit_index, target, step, status, owner, lease_until, attempts"
+
+    public func claimUnit(owner: String, leaseUntil: Int64, now: Int64) async throws -> WorkUnit? {
+        let lock = database.dialect == .postgres ? " FOR UPDATE OF u SKIP LOCKED" : ""
+        let claimed = try await database.query(
+            SQLStatement(
+                """
+                UPDATE work_units SET status = 'running', owner = ?, lease_until = ?, attempts = attempts + 1
+                WHERE (run_id, unit_index) = (
+                    SELECT u.run_id, u.unit_index FROM work_units u JOIN runs r ON r.id = u.run_id
+                    WHERE r.status IN ('queued', 'running')
+                      AND (u.status = 'queued' OR (u.status = 'running' AND u.lease_until < ?))
+                      AND NOT EXISTS (
+                          SELECT 1 FROM work_units v
+                          WHERE v.run_id = u.run_id AND v.unit_index < u.unit_index AND v.status <> 'done')
+                    ORDER BY r.seq, u.unit_index LIMIT 1\(lock))
+                RETURNING \(Self.unitColumns)
+                """,
+                [.text(owner), .integer(leaseUntil), .integer(now)]))
+        guard let unit = try claimed.first.map(Self.workUnit) else { return nil }
+        _ = try await database.query(
+            SQLStatement("UPDATE runs SET status = 'running' WHERE id = ? AND status = 'queued'", [.text(unit.runID)]))
+        return unit
+    }
+
+    public func renewLeases(owner: String, until: Int64) async throws -> [WorkUnit] {
+        try await database.query(
+            SQLStatement(
+                """
+                UPDATE work_units SET lease_until = ?
+                WHERE owner = ? AND status = 'running'
+                  AND run_id IN (SELECT id FROM runs WHERE status IN ('queued', 'running'))
+                RETURNING \(Self.unitColumns)
+                """,
+                [.integer(until), .text(owner)])
+        ).map(Self.workUnit).sorted { ($0.runID, $0.index) < ($1.runID, $1.index) }
+    }
+
+    public func finishUnit(runID: String, index: Int, owner: String) async throws -> Bool {
+        !(try await database.query(
+            SQLStatement(
+                """
+                UPDATE work_units SET status = 'done', owner = NULL
+                WHERE run_id = ? AND unit_index = ? AND owner = ? AND status = 'running' RETURNING unit_index
+                """,
+                [.text(runID), .integer(Int64(index)), .text(owner)])
+        ).isEmpty)
+    }
+
+    public func releaseUnits(owner: String) async throws {
+        _ = try await database.query(
+            SQLStatement(
+                """
+                UPDATE work_units SET status = 'queued', owner = NULL, lease_until = NULL
+                WHERE owner = ? AND status = 'running'
+                """,
+                [.text(owner)]))
+    }
+
+    public func units(runID: String) async throws -> [WorkUnit] {
+        try await database.query(
+            SQLStatement(
+                "SELECT \(Self.unitColumns) FROM work_units WHERE run_id = ? ORDER BY unit_index", [.text(runID)])
+        ).map(Self.workUnit)
+    }
+
+    static func workUnit(_ row: [SQLValue]) throws -> WorkUnit {
+        guard row.count == 8, let runID = row[0].string, let index = row[1].int, let target = row[2].string,
+            let step = row[3].int, let status = row[4].string.flatMap(WorkUnit.Status.init(rawValue:))
+        else { throw StoreError.database("a work_units row could not be read") }
+        return WorkUnit(
+            runID: runID, index: index, target: target, step: step, status: status, owner: row[5].string,
+            leaseUntil: row[6].int.map(Int64.init), attempts: row[7].int ?? 0)
     }
 
     public func run(id: String) async throws -> StoredRun? {
@@ -144,6 +277,21 @@ public struct SQLRunStore: RunStore {
         try await database.query(
             SQLStatement("SELECT COUNT(*) FROM run_records WHERE run_id = ?", [.text(runID)])
         ).first?.first?.int ?? 0
+    }
+
+    public func recordsStored(runID: String, after: Int64, limit: Int) async throws
+        -> (records: [RequestRecord], last: Int64)
+    {
+        let position = database.dialect == .postgres ? "stored_seq" : "rowid"
+        let rows = try await database.query(
+            SQLStatement(
+                """
+                SELECT \(position), record FROM run_records WHERE run_id = ? AND \(position) > ?
+                ORDER BY \(position) LIMIT ?
+                """,
+                [.text(runID), .integer(after), .integer(Int64(limit))]))
+        let records = try Self.decodeRecords(rows.map { Array($0.dropFirst()) })
+        return (records, rows.last?.first?.int.map(Int64.init) ?? after)
     }
 
     // MARK: Reports

@@ -53,7 +53,27 @@ enum StoreSchema {
                 )
                 """,
             ]
-        }
+        },
+        Migration(version: 2) { dialect in
+            [
+                """
+                CREATE TABLE work_units (
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    unit_index BIGINT NOT NULL,
+                    target TEXT NOT NULL,
+                    step BIGINT NOT NULL,
+                    status TEXT NOT NULL,
+                    owner TEXT,
+                    lease_until BIGINT,
+                    attempts BIGINT NOT NULL,
+                    PRIMARY KEY (run_id, unit_index)
+                )
+                """,
+                "CREATE INDEX work_units_by_status ON work_units (status, run_id, unit_index)",
+            ]
+                // SQLite's rowid already numbers records in storage order; PostgreSQL needs a column for it.
+                + (dialect == .postgres ? ["ALTER TABLE run_records ADD COLUMN stored_seq BIGSERIAL"] : [])
+        },
     ]
 
     static let versionTable =

@@ -1,0 +1,40 @@
+import ArgumentParser
+import BenchServer
+import Foundation
+import Logging
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Execute queued runs from a shared PostgreSQL store, beside `llmbench serve` and other workers.",
+        discussion: """
+            Claims units of work (a target's load step; FOR UPDATE SKIP LOCKED), holds them under a lease it renews, \
+            and hands them back on SIGINT/SIGTERM. A unit whose worker died returns to the queue when its lease ends \
+            and resumes from its stored records on another worker. API keys are read from this machine's \
+            environment, by the variable names the run names.
+            """
+    )
+
+    @Option(help: "The store: a postgres:// URL (an SQLite file works for a single machine).")
+    var database: String
+    @Option(help: "Units executed at once.")
+    var maxConcurrentUnits = 2
+    @Option(help: "Seconds a unit stays claimed without a heartbeat before another worker may take it over.")
+    var leaseSeconds = 15.0
+
+    func run() async throws {
+        var logger = Logger(label: "llmbench.worker")
+        logger.logLevel = .warning
+        try await BenchWorker(
+            database: database, maxConcurrentUnits: maxConcurrentUnits, lease: .seconds(leaseSeconds), logger: logger
+        ).run { name in
+            Console.info("llmbench worker \(name) working on \(Self.redacted(database))")
+        }
+    }
+
+    /// The database URL without its password.
+    static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
+        parts.password = "***"
+        return parts.string ?? url
+    }
+}
