@@ -212,7 +212,7 @@ extension BenchAPI {
             },
             op(
                 .get, "/openapi.yaml", "openAPIYAML", "This document, as YAML.",
-                responses: [200: .init("the document", ["application/yaml": "Text"])]
+                responses: [200: .init("the document", ["application/yaml": "Document"])]
             ) { _, _ in
                 try Self.text(try OpenAPIDocument.yaml(self), type: "application/yaml")
             },
