@@ -25,6 +25,8 @@ public struct BenchmarkRun: Sendable {
     public let sink: (any RecordSink)?
     /// Set when this run continues an interrupted one whose records are in `sink`.
     public let resumption: Resumption?
+    /// Limits on requests in flight per endpoint, shared with other runs of the process.
+    public let sharedLimits: EndpointLimits?
 
     /// How a resumed run continues: its records form a new segment, on a clock whose offsets continue after the
     /// last instant stored, so that no two segments overlap.
@@ -48,9 +50,10 @@ public struct BenchmarkRun: Sendable {
 
     public init(
         spec: BenchSpec, outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        sink: (any RecordSink)? = nil, resumption: Resumption? = nil,
+        sink: (any RecordSink)? = nil, resumption: Resumption? = nil, sharedLimits: EndpointLimits? = nil,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.sharedLimits = sharedLimits
         self.spec = spec
         self.outputDirectory = outputDirectory
         self.sink = sink
@@ -150,6 +153,7 @@ public struct BenchmarkRun: Sendable {
             )
             let (settings, notes) = plan(for: target)
             for note in notes { log("  \(target.name): \(note)") }
+            let sharedLimit = await sharedLimits?.semaphore(baseURL: target.baseURL)
             for (index, step) in spec.steps.enumerated() {
                 if let only, only.step != index { continue }
                 let previous = try await sink.records(target: target.name, step: index)
@@ -166,7 +170,7 @@ public struct BenchmarkRun: Sendable {
                         step: remaining,
                         firstRequestID: Self.firstRequestID(spec: spec, targetIndex: targetIndex, stepIndex: index),
                         origin: origin, requestTimeout: spec.requestTimeout, seed: spec.seed, skipping: plan.stored,
-                        segment: segment
+                        segment: segment, sharedLimit: sharedLimit
                     )
                     _ = await executor.run { record in
                         // Interrupted by cancellation, not by the benchmark: to be sent again on resume.
@@ -309,5 +313,24 @@ actor FirstFailure {
 
     func keep(_ error: any Error) {
         if self.error == nil { self.error = error }
+    }
+}
+
+/// A cap on requests in flight to each endpoint (base URL) across every run a process executes, so that several
+/// runs against one server never overload it together.
+public actor EndpointLimits {
+    public let limit: Int
+    private var semaphores: [String: AsyncSemaphore] = [:]
+
+    public init(limit: Int) {
+        self.limit = max(1, limit)
+    }
+
+    /// The semaphore of one endpoint.
+    public func semaphore(baseURL: String) -> AsyncSemaphore {
+        if let existing = semaphores[baseURL] { return existing }
+        let created = AsyncSemaphore(limit: limit)
+        semaphores[baseURL] = created
+        return created
     }
 }

@@ -28,6 +28,8 @@ struct Serve: AsyncParsableCommand {
     var maxConcurrentUnits = 2
     @Option(help: "Seconds a unit stays claimed without a heartbeat before another worker may take it over.")
     var leaseSeconds = 15.0
+    @Option(help: "At most this many requests in flight to one endpoint across all runs this process executes.")
+    var maxInFlightPerEndpoint: Int?
     @Flag(help: "Allow targets on link-local and cloud-metadata addresses (169.254.0.0/16, fe80::/10).")
     var allowLinkLocalTargets = false
     @Option(help: "Largest request body accepted, in bytes.")
@@ -41,6 +43,7 @@ struct Serve: AsyncParsableCommand {
         options.database = database
         options.maxConcurrentUnits = maxConcurrentUnits
         options.lease = .seconds(leaseSeconds)
+        options.maxInFlightPerEndpoint = maxInFlightPerEndpoint
         options.allowLinkLocalTargets = allowLinkLocalTargets
         options.maxBodyBytes = maxBodyBytes
         var logger = Logger(label: "llmbench.server")

@@ -20,12 +20,15 @@ struct Worker: AsyncParsableCommand {
     var maxConcurrentUnits = 2
     @Option(help: "Seconds a unit stays claimed without a heartbeat before another worker may take it over.")
     var leaseSeconds = 15.0
+    @Option(help: "At most this many requests in flight to one endpoint across all runs this process executes.")
+    var maxInFlightPerEndpoint: Int?
 
     func run() async throws {
         var logger = Logger(label: "llmbench.worker")
         logger.logLevel = .warning
         try await BenchWorker(
-            database: database, maxConcurrentUnits: maxConcurrentUnits, lease: .seconds(leaseSeconds), logger: logger
+            database: database, maxConcurrentUnits: maxConcurrentUnits, lease: .seconds(leaseSeconds),
+            maxInFlightPerEndpoint: maxInFlightPerEndpoint, logger: logger
         ).run { name in
             Console.info("llmbench worker \(name) working on \(Self.redacted(database))")
         }

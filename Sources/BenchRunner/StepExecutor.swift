@@ -29,11 +29,15 @@ public struct StepExecutor: Sendable {
     public let skipping: Set<Int>
     /// The segment this execution's records belong to.
     public let segment: Int
+    /// A limit on requests in flight to this endpoint shared with everything else the process runs; the wait for it
+    /// is recorded like pacing (``RequestRecord/pacingWait``), never as latency.
+    public let sharedLimit: AsyncSemaphore?
 
     public init(
         client: any ModelClient, prompts: any PromptSource, settings: GenerationSettings, target: String,
         stepIndex: Int, step: LoadStep, firstRequestID: Int, origin: ContinuousClock.Instant,
-        requestTimeout: Duration, seed: UInt64, skipping: Set<Int> = [], segment: Int = 0
+        requestTimeout: Duration, seed: UInt64, skipping: Set<Int> = [], segment: Int = 0,
+        sharedLimit: AsyncSemaphore? = nil
     ) {
         self.client = client
         self.prompts = prompts
@@ -47,6 +51,7 @@ public struct StepExecutor: Sendable {
         self.seed = seed
         self.skipping = skipping
         self.segment = segment
+        self.sharedLimit = sharedLimit
     }
 
     /// Runs the step to its end. With ids to skip, the request limit counts them as done.
@@ -173,9 +178,23 @@ public struct StepExecutor: Sendable {
     ) async -> (RequestRecord, ContinuousClock.Instant) {
         let prompt = prompts.prompt(forRequest: id)
         let request = settings.request(for: prompt)
-        let assembler = RecordAssembler(
+        var assembler = RecordAssembler(
             origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired)
         )
+        if let sharedLimit {
+            let asked = ContinuousClock.now
+            await sharedLimit.acquire()
+            assembler.consume(StampedEvent(.paced(waited: .now - asked), at: .now))
+        }
+        let result = await race(request, assembler: assembler, deadline: deadline)
+        await sharedLimit?.release()
+        return result
+    }
+
+    /// Streams one request against its time limit (the step's end or the total timeout, whichever comes first).
+    private func race(_ request: GenerationRequest, assembler: RecordAssembler, deadline: ContinuousClock.Instant?)
+        async -> (RequestRecord, ContinuousClock.Instant)
+    {
         let timeoutAt = ContinuousClock.now + requestTimeout
         let limit: ContinuousClock.Instant
         let limitError: ProviderError

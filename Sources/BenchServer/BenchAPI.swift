@@ -138,7 +138,14 @@ struct MethodCheck: RouterMiddleware {
         if matching.isEmpty {
             throw Problem(.notFound, "no route \(path); the API is described at /openapi.json")
         }
-        return try await next(request, context)
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch {
+            // Anything else is the server's own failure, still answered as a problem.
+            throw Problem(.internalServerError, "the server failed: \(error)")
+        }
     }
 
     static func matches(template: String, path: String) -> Bool {

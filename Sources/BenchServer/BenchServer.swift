@@ -24,6 +24,8 @@ public struct BenchServer: Sendable {
         public var maxConcurrentUnits = 2
         /// How long a unit stays claimed without a heartbeat before another worker may take it over.
         public var lease: Duration = .seconds(15)
+        /// Requests in flight to one endpoint across all the runs this process executes; nil for no limit.
+        public var maxInFlightPerEndpoint: Int?
         public var allowLinkLocalTargets = false
         public var maxBodyBytes = 1 << 20
         public var environment: [String: String] = ProcessInfo.processInfo.environment
@@ -67,7 +69,7 @@ public struct BenchServer: Sendable {
     ) async throws {
         let coordinator = RunCoordinator(
             store: store, maxConcurrentUnits: max(1, options.maxConcurrentUnits), environment: options.environment,
-            lease: options.lease)
+            lease: options.lease, maxInFlightPerEndpoint: options.maxInFlightPerEndpoint)
         let api = BenchAPI(
             configuration: .init(
                 token: token, maxBodyBytes: options.maxBodyBytes,
@@ -85,13 +87,12 @@ public struct BenchServer: Sendable {
             },
             logger: logger
         )
-        // The store must answer before runs resume: migrate once its client runs.
-        let starter = StoreStarter(store: store, coordinator: options.maxConcurrentUnits > 0 ? coordinator : nil)
+        // The store must be migrated before the API answers or work resumes (and its client must run for that).
+        let starter = StoreStarter(
+            store: store, app: app, coordinator: options.maxConcurrentUnits > 0 ? coordinator : nil)
         let group = ServiceGroup(
             configuration: .init(
-                services: extraServices.map { .init(service: $0) } + [
-                    .init(service: starter), .init(service: app),
-                ],
+                services: extraServices.map { .init(service: $0) } + [.init(service: starter)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
@@ -146,17 +147,19 @@ public struct BenchWorker: Sendable {
     public var database: String
     public var maxConcurrentUnits: Int
     public var lease: Duration
+    public var maxInFlightPerEndpoint: Int?
     public var environment: [String: String]
     public let logger: Logger
 
     public init(
         database: String, maxConcurrentUnits: Int = 2, lease: Duration = .seconds(15),
-        environment: [String: String] = ProcessInfo.processInfo.environment,
+        maxInFlightPerEndpoint: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "llmbench.worker")
     ) {
         self.database = database
         self.maxConcurrentUnits = maxConcurrentUnits
         self.lease = lease
+        self.maxInFlightPerEndpoint = maxInFlightPerEndpoint
         self.environment = environment
         self.logger = logger
     }
@@ -166,14 +169,16 @@ public struct BenchWorker: Sendable {
         let (database, maxConcurrentUnits, lease, environment, logger) = (
             database, maxConcurrentUnits, lease, environment, logger
         )
+        let maxInFlightPerEndpoint = self.maxInFlightPerEndpoint
         try await OpenedStore.with(database) { opened in
             let coordinator = RunCoordinator(
-                store: opened.store, maxConcurrentUnits: maxConcurrentUnits, environment: environment, lease: lease)
+                store: opened.store, maxConcurrentUnits: maxConcurrentUnits, environment: environment, lease: lease,
+                maxInFlightPerEndpoint: maxInFlightPerEndpoint)
             await onReady(coordinator.owner)
             let group = ServiceGroup(
                 configuration: .init(
                     services: opened.services.map { .init(service: $0) } + [
-                        .init(service: StoreStarter(store: opened.store, coordinator: coordinator))
+                        .init(service: StoreStarter(store: opened.store, app: nil, coordinator: coordinator))
                     ],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
@@ -181,18 +186,19 @@ public struct BenchWorker: Sendable {
     }
 }
 
-/// Migrates the store, then works the queue (when this process has a worker) until graceful shutdown.
+/// Migrates the store, then serves the API and works the queue (whichever this process has) until graceful
+/// shutdown.
 struct StoreStarter: Service {
     let store: any RunStore
+    let app: (any Service)?
     let coordinator: RunCoordinator?
 
     func run() async throws {
         try await store.migrate()
-        await cancelWhenGracefulShutdown {
+        try await withThrowingDiscardingTaskGroup { group in
+            if let app { group.addTask { try await app.run() } }
             if let coordinator {
-                await coordinator.run()
-            } else {
-                try? await gracefulShutdown()
+                group.addTask { await cancelWhenGracefulShutdown { await coordinator.run() } }
             }
         }
     }

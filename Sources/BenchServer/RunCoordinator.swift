@@ -1,4 +1,4 @@
-import BenchApp
+public import BenchApp
 public import BenchCore
 import BenchReport
 public import BenchStore
@@ -19,6 +19,8 @@ public actor RunCoordinator {
     public let lease: Duration
     /// How often an idle worker looks for work.
     public let pollInterval: Duration
+    /// Requests in flight per endpoint across this worker's units, when limited.
+    public let endpointLimits: EndpointLimits?
 
     private var cancelTriggers: [String: CheckedContinuation<Void, Never>] = [:]
     private var firedTriggers: Set<String> = []
@@ -37,8 +39,9 @@ public actor RunCoordinator {
 
     public init(
         store: any RunStore, maxConcurrentUnits: Int, environment: [String: String], lease: Duration = .seconds(15),
-        pollInterval: Duration = .milliseconds(200), owner: String? = nil
+        pollInterval: Duration = .milliseconds(200), owner: String? = nil, maxInFlightPerEndpoint: Int? = nil
     ) {
+        endpointLimits = maxInFlightPerEndpoint.map(EndpointLimits.init(limit:))
         self.store = store
         self.maxConcurrentUnits = max(1, maxConcurrentUnits)
         self.environment = environment
@@ -128,7 +131,7 @@ public actor RunCoordinator {
             }
             let benchmark = BenchmarkRun(
                 spec: spec, outputDirectory: nil, environment: environment, sink: sink,
-                resumption: previous.isEmpty ? nil : .init(after: previous))
+                resumption: previous.isEmpty ? nil : .init(after: previous), sharedLimits: endpointLimits)
             try await withCancelTrigger(key) { try await benchmark.execute(target: unit.target, step: unit.step) }
             guard try await store.finishUnit(runID: unit.runID, index: unit.index, owner: owner) else { return }
             if try await store.units(runID: unit.runID).allSatisfy({ $0.status == .done }) {

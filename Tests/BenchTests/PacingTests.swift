@@ -87,5 +87,30 @@ extension LiveTests {
             #expect((metrics.schedulerLagMs.max ?? .infinity) < 50)
             #expect(report.targets[0].steps[0].notes.contains { $0.contains("rate budget held requests back") })
         }
+
+        @Test func anEndpointLimitCapsRequestsInFlightAcrossRuns() async throws {
+            let configuration = SimulatorConfiguration(ttft: .milliseconds(20), itl: .milliseconds(2), outputTokens: 5)
+            let (peak, pacing) = try await withSimulator(configuration) { port, simulator in
+                let limits = EndpointLimits(limit: 2)
+                let spec = simulatorSpec(port: port) {
+                    $0.shapes = [.concurrency(users: 4)]
+                    $0.maxRequests = 12
+                    $0.outputTokens = 5
+                }
+                let reports = try await withThrowingTaskGroup(of: BenchmarkReport.self) { group in
+                    for _ in 0..<2 {
+                        group.addTask {
+                            try await BenchmarkRun(spec: spec, outputDirectory: nil, sharedLimits: limits).run()
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(reports.allSatisfy { $0.onlyStep.counts.succeeded == 12 })
+                return (simulator.statistics.peakStreams, reports.compactMap { $0.onlyStep.pacingMs?.max }.max() ?? 0)
+            }
+            // Two runs of 4 users each, yet never more than 2 streams at once; the wait shows as pacing.
+            #expect(peak <= 2, "peak \(peak)")
+            #expect(pacing > 10)
+        }
     }
 }
