@@ -15,7 +15,10 @@ public enum ProportionInterval {
         let denominator = 1 + z2 / n
         let centre = (p + z2 / (2 * n)) / denominator
         let half = z / denominator * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
-        return Interval(lower: max(0, centre - half), upper: min(1, centre + half), confidence: confidence)
+        // At 0 or n successes the bound is exactly 0 or 1 (the two terms cancel, up to rounding).
+        return Interval(
+            lower: successes == 0 ? 0 : max(0, centre - half), upper: successes == trials ? 1 : min(1, centre + half),
+            confidence: confidence)
     }
 
     /// The "rule of three": with no event in `trials`, the rate is below ≈ 3 ÷ n at 95 % (exactly 1 − 0.05^(1/n),
