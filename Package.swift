@@ -43,6 +43,8 @@ let package = Package(
         ),
         // Load shapes, the executor that stamps records, run orchestration.
         .target(name: "BenchRunner", dependencies: ["BenchCore", "BenchMetrics"], swiftSettings: swiftSettings),
+        // Quality evaluation: answer extraction, scorers, task suites. Pure: no I/O modules.
+        .target(name: "BenchEval", dependencies: ["BenchCore", "BenchMetrics"], swiftSettings: swiftSettings),
         // Pure renderers: report JSON, Markdown, console tables.
         .target(name: "BenchReport", dependencies: ["BenchCore", "BenchMetrics"], swiftSettings: swiftSettings),
         // The built-in OpenAI-compatible simulator with known timing.
@@ -119,7 +121,7 @@ let package = Package(
             name: "BenchTests",
             dependencies: [
                 "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
-                "BenchApp", "BenchLocal", "BenchStore", "BenchServer",
+                "BenchApp", "BenchLocal", "BenchStore", "BenchServer", "BenchEval",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

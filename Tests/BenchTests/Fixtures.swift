@@ -13,6 +13,14 @@ enum Fixtures {
         return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/fixtures")
     }
 
+    /// Real evaluation data (`../shared/eval-data`, or `LLMBENCH_EVAL_DATA`), never committed to the repository.
+    static var evalData: URL {
+        if let override = ProcessInfo.processInfo.environment["LLMBENCH_EVAL_DATA"] {
+            return URL(fileURLWithPath: override)
+        }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/eval-data")
+    }
+
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: directory.appendingPathComponent(name)))
     }

@@ -1,0 +1,60 @@
+public import BenchCore
+import Foundation
+
+/// How an extracted answer is compared with the reference.
+public enum Scorer: Sendable, Hashable {
+    /// Identical text.
+    case exact
+    /// Identical after normalisation: lower case, punctuation and the articles a/an/the removed, whitespace
+    /// collapsed (the SQuAD convention).
+    case normalizedExact
+    /// Both parse as numbers within `tolerance` (absolute) or `relativeTolerance` × |reference|.
+    case numeric(tolerance: Double, relativeTolerance: Double)
+    /// The answer contains the reference (case-insensitive).
+    case contains
+    /// The answer matches the reference as a regular expression.
+    case regex
+    /// The answer is valid JSON (the reference is ignored).
+    case jsonValid
+    /// The answer is JSON valid against a JSON Schema (the subset ``JSONSchemaValidator`` supports).
+    case jsonSchema(JSONValue)
+
+    /// 1 when the answer passes, else 0.
+    public func score(answer: String, reference: String) -> Double {
+        passes(answer: answer, reference: reference) ? 1 : 0
+    }
+
+    func passes(answer: String, reference: String) -> Bool {
+        switch self {
+        case .exact:
+            return answer == reference
+        case .normalizedExact:
+            return Self.normalize(answer) == Self.normalize(reference)
+        case .numeric(let tolerance, let relative):
+            guard let a = Self.number(answer), let r = Self.number(reference) else { return false }
+            return abs(a - r) <= max(tolerance, relative * abs(r))
+        case .contains:
+            return answer.range(of: reference, options: .caseInsensitive) != nil
+        case .regex:
+            return AnswerFilter.match(reference, in: answer, last: false) != nil
+        case .jsonValid:
+            return (try? JSONParser.parse(answer)) != nil
+        case .jsonSchema(let schema):
+            guard let value = try? JSONParser.parse(answer) else { return false }
+            return JSONSchemaValidator.errors(value, schema: schema).isEmpty
+        }
+    }
+
+    /// SQuAD-style normalisation.
+    static func normalize(_ text: String) -> String {
+        let lowered = text.lowercased()
+        let noPunctuation = String(lowered.unicodeScalars.filter { !CharacterSet.punctuationCharacters.contains($0) })
+        return noPunctuation.split(whereSeparator: \.isWhitespace).filter { !["a", "an", "the"].contains($0) }
+            .joined(separator: " ")
+    }
+
+    /// A number written plainly or with thousands separators, a currency sign or a trailing period.
+    static func number(_ text: String) -> Double? {
+        AnswerFilter.number(in: text, last: false).flatMap(Double.init)
+    }
+}
