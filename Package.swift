@@ -101,7 +101,7 @@ let package = Package(
             name: "BenchApp",
             dependencies: [
                 "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
-                "BenchLocal",
+                "BenchLocal", "BenchEval",
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/prices.json")],
@@ -111,7 +111,7 @@ let package = Package(
             name: "BenchCLI",
             dependencies: [
                 "BenchApp", "BenchCore", "BenchLocal", "BenchMetrics", "BenchReport", "BenchRunner", "BenchSimulator",
-                "BenchServer",
+                "BenchServer", "BenchEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -5,6 +5,8 @@ struct LLMBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llmbench",
         abstract: "Benchmark LLM endpoints: speed under load, measured honestly.",
-        subcommands: [Quickstart.self, Bench.self, Probe.self, Serve.self, Worker.self, Simulate.self, Local.self]
+        subcommands: [
+            Quickstart.self, Bench.self, Eval.self, Probe.self, Serve.self, Worker.self, Simulate.self, Local.self,
+        ]
     )
 }

@@ -29,6 +29,11 @@ public struct DatasetError: Error, Hashable, CustomStringConvertible {
     public var location: String
     public var problem: String
 
+    public init(location: String, problem: String) {
+        self.location = location
+        self.problem = problem
+    }
+
     public var description: String { "\(location): \(problem)" }
 }
 

@@ -1,5 +1,6 @@
 import BenchApp
 import BenchCore
+import BenchEval
 import BenchLocal
 import BenchMetrics
 import BenchReport
@@ -30,6 +31,7 @@ extension LiveTests {
             let state = try await server.start(parallel: 2, contextSize: 4096)
             let report: BenchmarkReport
             let probe: ProbeReport
+            let evaluation: EvalSummary
             do {
                 var spec = BenchSpec()
                 spec.targets = [
@@ -48,6 +50,9 @@ extension LiveTests {
                     spec: spec, outputDirectory: nil, environment: ["LLMBENCH_DATA": paths.root.path]
                 ).run()
                 probe = await CapabilityProbe.probe(spec.targets[0], apiKey: nil)
+                evaluation = try await EvalRun(
+                    task: try EvalTaskTests.task(EvalTaskTests.gsm8k), target: spec.targets[0], outputDirectory: nil
+                ).run().summary
             } catch {
                 server.stop()
                 throw error
@@ -85,6 +90,11 @@ extension LiveTests {
             }
             #expect(probe.findings[.promptLogprobs]?.method == "forced_decoding")
             #expect(probe.findings.count == ProbeReport.Capability.allCases.count)
+
+            // Three GSM8K items through the real model: the mechanics, not the 135M model's arithmetic.
+            #expect(evaluation.results == 3 && evaluation.failed == 0)
+            #expect(evaluation.correct + evaluation.incorrect + evaluation.unparsed == 3)
+            #expect(evaluation.interval != nil)
         }
     }
 }

@@ -1,0 +1,180 @@
+public import BenchCore
+public import Foundation
+
+/// A generative evaluation task, as a task file declares it (YAML or JSON; documented in `docs/eval.md`): the
+/// dataset, how each item becomes a prompt and a reference, how the answer is extracted and scored.
+public struct TaskDefinition: Sendable, Hashable {
+    public var name: String
+    /// The dataset file, resolved against the task file's folder.
+    public var datasetPath: String
+    public var datasetFormat: DatasetLoader.Format?
+    public var system: String?
+    public var prompt: PromptTemplate
+    public var reference: PromptTemplate
+    /// Applied to the rendered reference (e.g. GSM8K's number after `####`).
+    public var referenceFilters: [AnswerFilter]
+    /// Applied to the model's answer; an empty result is *unparsed*.
+    public var filters: [AnswerFilter]
+    public var scorer: Scorer
+    public var maxTokens: Int
+    /// Each item is asked this many times (consistency; the score averages them).
+    public var repeats: Int
+    /// Only the first `limit` items.
+    public var limit: Int?
+    /// Worked examples put before each prompt: `count` other items of the dataset, drawn with `seed`, each
+    /// rendered as its prompt followed by `target`.
+    public var fewShot: FewShot?
+
+    public struct FewShot: Sendable, Hashable {
+        public var count: Int
+        public var seed: UInt64
+        public var target: PromptTemplate
+    }
+
+    /// Reads a task document; `directory` is where relative dataset paths start.
+    /// - Throws: ``DatasetError`` naming the field at fault.
+    public init(document: JSONValue, directory: URL) throws {
+        guard case .object(let fields) = document else { throw Self.error("task", "expected a mapping of fields") }
+        let known: Set<String> = [
+            "name", "dataset", "system", "prompt", "reference", "reference_filters", "filters", "scorer", "max_tokens",
+            "repeats", "limit", "few_shot",
+        ]
+        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+            throw Self.error(unknown, "unknown field (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        name = fields["name"]?.string ?? "task"
+        switch fields["dataset"] {
+        case .string(let path)?:
+            datasetPath = Self.resolve(path, in: directory)
+        case .object(let dataset)?:
+            guard let path = dataset["path"]?.string else { throw Self.error("dataset.path", "is required") }
+            datasetPath = Self.resolve(path, in: directory)
+            if let format = dataset["format"]?.string {
+                guard let known = DatasetLoader.Format(rawValue: format) else {
+                    throw Self.error("dataset.format", "expected jsonl, csv or json")
+                }
+                datasetFormat = known
+            }
+        default:
+            throw Self.error("dataset", "is required: a path, or {path, format}")
+        }
+        system = fields["system"]?.string
+        guard let prompt = fields["prompt"]?.string, !prompt.isEmpty else { throw Self.error("prompt", "is required") }
+        self.prompt = PromptTemplate(prompt)
+        guard let reference = fields["reference"]?.string else { throw Self.error("reference", "is required") }
+        self.reference = PromptTemplate(reference)
+        referenceFilters = try Self.filters(fields["reference_filters"], field: "reference_filters")
+        filters = try Self.filters(fields["filters"], field: "filters")
+        scorer = try Self.scorer(fields["scorer"] ?? .string("exact"))
+        maxTokens = try Self.positive(fields["max_tokens"], field: "max_tokens") ?? 256
+        repeats = try Self.positive(fields["repeats"], field: "repeats") ?? 1
+        limit = try Self.positive(fields["limit"], field: "limit")
+        if let shots = fields["few_shot"] {
+            guard case .object(let shot) = shots, let count = try Self.positive(shot["count"], field: "few_shot.count")
+            else { throw Self.error("few_shot", "expected {count, seed, target}") }
+            fewShot = FewShot(
+                count: count, seed: UInt64(max(0, shot["seed"]?.integer ?? 0)),
+                target: PromptTemplate(shot["target"]?.string ?? " {{\(self.reference.fieldNames.first ?? "answer")}}"))
+        }
+    }
+
+    /// The messages for one item: the system text, then the few-shot examples and the item's prompt.
+    public func messages(for item: EvalItem, among items: [EvalItem]) throws -> [ChatMessage] {
+        var text = try prompt.render(item)
+        if let fewShot {
+            // Each item gets its own examples, the same on every run.
+            var hash = OutputHash()
+            hash.add(item.id)
+            var random = SeededRandom(seed: fewShot.seed ^ (UInt64(hash.hex, radix: 16) ?? 0))
+            let others = items.filter { $0.id != item.id }
+            var chosen: [EvalItem] = []
+            var pool = others
+            while chosen.count < min(fewShot.count, others.count) {
+                chosen.append(pool.remove(at: Int(random.next() % UInt64(pool.count))))
+            }
+            let examples = try chosen.map { try prompt.render($0) + fewShot.target.render($0) }
+            text = (examples + [text]).joined(separator: "\n\n")
+        }
+        return (system.map { [ChatMessage(role: "system", content: $0)] } ?? []) + [
+            ChatMessage(role: "user", content: text)
+        ]
+    }
+
+    /// The gold answer of an item, after the reference filters; nil when they find nothing.
+    public func goldAnswer(for item: EvalItem) throws -> String? {
+        AnswerFilter.apply(referenceFilters, to: try reference.render(item))
+    }
+
+    // MARK: Parsing
+
+    static func error(_ field: String, _ problem: String) -> DatasetError {
+        DatasetError(location: field, problem: problem)
+    }
+
+    static func resolve(_ path: String, in directory: URL) -> String {
+        path.hasPrefix("/") ? path : directory.appendingPathComponent(path).path
+    }
+
+    static func positive(_ value: JSONValue?, field: String) throws -> Int? {
+        guard let value, value != .null else { return nil }
+        guard let number = value.integer, number > 0 else { throw error(field, "expected a whole number ≥ 1") }
+        return number
+    }
+
+    static func filters(_ value: JSONValue?, field: String) throws -> [AnswerFilter] {
+        guard let value else { return [] }
+        guard case .array(let items) = value else { throw error(field, "expected a list of filters") }
+        return try items.enumerated().map { index, item in
+            let place = "\(field)[\(index)]"
+            switch item {
+            case .string("strip_reasoning"): return .stripReasoning
+            case .string("trim"): return .trim
+            case .string("boxed"): return .boxed
+            case .string("number"): return .number(last: true)
+            case .string("choice_letter"): return .choiceLetter(letters: "ABCD")
+            case .object(let spec) where spec.count == 1:
+                let (kind, argument) = spec.first!
+                switch (kind, argument) {
+                case ("number", .string(let which)) where which == "first" || which == "last":
+                    return .number(last: which == "last")
+                case ("regex", .string(let pattern)):
+                    return .regex(pattern, last: true)
+                case ("choice_letter", .string(let letters)) where !letters.isEmpty:
+                    return .choiceLetter(letters: letters)
+                default:
+                    throw error(place, "unknown filter \(kind)")
+                }
+            default:
+                throw error(
+                    place,
+                    "expected strip_reasoning, trim, boxed, number, choice_letter, {number: first|last}, {regex: …} or {choice_letter: …}"
+                )
+            }
+        }
+    }
+
+    static func scorer(_ value: JSONValue) throws -> Scorer {
+        switch value {
+        case .string("exact"): return .exact
+        case .string("normalized_exact"): return .normalizedExact
+        case .string("contains"): return .contains
+        case .string("regex"): return .regex
+        case .string("json_valid"): return .jsonValid
+        case .string("numeric"): return .numeric(tolerance: 0, relativeTolerance: 0)
+        case .object(let spec) where spec.count == 1:
+            let (kind, argument) = spec.first!
+            if kind == "numeric" {
+                return .numeric(
+                    tolerance: argument["tolerance"]?.number ?? 0,
+                    relativeTolerance: argument["relative_tolerance"]?.number ?? 0)
+            }
+            if kind == "json_schema", case .object = argument { return .jsonSchema(argument) }
+            throw error("scorer", "unknown scorer \(kind)")
+        default:
+            throw error(
+                "scorer",
+                "expected exact, normalized_exact, contains, regex, json_valid, numeric, {numeric: …} or {json_schema: …}"
+            )
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import BenchApp
+import BenchCore
+import BenchEval
+import BenchMetrics
+import BenchSimulator
+import Foundation
+import Testing
+
+@Suite struct EvalTaskTests {
+    static let gsm8k = """
+        name: gsm8k-smoke
+        dataset: gsm8k/test_first100.jsonl
+        prompt: "Question: {{question}}\\nAnswer:"
+        reference: "{{answer}}"
+        reference_filters: [{regex: "####\\\\s*(.+)$"}, {number: first}]
+        filters: [strip_reasoning, {number: last}]
+        scorer: numeric
+        max_tokens: 32
+        limit: 3
+        """
+
+    static func task(_ text: String) throws -> TaskDefinition {
+        try TaskDefinition(document: try BenchSpec.document(text), directory: Fixtures.evalData)
+    }
+
+    @Test func aTaskFileBecomesPromptsGoldAnswersAndScores() throws {
+        let task = try Self.task(Self.gsm8k)
+        let items = try DatasetLoader.load(path: task.datasetPath)
+        #expect(task.limit == 3 && task.maxTokens == 32)
+        #expect(try task.goldAnswer(for: items[0]) == "18")
+        let messages = try task.messages(for: items[0], among: items)
+        #expect(messages.count == 1 && messages[0].content.hasPrefix("Question: Janet"))
+        let right = EvalItemResult.scoring(
+            "<think>16-3-4=9</think> 9 eggs × $2 = $18", task: task, itemID: "0", repeatIndex: 0, gold: "18")
+        #expect(right.outcome == .correct && right.extracted == "18")
+        let wrong = EvalItemResult.scoring("It is 17.", task: task, itemID: "0", repeatIndex: 0, gold: "18")
+        #expect(wrong.outcome == .incorrect)
+        let unparsed = EvalItemResult.scoring("I don't know", task: task, itemID: "0", repeatIndex: 0, gold: "18")
+        #expect(unparsed.outcome == .unparsed && unparsed.score == 0)
+    }
+
+    @Test func fewShotExamplesComeFromOtherItemsTheSameEveryTime() throws {
+        let task = try Self.task(Self.gsm8k + "\nfew_shot: {count: 2, seed: 3, target: \" {{answer}}\"}")
+        let items = Array(try DatasetLoader.load(path: task.datasetPath).prefix(10))
+        let first = try task.messages(for: items[0], among: items)[0].content
+        #expect(first.components(separatedBy: "Question: ").count == 4)  // two examples, then the question
+        #expect(first.hasSuffix(try task.prompt.render(items[0])))
+        #expect(!first.dropLast(try task.prompt.render(items[0]).count).contains(items[0].text("question")!))
+        #expect(try task.messages(for: items[0], among: items)[0].content == first)
+    }
+
+    @Test(arguments: [
+        ("dataset: x.jsonl\nreference: r", "prompt"),
+        ("prompt: p\nreference: r", "dataset"),
+        ("dataset: x.jsonl\nprompt: p\nreference: r\nscorer: fuzzy", "scorer"),
+        ("dataset: x.jsonl\nprompt: p\nreference: r\nfilters: [sparkle]", "filters[0]"),
+        ("dataset: x.jsonl\nprompt: p\nreference: r\nrepeats: 0", "repeats"),
+        ("dataset: x.jsonl\nprompt: p\nreference: r\ncolour: red", "colour"),
+    ])
+    func invalidTaskFilesNameTheField(text: String, field: String) {
+        #expect { try Self.task(text) } throws: { ($0 as? DatasetError)?.location == field }
+    }
+
+    @Test func summariesCountUnparsedApartAndScoreItemsNotAsks() throws {
+        let results = [
+            EvalItemResult(itemID: "a", repeatIndex: 0, outcome: .correct, score: 1),
+            EvalItemResult(itemID: "a", repeatIndex: 1, outcome: .correct, score: 1),
+            EvalItemResult(itemID: "b", repeatIndex: 0, outcome: .unparsed, score: 0),
+            EvalItemResult(itemID: "b", repeatIndex: 1, outcome: .unparsed, score: 0),
+            EvalItemResult(itemID: "c", repeatIndex: 0, outcome: .failed, score: 0),
+            EvalItemResult(itemID: "c", repeatIndex: 1, outcome: .incorrect, score: 0),
+        ]
+        let summary = EvalSummary(task: "t", results: results)
+        #expect(summary.items == 3 && summary.correct == 2 && summary.unparsed == 2 && summary.failed == 1)
+        // Item means 1, 0, 0 → accuracy 1/3 with the Wilson interval of 1 of 3.
+        #expect(abs((summary.accuracy ?? 0) - 1.0 / 3) < 1e-12)
+        #expect(summary.interval == ProportionInterval.wilson(successes: 1, trials: 3))
+    }
+}
+
+extension LiveTests {
+    @Suite struct EvalLoopbackTests {
+        @Test func anEvalRunAsksEveryItemAndWritesItsResults() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-eval-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let task = try EvalTaskTests.task(EvalTaskTests.gsm8k + "\nrepeats: 2")
+            let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 8)
+            let (summary, results, requests) = try await withSimulator(configuration) { port, simulator in
+                let (summary, results) = try await EvalRun(
+                    task: task, target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"),
+                    outputDirectory: directory
+                ).run()
+                return (summary, results, simulator.statistics.requests)
+            }
+            // The simulator answers with words: every answer is unparsed, none is counted wrong.
+            #expect(requests == 6 && results.count == 6)
+            #expect(summary.unparsed == 6 && summary.incorrect == 0 && summary.accuracy == 0)
+            let lines = try String(contentsOf: directory.appendingPathComponent("items.jsonl"), encoding: .utf8)
+            #expect(lines.split(separator: "\n").count == 6)
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("summary.json").path))
+        }
+    }
+}
