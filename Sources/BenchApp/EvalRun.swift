@@ -48,7 +48,7 @@ public struct EvalRun: Sendable {
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         }
-        let writer = try ResultWriter(url: outputDirectory?.appendingPathComponent("items.jsonl"))
+        let writer = try outputDirectory.map { try JSONLinesFile(url: $0.appendingPathComponent("items.jsonl")) }
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = http.shutdown() }
         let client = RetryingModelClient(
@@ -82,14 +82,14 @@ public struct EvalRun: Sendable {
                         }
                         ?? EvalItemResult.scoring(
                             answer, task: task, itemID: item.id, repeatIndex: repeatIndex, gold: gold)
-                    await writer.append(result)
+                    writer?.append(result)
                     await slots.release()
                     return result
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
-        await writer.close()
+        writer?.close()
         let sorted = results.sorted { ($0.itemID, $0.repeatIndex) < ($1.itemID, $1.repeatIndex) }
         let summary = EvalSummary(task: task.name, results: sorted)
         if let outputDirectory {
@@ -98,31 +98,5 @@ public struct EvalRun: Sendable {
             try encoder.encode(summary).write(to: outputDirectory.appendingPathComponent("summary.json"))
         }
         return (summary, sorted)
-    }
-}
-
-/// Appends each result to a JSONL file as it completes.
-actor ResultWriter {
-    private let file: FileHandle?
-    private let encoder = JSONEncoder()
-
-    init(url: URL?) throws {
-        encoder.outputFormatting = [.sortedKeys]
-        if let url {
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-            file = try FileHandle(forWritingTo: url)
-        } else {
-            file = nil
-        }
-    }
-
-    func append(_ result: EvalItemResult) {
-        guard let file, var line = try? encoder.encode(result) else { return }
-        line.append(UInt8(ascii: "\n"))
-        file.write(line)
-    }
-
-    func close() {
-        try? file?.close()
     }
 }

@@ -5,27 +5,16 @@ import Foundation
 /// loses no finished request.
 actor RecordLog: RecordSink {
     private var records: [RequestRecord] = []
-    private let file: FileHandle?
-    private let encoder: JSONEncoder
+    private let file: JSONLinesFile?
 
     /// - Parameter url: the JSONL file to create (truncating any old one), or nil to keep records in memory only.
     init(url: URL?) throws {
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        if let url {
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-            file = try FileHandle(forWritingTo: url)
-        } else {
-            file = nil
-        }
+        file = try url.map(JSONLinesFile.init(url:))
     }
 
     func append(_ record: RequestRecord) {
         records.append(record)
-        if let file, var line = try? encoder.encode(record) {
-            line.append(UInt8(ascii: "\n"))
-            file.write(line)
-        }
+        file?.append(record)
     }
 
     /// Records of one target's step, in request-id order.
@@ -34,6 +23,6 @@ actor RecordLog: RecordSink {
     }
 
     func close() {
-        try? file?.close()
+        file?.close()
     }
 }

@@ -25,46 +25,37 @@ struct Eval: AsyncParsableCommand {
     var out = "eval-results"
 
     func run() async throws {
-        let task: TaskDefinition
-        let target: BenchSpec.Target
         do {
             let url = URL(fileURLWithPath: taskFile)
             let text = try String(contentsOf: url, encoding: .utf8)
-            task = try TaskDefinition(
+            let task = try TaskDefinition(
                 document: try BenchSpec.document(text), directory: url.deletingLastPathComponent())
             var spec = BenchSpec()
             try targetOptions.apply(to: &spec)
-            guard let first = spec.targets.first else {
+            guard let target = spec.targets.first else {
                 throw SpecError("--model", "give the target with --kind/--base-url and --model")
             }
-            target = first
-        } catch let error as SpecError {
-            Console.error("invalid input: \(error)")
-            throw ExitCode(64)
-        } catch let error as DatasetError {
-            Console.error("invalid task: \(error)")
-            throw ExitCode(64)
-        }
-        do {
             let (summary, _) = try await EvalRun(
                 task: task, target: target, concurrency: concurrency, temperature: temperature,
                 outputDirectory: URL(fileURLWithPath: out), log: { Console.info($0) }
             ).run()
             let accuracy = summary.accuracy.map { String(format: "%.1f %%", $0 * 100) } ?? "–"
             let interval =
-                summary.interval.map {
-                    String(format: " (95 %% CI %.1f–%.1f %%)", $0.lower * 100, $0.upper * 100)
-                } ?? ""
+                summary.interval.map { String(format: " (95 %% CI %.1f–%.1f %%)", $0.lower * 100, $0.upper * 100) }
+                ?? ""
             Console.info(
                 "\(summary.task): accuracy \(accuracy)\(interval) over \(summary.items) items; \(summary.correct) correct, \(summary.incorrect) wrong, \(summary.unparsed) unparsed, \(summary.failed) failed"
             )
             Console.info("wrote \(out)/items.jsonl, \(out)/summary.json")
             if summary.failed == summary.results { throw ExitCode(2) }
+        } catch let error as SpecError {
+            Console.error("invalid input: \(error)")
+            throw ExitCode(64)
         } catch let error as DatasetError {
             Console.error("invalid task: \(error)")
             throw ExitCode(64)
-        } catch let error as SpecError {
-            Console.error("invalid input: \(error)")
+        } catch let error as CocoaError {
+            Console.error("cannot read the task file: \(error.localizedDescription)")
             throw ExitCode(64)
         }
     }
