@@ -33,9 +33,8 @@ public struct EvalRun: Sendable {
     /// - Throws: ``DatasetError`` for a dataset or template problem found before anything is sent, ``SpecError``
     ///   for the target; failing requests are results, not errors.
     public func run() async throws -> (summary: EvalSummary, results: [EvalItemResult]) {
-        var items = try DatasetLoader.load(path: task.datasetPath, format: task.datasetFormat)
-        if let limit = task.limit { items = Array(items.prefix(limit)) }
-        guard !items.isEmpty else { throw DatasetError(location: task.datasetPath, problem: "holds no items") }
+        let items = try task.loadItems()
+        guard !items.isEmpty else { throw DatasetError(location: task.name, problem: "the dataset holds no items") }
         let all = items
         let asks = try items.flatMap { item -> [(EvalItem, [ChatMessage], String, Int)] in
             guard let gold = try task.goldAnswer(for: item) else {

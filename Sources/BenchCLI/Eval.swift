@@ -15,7 +15,9 @@ struct Eval: AsyncParsableCommand {
     )
 
     @Argument(help: "A task file (YAML or JSON).")
-    var taskFile: String
+    var taskFile: String?
+    @Option(help: "A built-in smoke suite instead of a task file: arithmetic, knowledge or json.")
+    var suite: String?
     @OptionGroup var targetOptions: TargetOptions
     @Option(help: "Requests in flight at once.")
     var concurrency = 4
@@ -26,10 +28,7 @@ struct Eval: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let url = URL(fileURLWithPath: taskFile)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            let task = try TaskDefinition(
-                document: try BenchSpec.document(text), directory: url.deletingLastPathComponent())
+            let task = try loadTask()
             var spec = BenchSpec()
             try targetOptions.apply(to: &spec)
             guard let target = spec.targets.first else {
@@ -57,6 +56,24 @@ struct Eval: AsyncParsableCommand {
         } catch let error as CocoaError {
             Console.error("cannot read the task file: \(error.localizedDescription)")
             throw ExitCode(64)
+        }
+    }
+
+    private func loadTask() throws -> TaskDefinition {
+        switch (taskFile, suite) {
+        case (let file?, nil):
+            let url = URL(fileURLWithPath: file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            return try TaskDefinition(
+                document: try BenchSpec.document(text), directory: url.deletingLastPathComponent())
+        case (nil, let name?):
+            guard let suite = SmokeSuite(rawValue: name) else {
+                let known = SmokeSuite.allCases.map(\.rawValue).joined(separator: ", ")
+                throw SpecError("--suite", "unknown suite \"\(name)\" (known: \(known))")
+            }
+            return suite.task
+        default:
+            throw SpecError("task", "give a task file or --suite, one of the two")
         }
     }
 }

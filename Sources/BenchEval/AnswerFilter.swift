@@ -17,6 +17,8 @@ public enum AnswerFilter: Sendable, Hashable {
     case choiceLetter(letters: String)
     /// Leading and trailing whitespace removed.
     case trim
+    /// The content of the first fenced code block (```…```) when there is one, else the text unchanged.
+    case codeBlock
 
     /// The filtered text, or nil when the step found nothing.
     public func apply(_ text: String) -> String? {
@@ -27,6 +29,7 @@ public enum AnswerFilter: Sendable, Hashable {
         case .boxed: return Self.boxed(text)
         case .choiceLetter(let letters): return Self.choiceLetter(text, letters: letters)
         case .trim: return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .codeBlock: return Self.match(#"```[A-Za-z0-9_-]*\s*\n(.*?)```"#, in: text, last: false) ?? text
         }
     }
 

@@ -18,6 +18,8 @@ public enum Scorer: Sendable, Hashable {
     case jsonValid
     /// The answer is JSON valid against a JSON Schema (the subset ``JSONSchemaValidator`` supports).
     case jsonSchema(JSONValue)
+    /// The answer is JSON valid against the schema each item gives as its reference (JSON text).
+    case jsonSchemaInReference
 
     /// 1 when the answer passes, else 0.
     public func score(answer: String, reference: String) -> Double {
@@ -41,6 +43,11 @@ public enum Scorer: Sendable, Hashable {
             return (try? JSONParser.parse(answer)) != nil
         case .jsonSchema(let schema):
             guard let value = try? JSONParser.parse(answer) else { return false }
+            return JSONSchemaValidator.errors(value, schema: schema).isEmpty
+        case .jsonSchemaInReference:
+            guard let value = try? JSONParser.parse(answer), let schema = try? JSONParser.parse(reference) else {
+                return false
+            }
             return JSONSchemaValidator.errors(value, schema: schema).isEmpty
         }
     }

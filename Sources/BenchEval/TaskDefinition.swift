@@ -1,13 +1,19 @@
 public import BenchCore
 public import Foundation
 
+/// Where a task's items come from.
+public enum DatasetSource: Sendable, Hashable {
+    /// A file, resolved against the task file's folder; the format follows the extension unless given.
+    case file(path: String, format: DatasetLoader.Format?)
+    /// Items given in code.
+    case items([EvalItem])
+}
+
 /// A generative evaluation task, as a task file declares it (YAML or JSON; documented in `docs/eval.md`): the
 /// dataset, how each item becomes a prompt and a reference, how the answer is extracted and scored.
 public struct TaskDefinition: Sendable, Hashable {
     public var name: String
-    /// The dataset file, resolved against the task file's folder.
-    public var datasetPath: String
-    public var datasetFormat: DatasetLoader.Format?
+    public var dataset: DatasetSource
     public var system: String?
     public var prompt: PromptTemplate
     public var reference: PromptTemplate
@@ -45,16 +51,17 @@ public struct TaskDefinition: Sendable, Hashable {
         name = fields["name"]?.string ?? "task"
         switch fields["dataset"] {
         case .string(let path)?:
-            datasetPath = Self.resolve(path, in: directory)
-        case .object(let dataset)?:
-            guard let path = dataset["path"]?.string else { throw Self.error("dataset.path", "is required") }
-            datasetPath = Self.resolve(path, in: directory)
-            if let format = dataset["format"]?.string {
-                guard let known = DatasetLoader.Format(rawValue: format) else {
+            dataset = .file(path: Self.resolve(path, in: directory), format: nil)
+        case .object(let source)?:
+            guard let path = source["path"]?.string else { throw Self.error("dataset.path", "is required") }
+            var format: DatasetLoader.Format?
+            if let name = source["format"]?.string {
+                guard let known = DatasetLoader.Format(rawValue: name) else {
                     throw Self.error("dataset.format", "expected jsonl, csv or json")
                 }
-                datasetFormat = known
+                format = known
             }
+            dataset = .file(path: Self.resolve(path, in: directory), format: format)
         default:
             throw Self.error("dataset", "is required: a path, or {path, format}")
         }
@@ -76,6 +83,33 @@ public struct TaskDefinition: Sendable, Hashable {
                 count: count, seed: UInt64(max(0, shot["seed"]?.integer ?? 0)),
                 target: PromptTemplate(shot["target"]?.string ?? " {{\(self.reference.fieldNames.first ?? "answer")}}"))
         }
+    }
+
+    /// A task built in code (the smoke suites).
+    public init(
+        name: String, items: [EvalItem], system: String? = nil, prompt: String, reference: String,
+        filters: [AnswerFilter], scorer: Scorer, maxTokens: Int
+    ) {
+        self.name = name
+        dataset = .items(items)
+        self.system = system
+        self.prompt = PromptTemplate(prompt)
+        self.reference = PromptTemplate(reference)
+        referenceFilters = []
+        self.filters = filters
+        self.scorer = scorer
+        self.maxTokens = maxTokens
+        repeats = 1
+    }
+
+    /// The items to ask, `limit` applied.
+    public func loadItems() throws -> [EvalItem] {
+        let items: [EvalItem]
+        switch dataset {
+        case .file(let path, let format): items = try DatasetLoader.load(path: path, format: format)
+        case .items(let given): items = given
+        }
+        return limit.map { Array(items.prefix($0)) } ?? items
     }
 
     /// The messages for one item: the system text, then the few-shot examples and the item's prompt.

@@ -133,16 +133,17 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
             http.headers = HTTPHeaders((wireRequest.headers + client.extraHeaders).map { ($0.name, $0.value) })
             http.body = .bytes(ByteBuffer(bytes: wireRequest.body))
             var response: HTTPClientResponse?
-            var retried = false
+            var staleRetries = 0
             while response == nil {
                 let sentAt = ContinuousClock.now
                 do {
                     response = try await client.http.execute(http, deadline: .now() + client.headTimeout)
                     pending.append(StampedEvent(.requestSent, at: sentAt))
-                } catch  where !retried && Self.isStaleConnection(error) {
+                } catch  where staleRetries < Self.maxStaleRetries && Self.isStaleConnection(error) {
                     // The pooled connection had been closed by the server (llama.cpp closes after every stream
-                    // while advertising keep-alive): nothing was served, so send once more on a fresh one.
-                    retried = true
+                    // while advertising keep-alive): nothing was served, so send it again (another idle connection of
+                    // the pool may be closed too, hence a few tries).
+                    staleRetries += 1
                     pending.append(StampedEvent(.connectionRetry, at: .now))
                 } catch {
                     pending.append(StampedEvent(.requestSent, at: sentAt))
@@ -235,6 +236,10 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
             pending.append(StampedEvent(.failure(client.redactor.redact(error)), at: instant))
             state = .finished
         }
+
+        /// Re-sends allowed when pooled connections turn out closed: several idle connections of the pool can all
+        /// have been closed by a server that closes after every response (llama.cpp).
+        static var maxStaleRetries: Int { 4 }
 
         /// Whether a failure before the response head means the pooled connection was already closed by the server.
         static func isStaleConnection(_ error: any Error) -> Bool {

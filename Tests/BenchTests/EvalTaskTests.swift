@@ -25,8 +25,8 @@ import Testing
 
     @Test func aTaskFileBecomesPromptsGoldAnswersAndScores() throws {
         let task = try Self.task(Self.gsm8k)
-        let items = try DatasetLoader.load(path: task.datasetPath)
-        #expect(task.limit == 3 && task.maxTokens == 32)
+        let items = try task.loadItems()
+        #expect(task.limit == 3 && task.maxTokens == 32 && items.count == 3)
         #expect(try task.goldAnswer(for: items[0]) == "18")
         let messages = try task.messages(for: items[0], among: items)
         #expect(messages.count == 1 && messages[0].content.hasPrefix("Question: Janet"))
@@ -41,7 +41,9 @@ import Testing
 
     @Test func fewShotExamplesComeFromOtherItemsTheSameEveryTime() throws {
         let task = try Self.task(Self.gsm8k + "\nfew_shot: {count: 2, seed: 3, target: \" {{answer}}\"}")
-        let items = Array(try DatasetLoader.load(path: task.datasetPath).prefix(10))
+        var unlimited = task
+        unlimited.limit = 10
+        let items = try unlimited.loadItems()
         let first = try task.messages(for: items[0], among: items)[0].content
         #expect(first.components(separatedBy: "Question: ").count == 4)  // two examples, then the question
         #expect(first.hasSuffix(try task.prompt.render(items[0])))
