@@ -18,6 +18,8 @@ struct Eval: AsyncParsableCommand {
     var taskFile: String?
     @Option(help: "A built-in smoke suite instead of a task file: arithmetic, knowledge or json.")
     var suite: String?
+    @Option(help: "Read the task's dataset from this file instead (your copy of GSM8K's test.jsonl, an MMLU CSV…).")
+    var dataset: String?
     @OptionGroup var targetOptions: TargetOptions
     @Option(help: "Requests in flight at once.")
     var concurrency = 4
@@ -28,7 +30,7 @@ struct Eval: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let task = try loadTask()
+            let task = try dataset.map { try loadTask().reading(URL(fileURLWithPath: $0).path) } ?? loadTask()
             var spec = BenchSpec()
             try targetOptions.apply(to: &spec)
             guard let target = spec.targets.first else {

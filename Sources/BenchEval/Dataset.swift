@@ -12,15 +12,36 @@ public struct EvalItem: Sendable, Hashable {
         self.fields = fields
     }
 
-    /// A field as text (numbers and booleans written plainly, lists and objects as JSON); nil when absent.
+    /// A field as text (numbers and booleans written plainly, lists and objects as JSON); nil when absent. A dotted
+    /// path reaches into objects and lists: `question.stem`, `choices.0`.
     public func text(_ name: String) -> String? {
-        switch fields[name] {
+        switch value(name) {
         case .string(let text)?: return text
         case .number(let number)?: return number.rounded() == number ? String(Int(number)) : String(number)
         case .bool(let flag)?: return String(flag)
         case .null?, nil: return nil
         case let value?: return (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) }
         }
+    }
+
+    /// The value at a field name or dotted path.
+    public func value(_ path: String) -> JSONValue? {
+        if let direct = fields[path] { return direct }
+        let parts = path.split(separator: ".").map(String.init)
+        guard parts.count > 1, var current = fields[parts[0]] else { return nil }
+        for part in parts.dropFirst() {
+            switch current {
+            case .object(let object):
+                guard let next = object[part] else { return nil }
+                current = next
+            case .array(let items):
+                guard let index = Int(part), items.indices.contains(index) else { return nil }
+                current = items[index]
+            default:
+                return nil
+            }
+        }
+        return current
     }
 }
 
@@ -44,7 +65,8 @@ public enum DatasetLoader {
         case jsonl, csv, json
     }
 
-    public static func load(path: String, format: Format? = nil) throws -> [EvalItem] {
+    /// - Parameter columns: for CSV files without a header row (MMLU), the column names; every row is then data.
+    public static func load(path: String, format: Format? = nil, columns: [String]? = nil) throws -> [EvalItem] {
         let url = URL(fileURLWithPath: path)
         let text: String
         do {
@@ -55,7 +77,7 @@ public enum DatasetLoader {
         let kind = format ?? Format(rawValue: url.pathExtension.lowercased())
         switch kind {
         case .jsonl?: return try jsonLines(text, source: path)
-        case .csv?: return try csv(text, source: path)
+        case .csv?: return try csv(text, source: path, columns: columns)
         case .json?: return try jsonArray(text, source: path)
         case nil: throw DatasetError(location: path, problem: "unknown format: use .jsonl, .csv or .json")
         }
@@ -86,14 +108,17 @@ public enum DatasetLoader {
         }
     }
 
-    public static func csv(_ text: String, source: String) throws -> [EvalItem] {
+    /// - Parameter columns: the column names when the file has no header row.
+    public static func csv(_ text: String, source: String, columns: [String]? = nil) throws -> [EvalItem] {
         let rows = try csvRows(text, source: source)
-        guard let header = rows.first else { return [] }
-        return try rows.dropFirst().enumerated().map { index, row in
+        guard let header = columns ?? rows.first else { return [] }
+        let data = columns == nil ? Array(rows.dropFirst()) : rows
+        let firstRow = columns == nil ? 2 : 1
+        return try data.enumerated().map { index, row in
             guard row.count == header.count else {
                 throw DatasetError(
-                    location: "\(source) row \(index + 2)",
-                    problem: "\(row.count) columns, the header has \(header.count)")
+                    location: "\(source) row \(index + firstRow)",
+                    problem: "\(row.count) columns, expected \(header.count)")
             }
             return item(
                 Dictionary(zip(header, row.map(JSONValue.string)), uniquingKeysWith: { first, _ in first }),

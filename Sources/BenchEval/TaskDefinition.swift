@@ -3,8 +3,9 @@ public import Foundation
 
 /// Where a task's items come from.
 public enum DatasetSource: Sendable, Hashable {
-    /// A file, resolved against the task file's folder; the format follows the extension unless given.
-    case file(path: String, format: DatasetLoader.Format?)
+    /// A file, resolved against the task file's folder; the format follows the extension unless given; `columns`
+    /// names the columns of a CSV file without a header row.
+    case file(path: String, format: DatasetLoader.Format?, columns: [String]?)
     /// Items given in code.
     case items([EvalItem])
 }
@@ -51,7 +52,7 @@ public struct TaskDefinition: Sendable, Hashable {
         name = fields["name"]?.string ?? "task"
         switch fields["dataset"] {
         case .string(let path)?:
-            dataset = .file(path: Self.resolve(path, in: directory), format: nil)
+            dataset = .file(path: Self.resolve(path, in: directory), format: nil, columns: nil)
         case .object(let source)?:
             guard let path = source["path"]?.string else { throw Self.error("dataset.path", "is required") }
             var format: DatasetLoader.Format?
@@ -61,7 +62,13 @@ public struct TaskDefinition: Sendable, Hashable {
                 }
                 format = known
             }
-            dataset = .file(path: Self.resolve(path, in: directory), format: format)
+            var columns: [String]?
+            if let list = source["columns"] {
+                guard let names = list.array?.compactMap(\.string), !names.isEmpty, names.count == list.array?.count
+                else { throw Self.error("dataset.columns", "expected a list of column names") }
+                columns = names
+            }
+            dataset = .file(path: Self.resolve(path, in: directory), format: format, columns: columns)
         default:
             throw Self.error("dataset", "is required: a path, or {path, format}")
         }
@@ -102,11 +109,21 @@ public struct TaskDefinition: Sendable, Hashable {
         repeats = 1
     }
 
+    /// The same task over another file of the same format (a user's copy of the dataset).
+    public func reading(_ path: String) -> TaskDefinition {
+        var copy = self
+        if case .file(_, let format, let columns) = dataset {
+            copy.dataset = .file(path: path, format: format, columns: columns)
+        }
+        return copy
+    }
+
     /// The items to ask, `limit` applied.
     public func loadItems() throws -> [EvalItem] {
         let items: [EvalItem]
         switch dataset {
-        case .file(let path, let format): items = try DatasetLoader.load(path: path, format: format)
+        case .file(let path, let format, let columns):
+            items = try DatasetLoader.load(path: path, format: format, columns: columns)
         case .items(let given): items = given
         }
         return limit.map { Array(items.prefix($0)) } ?? items

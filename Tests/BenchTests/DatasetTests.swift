@@ -1,3 +1,4 @@
+import BenchApp
 import BenchCore
 import BenchEval
 import Foundation
@@ -48,5 +49,60 @@ import Testing
         #expect { try PromptTemplate("{{missing}}").render(item) } throws: {
             "\($0)".contains("{{missing}}") && "\($0)".contains("item 7")
         }
+    }
+}
+
+/// The task files shipped in `tasks/`, over real or user-shaped copies of their datasets.
+@Suite struct StandardTaskFileTests {
+    static func task(_ name: String) throws -> TaskDefinition {
+        let url = Fixtures.repositoryRoot.appendingPathComponent("tasks/\(name)")
+        return try TaskDefinition(
+            document: try BenchSpec.document(String(contentsOf: url, encoding: .utf8)),
+            directory: url.deletingLastPathComponent())
+    }
+
+    @Test func gsm8kTaskReadsTheRealTestFile() throws {
+        let task = try Self.task("gsm8k.yaml").reading(
+            Fixtures.evalData.appendingPathComponent("gsm8k/test_first100.jsonl").path)
+        let items = try task.loadItems()
+        #expect(items.count == 100)
+        #expect(try items.allSatisfy { try task.goldAnswer(for: $0).flatMap(Double.init) != nil })
+        let result = EvalItemResult.scoring(
+            "16 - 3 - 4 = 9 eggs, 9 × $2 = $18.\n#### 18", task: task, itemID: items[0].id, repeatIndex: 0, gold: "18")
+        #expect(result.outcome == .correct)
+    }
+
+    @Test func mmluTaskReadsAHeaderlessSubjectFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mmlu-\(UUID()).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        // MMLU's layout: no header; question, four options, answer letter; quoted fields with commas.
+        try "\"Which planet is largest, by mass?\",Mars,Jupiter,Venus,Earth,B\nWhat is 2+2?,3,4,5,\"6, or more\",B\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let task = try Self.task("mmlu.yaml").reading(file.path)
+        let items = try task.loadItems()
+        #expect(items.count == 2 && items[0].text("b") == "Jupiter" && items[1].text("d") == "6, or more")
+        let prompt = try task.messages(for: items[0], among: items)[0].content
+        #expect(prompt.contains("Which planet is largest, by mass?\nA) Mars\nB) Jupiter"))
+        #expect(
+            EvalItemResult.scoring("Answer: B", task: task, itemID: items[0].id, repeatIndex: 0, gold: "B").outcome
+                == .correct)
+    }
+
+    @Test func dottedPathsReachNestedFields() throws {
+        let item = EvalItem(
+            id: "q",
+            fields: try JSONParser.parse(#"{"question": {"stem": "Why?", "choices": [{"text": "Because"}]}}"#)
+                .objectFieldsForTest)
+        #expect(item.text("question.stem") == "Why?")
+        #expect(item.text("question.choices.0.text") == "Because")
+        #expect(item.text("question.choices.3.text") == nil)
+        #expect(try PromptTemplate("{{question.stem}} {{question.choices.0.text}}").render(item) == "Why? Because")
+    }
+}
+
+extension JSONValue {
+    fileprivate var objectFieldsForTest: [String: JSONValue] {
+        if case .object(let fields) = self { return fields }
+        return [:]
     }
 }
