@@ -51,6 +51,12 @@ extension JSONValue {
         return nil
     }
 
+    /// The fields of an object.
+    public var object: [String: JSONValue]? {
+        if case .object(let fields) = self { return fields }
+        return nil
+    }
+
     /// The text of a string value.
     public var string: String? {
         if case .string(let text) = self { return text }

@@ -25,7 +25,7 @@ public enum JSONSchemaValidator {
             for name in rules["required"]?.array?.compactMap(\.string) ?? [] where fields[name] == nil {
                 errors.append("\(path): missing \(name)")
             }
-            let properties = rules["properties"]?.objectFields ?? [:]
+            let properties = rules["properties"]?.object ?? [:]
             for (name, field) in fields {
                 if let property = properties[name] {
                     errors += Self.errors(field, schema: property, path: "\(path).\(name)")
@@ -88,12 +88,5 @@ public enum JSONSchemaValidator {
         default:
             return false
         }
-    }
-}
-
-extension JSONValue {
-    var objectFields: [String: JSONValue]? {
-        if case .object(let fields) = self { return fields }
-        return nil
     }
 }

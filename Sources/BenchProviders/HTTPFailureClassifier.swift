@@ -10,8 +10,10 @@ public enum HTTPFailureClassifier {
     ///   - body: the (possibly truncated) response body.
     ///   - url: the request URL, named in messages about wrong paths.
     public static func classify(status: Int, headers: [(String, String)], body: Data, url: String) -> ProviderError {
+        // The body is parsed once, for the message and for the retry signals it may hold.
+        let document = try? body.prefix(1 << 20).withUnsafeBytes { try JSONParser.parse($0) }
         let detail =
-            OpenAIChatCodec.errorMessage(fromBody: body)
+            document.flatMap(OpenAIChatCodec.errorMessage(in:))
             ?? String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let suffix = detail.isEmpty ? "" : ": \(detail)"
         switch status {
@@ -32,16 +34,16 @@ public enum HTTPFailureClassifier {
         case 429:
             var error = ProviderError(
                 .rateLimited, "rate limited\(suffix)", httpStatus: status,
-                retryAfterSeconds: retryAfterSeconds(headers, body: body)
+                retryAfterSeconds: retryAfterSeconds(headers, document: document, now: Date())
             )
-            error.retryForbidden = forbidsRetry(headers: headers, body: body)
+            error.retryForbidden = forbidsRetry(headers: headers, document: document)
             return error
         case 503, 529:
             var error = ProviderError(
                 .overloaded, "the server is overloaded or unavailable\(suffix)", httpStatus: status,
-                retryAfterSeconds: retryAfterSeconds(headers, body: body)
+                retryAfterSeconds: retryAfterSeconds(headers, document: document, now: Date())
             )
-            error.retryForbidden = forbidsRetry(headers: headers, body: body)
+            error.retryForbidden = forbidsRetry(headers: headers, document: document)
             return error
         case 400..<500:
             return ProviderError(.invalidRequest, "the request was refused\(suffix)", httpStatus: status)
@@ -61,6 +63,10 @@ public enum HTTPFailureClassifier {
     public static func retryAfterSeconds(_ headers: [(String, String)], body: Data = Data(), now: Date = Date())
         -> Double?
     {
+        retryAfterSeconds(headers, document: try? body.withUnsafeBytes { try JSONParser.parse($0) }, now: now)
+    }
+
+    static func retryAfterSeconds(_ headers: [(String, String)], document: JSONValue?, now: Date) -> Double? {
         func value(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name }?.1.trimmingCharacters(in: .whitespaces)
         }
@@ -84,26 +90,22 @@ public enum HTTPFailureClassifier {
             return value(String(name.dropLast("-remaining".count)) + "-reset").flatMap(rfc3339)
         }
         if let latest = exhausted.max() { return max(0, latest.timeIntervalSince(serverNow)) }
-        return googleRetryDelay(body)
+        return document.flatMap(googleRetryDelay)
     }
 
     /// Whether the server said not to retry: `x-should-retry: false`, or a 429 for an exhausted quota or
     /// balance (OpenAI `insufficient_quota`), which waiting does not cure.
-    public static func forbidsRetry(headers: [(String, String)], body: Data) -> Bool {
+    static func forbidsRetry(headers: [(String, String)], document: JSONValue?) -> Bool {
         if let should = headers.first(where: { $0.0.lowercased() == "x-should-retry" })?.1 {
             return should.trimmingCharacters(in: .whitespaces).lowercased() == "false"
         }
-        guard let error = (try? JSONParser.parse(String(decoding: body.prefix(64 * 1024), as: UTF8.self)))?["error"]
-        else { return false }
+        guard let error = document?["error"] else { return false }
         return error["code"]?.string == "insufficient_quota" || error["type"]?.string == "insufficient_quota"
     }
 
     /// `RetryInfo.retryDelay` among a Google error body's `details`.
-    static func googleRetryDelay(_ body: Data) -> Double? {
-        guard !body.isEmpty,
-            let details = (try? JSONParser.parse(String(decoding: body.prefix(64 * 1024), as: UTF8.self)))?["error"]?[
-                "details"]?.array
-        else { return nil }
+    static func googleRetryDelay(_ document: JSONValue) -> Double? {
+        guard let details = document["error"]?["details"]?.array else { return nil }
         return details.lazy.compactMap { $0["retryDelay"]?.string.flatMap(goDuration) }.first
     }
 

@@ -123,7 +123,12 @@ public enum OpenAIChatCodec {
     /// (`{"error":{"message":…}}`, `{"error":"…"}`, `{"message":…}`, `{"detail":…}`).
     public static func errorMessage(fromBody body: Data) -> String? {
         guard let document = try? body.withUnsafeBytes({ try JSONParser.parse($0) }) else { return nil }
-        return document["error"]?["message"]?.string ?? document["error"]?.string ?? document["message"]?.string
+        return errorMessage(in: document)
+    }
+
+    /// The message of a parsed error body.
+    static func errorMessage(in document: JSONValue) -> String? {
+        document["error"]?["message"]?.string ?? document["error"]?.string ?? document["message"]?.string
             ?? document["detail"]?.string
     }
 

@@ -96,7 +96,8 @@ public enum TabularReportRenderer {
             """
     }
 
-    static func escape(_ text: String) -> String {
+    /// Text made safe inside HTML elements and attribute values.
+    public static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }

@@ -1,4 +1,5 @@
 import BenchApp
+import BenchReport
 public import BenchCore
 import Foundation
 import HTTPTypes
@@ -34,7 +35,7 @@ public enum OpenAPIDocument {
                 entry["requestBody"] = .object(["required": .bool(true), "content": content(operation.requestBody)])
             }
             if operation.requiresAuth { entry["security"] = .array([.object(["bearer": .array([])])]) }
-            var item = paths[operation.path]?.objectValue ?? [:]
+            var item = paths[operation.path]?.object ?? [:]
             item[operation.method.rawValue.lowercased()] = .object(entry)
             paths[operation.path] = .object(item)
         }
@@ -174,23 +175,24 @@ public enum OpenAPIDocument {
                 ? ""
                 : "<h4>Parameters</h4><ul>"
                     + operation.parameters.map {
-                        "<li><code>\(escape($0.name))</code> (\($0.location.rawValue)\($0.required ? ", required" : "")) — \(escape($0.description))</li>"
+                        "<li><code>\(TabularReportRenderer.escape($0.name))</code> (\($0.location.rawValue)\($0.required ? ", required" : "")) — \(TabularReportRenderer.escape($0.description))</li>"
                     }.joined() + "</ul>"
             let body =
                 operation.requestBody.isEmpty
                 ? ""
                 : "<h4>Body</h4><p>"
-                    + operation.requestBody.keys.sorted().map { "<code>\(escape($0))</code>" }
-                    .joined(separator: " or ") + ": \(escape(operation.requestBody.values.first ?? ""))</p>"
+                    + operation.requestBody.keys.sorted().map { "<code>\(TabularReportRenderer.escape($0))</code>" }
+                    .joined(separator: " or ")
+                    + ": \(TabularReportRenderer.escape(operation.requestBody.values.first ?? ""))</p>"
             let responses =
                 "<h4>Responses</h4><ul>"
                 + operation.responses.keys.sorted().map { status in
-                    "<li><code>\(status)</code> \(escape(operation.responses[status]?.description ?? ""))</li>"
+                    "<li><code>\(status)</code> \(TabularReportRenderer.escape(operation.responses[status]?.description ?? ""))</li>"
                 }.joined() + "</ul>"
             let lock = operation.requiresAuth ? " <span class=\"auth\">bearer token</span>" : ""
             return """
-                <section id="\(operation.operationID)"><h3><span class="m">\(operation.method.rawValue)</span> <code>\(escape(operation.path))</code>\(lock)</h3>
-                <p>\(escape(operation.summary))</p>\(parameters)\(body)\(responses)</section>
+                <section id="\(operation.operationID)"><h3><span class="m">\(operation.method.rawValue)</span> <code>\(TabularReportRenderer.escape(operation.path))</code>\(lock)</h3>
+                <p>\(TabularReportRenderer.escape(operation.summary))</p>\(parameters)\(body)\(responses)</section>
                 """
         }.joined(separator: "\n")
         return """
@@ -200,7 +202,7 @@ public enum OpenAPIDocument {
             <style>body{font:15px system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
             section{border-top:1px solid #ddd;padding:.5rem 0}.m{display:inline-block;min-width:4.5rem;font-weight:600}
             .auth{font-size:.75rem;background:#fde68a;padding:.1rem .4rem;border-radius:.3rem}code{font-size:.95em}</style>
-            </head><body><h1>llmbench API \(escape(BenchmarkRun.version))</h1>
+            </head><body><h1>llmbench API \(TabularReportRenderer.escape(BenchmarkRun.version))</h1>
             <p>Machine-readable: <a href="/openapi.json">/openapi.json</a>, <a href="/openapi.yaml">/openapi.yaml</a>.
             Errors are <code>application/problem+json</code> with the field at fault. Requests marked
             <span class="auth">bearer token</span> need <code>Authorization: Bearer TOKEN</code>.</p>
@@ -208,17 +210,5 @@ public enum OpenAPIDocument {
             </body></html>
 
             """
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-    }
-}
-
-extension JSONValue {
-    var objectValue: [String: JSONValue]? {
-        if case .object(let fields) = self { return fields }
-        return nil
     }
 }

@@ -92,17 +92,10 @@ import Testing
         let item = EvalItem(
             id: "q",
             fields: try JSONParser.parse(#"{"question": {"stem": "Why?", "choices": [{"text": "Because"}]}}"#)
-                .objectFieldsForTest)
+                .object ?? [:])
         #expect(item.text("question.stem") == "Why?")
         #expect(item.text("question.choices.0.text") == "Because")
         #expect(item.text("question.choices.3.text") == nil)
         #expect(try PromptTemplate("{{question.stem}} {{question.choices.0.text}}").render(item) == "Why? Because")
-    }
-}
-
-extension JSONValue {
-    fileprivate var objectFieldsForTest: [String: JSONValue] {
-        if case .object(let fields) = self { return fields }
-        return [:]
     }
 }
