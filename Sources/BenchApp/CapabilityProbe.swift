@@ -338,7 +338,7 @@ public struct CapabilityProbe: Sendable {
     private func send(url: String, body: Data) async throws -> RawResponse {
         let headers =
             [WireRequest.Header("Content-Type", "application/json")]
-            + target.headers.sorted { $0.key < $1.key }.map { WireRequest.Header($0.key, $0.value) }
+            + WireRequest.headers(target.headers)
         return try await RawExchange.send(WireRequest(url: url, headers: headers, body: body), http: http)
     }
 

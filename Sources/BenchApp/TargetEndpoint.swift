@@ -18,7 +18,7 @@ struct TargetEndpoint: Sendable {
     ) {
         func bind<Wire: WireProtocol>(_ wire: Wire) -> TargetEndpoint {
             let baseURL = target.baseURL.hasSuffix("/") ? String(target.baseURL.dropLast()) : target.baseURL
-            let headers = target.headers.sorted { $0.key < $1.key }.map { WireRequest.Header($0.key, $0.value) }
+            let headers = WireRequest.headers(target.headers)
             return TargetEndpoint(
                 client: StreamingModelClient(
                     http: http, wire: wire, baseURL: target.baseURL, apiKey: apiKey, extraHeaders: target.headers,

@@ -36,7 +36,7 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.apiKey = apiKey
-        self.extraHeaders = extraHeaders.sorted { $0.key < $1.key }.map { WireRequest.Header($0.key, $0.value) }
+        self.extraHeaders = WireRequest.headers(extraHeaders)
         redactor = SecretRedactor(secrets: [apiKey].compactMap { $0 } + Array(extraHeaders.values))
         self.headTimeout = .nanoseconds(headTimeout.nanoseconds)
     }

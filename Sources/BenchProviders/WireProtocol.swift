@@ -18,6 +18,11 @@ public struct WireRequest: Sendable, Hashable {
         }
     }
 
+    /// Extra headers of a target, in a fixed (name) order.
+    public static func headers(_ fields: [String: String]) -> [Header] {
+        fields.sorted { $0.key < $1.key }.map { Header($0.key, $0.value) }
+    }
+
     public init(url: String, headers: [Header], body: Data) {
         self.url = url
         self.headers = headers
