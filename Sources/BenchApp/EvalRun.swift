@@ -1,12 +1,14 @@
 import AsyncHTTPClient
 public import BenchCore
 public import BenchEval
+import BenchMetrics
 import BenchRunner
 public import Foundation
 
-/// Runs a generative evaluation task against one target: every item (times `repeats`) asked at temperature
-/// `temperature`, answers extracted and scored, each result appended to `items.jsonl` as it completes, and the
-/// summary (accuracy with its interval, unparsed and failed counts) written to `summary.json`.
+/// Runs an evaluation task against one target: every item (times `repeats`) asked at `concurrency`, each result
+/// appended to `items.jsonl` as it completes (a killed run keeps what finished), and the summary written to
+/// `summary.json`. Generative tasks stream answers at temperature `temperature`; log-likelihood tasks ask the
+/// target's ``LikelihoodEndpoint`` and fail up front, naming the target, where it has none.
 public struct EvalRun: Sendable {
     public let task: TaskDefinition
     public let target: BenchSpec.Target
@@ -14,12 +16,13 @@ public struct EvalRun: Sendable {
     public let temperature: Double
     public let outputDirectory: URL?
     public let environment: [String: String]
+    public let prices: PriceTable
     public let log: @Sendable (String) -> Void
 
     public init(
         task: TaskDefinition, target: BenchSpec.Target, concurrency: Int = 4, temperature: Double = 0,
         outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        prices: PriceTable = .builtIn, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.task = task
         self.target = target
@@ -27,60 +30,72 @@ public struct EvalRun: Sendable {
         self.temperature = temperature
         self.outputDirectory = outputDirectory
         self.environment = environment
+        self.prices = prices
         self.log = log
     }
 
+    /// One unit of work: an item, asked once.
+    struct Ask: Sendable {
+        var item: EvalItem
+        var repeatIndex: Int
+        var prompt: String
+        var messages: [ChatMessage]
+        /// Generation and loglikelihood: the gold text.
+        var reference: String?
+        /// Multiple choice: the choices (without the prefix) and the true ones.
+        var choices: [String] = []
+        var gold: Set<Int> = []
+    }
+
     /// - Throws: ``DatasetError`` for a dataset or template problem found before anything is sent, ``SpecError``
-    ///   for the target; failing requests are results, not errors.
+    ///   for the target (including no log-likelihood method); failing requests are results, not errors.
     public func run() async throws -> (summary: EvalSummary, results: [EvalItemResult]) {
         let items = try task.loadItems()
         guard !items.isEmpty else { throw DatasetError(location: task.name, problem: "the dataset holds no items") }
-        let all = items
-        let asks = try items.flatMap { item -> [(EvalItem, [ChatMessage], String, Int)] in
-            guard let gold = try task.goldAnswer(for: item) else {
-                throw DatasetError(location: "item \(item.id)", problem: "the reference filters find no gold answer")
-            }
-            let messages = try task.messages(for: item, among: all)
-            return (0..<task.repeats).map { (item, messages, gold, $0) }
-        }
+        let asks = try items.flatMap { item in try prepare(item, among: items) }
         let key = try target.apiKey(environment: environment, field: "target.api_key_env")
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         }
-        let writer = try outputDirectory.map { try JSONLinesFile(url: $0.appendingPathComponent("items.jsonl")) }
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = http.shutdown() }
-        let client = RetryingModelClient(
-            base: TargetEndpoint(
-                target: target, http: http, apiKey: key, headTimeout: .seconds(600), environment: environment
-            ).client,
-            policy: RetryPolicy())
-        log("▶ \(task.name): \(items.count) items × \(task.repeats) on \(target.name)")
+        let ask: @Sendable (Ask) async -> EvalItemResult
+        var method: String?
+        switch task.outputType {
+        case .generate:
+            let client = RetryingModelClient(
+                base: TargetEndpoint(
+                    target: target, http: http, apiKey: key, headTimeout: .seconds(600), environment: environment
+                ).client,
+                policy: RetryPolicy())
+            let price = prices.price(for: target.model)
+            ask = { [task, target, temperature] in
+                await Self.generate(
+                    $0, task: task, target: target, temperature: temperature, client: client, price: price)
+            }
+        case .multipleChoice(let source):
+            let model = try LikelihoodEndpoint.model(for: target, apiKey: key, http: http)
+            method = model.method
+            ask = { await Self.chooseAnswer($0, prefix: source.prefix, model: model) }
+        case .loglikelihood:
+            let model = try LikelihoodEndpoint.model(for: target, apiKey: key, http: http)
+            method = model.method
+            ask = { await Self.scoreContinuation($0, model: model) }
+        case .rollingLoglikelihood(let windowing):
+            let model = try LikelihoodEndpoint.model(for: target, apiKey: key, http: http)
+            method = model.method
+            ask = { await Self.scoreText($0, windowing: windowing, model: model) }
+        }
+        let writer = try outputDirectory.map { try JSONLinesFile(url: $0.appendingPathComponent("items.jsonl")) }
+        log("▶ \(task.name) (\(task.outputType.name)): \(items.count) items × \(task.repeats) on \(target.name)")
         let slots = AsyncSemaphore(limit: concurrency)
         let results = await withTaskGroup(of: EvalItemResult.self) { group in
-            for (item, messages, gold, repeatIndex) in asks {
+            for next in asks {
                 await slots.acquire()
                 group.addTask {
-                    let request = GenerationRequest(
-                        model: target.model, messages: messages, maxOutputTokens: task.maxTokens,
-                        temperature: temperature, seed: UInt64(repeatIndex), extraBody: target.extraBody)
-                    var answer = ""
-                    var failure: ProviderError?
-                    for await stamped in client.stream(request) {
-                        switch stamped.event {
-                        case .text(let text, .answer): answer += text
-                        case .failure(let error): failure = error
-                        default: break
-                        }
-                    }
-                    let result =
-                        failure.map {
-                            EvalItemResult(
-                                itemID: item.id, repeatIndex: repeatIndex, outcome: .failed, score: 0, reference: gold,
-                                error: $0.description)
-                        }
-                        ?? EvalItemResult.scoring(
-                            answer, task: task, itemID: item.id, repeatIndex: repeatIndex, gold: gold)
+                    var result = await ask(next)
+                    result.prompt = next.prompt
+                    result.cluster = task.cluster.flatMap { next.item.text($0) }
                     writer?.append(result)
                     await slots.release()
                     return result
@@ -90,12 +105,132 @@ public struct EvalRun: Sendable {
         }
         writer?.close()
         let sorted = results.sorted { ($0.itemID, $0.repeatIndex) < ($1.itemID, $1.repeatIndex) }
-        let summary = EvalSummary(task: task.name, results: sorted)
+        var windowing: PerplexityWindowing?
+        if case .rollingLoglikelihood(let chosen) = task.outputType { windowing = chosen }
+        let summary = EvalSummary(
+            task: task.name, outputType: task.outputType.name, method: method, results: sorted, windowing: windowing)
         if let outputDirectory {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(summary).write(to: outputDirectory.appendingPathComponent("summary.json"))
         }
         return (summary, sorted)
+    }
+
+    /// The asks for one item, everything rendered so that template and dataset errors surface before any request.
+    func prepare(_ item: EvalItem, among items: [EvalItem]) throws -> [Ask] {
+        let prompt = try task.promptText(for: item, among: items)
+        var ask = Ask(item: item, repeatIndex: 0, prompt: prompt, messages: try task.messages(for: item, among: items))
+        switch task.outputType {
+        case .generate, .loglikelihood:
+            guard let gold = try task.goldAnswer(for: item) else {
+                throw DatasetError(location: "item \(item.id)", problem: "the reference filters find no gold answer")
+            }
+            ask.reference = gold
+        case .multipleChoice(let source):
+            (ask.choices, ask.gold) = try source.resolve(item)
+        case .rollingLoglikelihood:
+            break
+        }
+        let repeats = task.outputType == .generate ? task.repeats : 1
+        return (0..<repeats).map { index in
+            var copy = ask
+            copy.repeatIndex = index
+            return copy
+        }
+    }
+
+    static func generate(
+        _ ask: Ask, task: TaskDefinition, target: BenchSpec.Target, temperature: Double, client: some ModelClient,
+        price: ModelPrice?
+    ) async -> EvalItemResult {
+        let request = GenerationRequest(
+            model: target.model, messages: ask.messages, maxOutputTokens: task.maxTokens, temperature: temperature,
+            seed: UInt64(ask.repeatIndex), extraBody: target.extraBody)
+        let started = ContinuousClock.now
+        var answer = ""
+        var failure: ProviderError?
+        var usage: TokenUsage?
+        var finish: FinishReason?
+        for await stamped in client.stream(request) {
+            switch stamped.event {
+            case .text(let text, .answer): answer += text
+            case .usage(let reported): usage = reported
+            case .finish(let reason): finish = reason
+            case .failure(let error): failure = error
+            default: break
+            }
+        }
+        let gold = ask.reference ?? ""
+        var result =
+            failure.map {
+                EvalItemResult(
+                    itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: .failed, score: 0, reference: gold,
+                    error: $0.description)
+            }
+            ?? EvalItemResult.scoring(
+                answer, task: task, itemID: ask.item.id, repeatIndex: ask.repeatIndex, gold: gold)
+        result.latencyMilliseconds = (ContinuousClock.now - started).milliseconds
+        result.inputTokens = usage?.inputTokens
+        result.outputTokens = usage?.outputTokens
+        result.finishReason = finish?.rawValue
+        result.truncated = finish == .length
+        if let usage { result.costUSD = price?.cost(of: usage) }
+        return result
+    }
+
+    static func chooseAnswer(_ ask: Ask, prefix: String, model: some LikelihoodModel) async -> EvalItemResult {
+        do {
+            let scores = try await LikelihoodScoring.choices(
+                model, context: ask.prompt, choices: ask.choices.map { prefix + $0 })
+            let correct = ask.gold.contains(scores.predicted)
+            var result = EvalItemResult(
+                itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: correct ? .correct : .incorrect,
+                score: correct ? 1 : 0, extracted: ask.choices[scores.predicted],
+                reference: ask.gold.sorted().map { ask.choices[$0] }.joined(separator: " | "))
+            result.choices = scores
+            result.gold = ask.gold.sorted()
+            result.correctNormalized = ask.gold.contains(scores.predictedNormalized)
+            return result
+        } catch {
+            return failed(ask, error)
+        }
+    }
+
+    static func scoreContinuation(_ ask: Ask, model: some LikelihoodModel) async -> EvalItemResult {
+        do {
+            let reference = ask.reference ?? ""
+            let window = try await LikelihoodScoring.split(model, context: ask.prompt, continuation: reference)
+            let scored = try await model.score(context: window.context, continuation: window.continuation)
+            let greedy = scored.allSatisfy(\.isTop)
+            var result = EvalItemResult(
+                itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: greedy ? .correct : .incorrect,
+                score: greedy ? 1 : 0, reference: reference)
+            result.windowLogprobs = [scored.map(\.logprob)]
+            return result
+        } catch {
+            return failed(ask, error)
+        }
+    }
+
+    static func scoreText(
+        _ ask: Ask, windowing: PerplexityWindowing, model: some LikelihoodModel
+    ) async -> EvalItemResult {
+        do {
+            let windows = try await LikelihoodScoring.textLogprobs(model, text: ask.prompt, windowing: windowing)
+            var result = EvalItemResult(itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: .correct, score: 1)
+            result.windowLogprobs = windows
+            result.words = ask.prompt.split(whereSeparator: \.isWhitespace).count
+            result.bytes = ask.prompt.utf8.count
+            return result
+        } catch {
+            return failed(ask, error)
+        }
+    }
+
+    static func failed(_ ask: Ask, _ error: any Error) -> EvalItemResult {
+        EvalItemResult(
+            itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: .failed, score: 0, reference: ask.reference,
+            error: String(describing: error))
     }
 }

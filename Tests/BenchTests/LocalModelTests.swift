@@ -14,25 +14,9 @@ extension LiveTests {
     @Suite(.enabled(if: LocalModelGate.shouldRun, "the local model is not installed (run `llmbench local install`)"))
     struct LocalModelTests {
         @Test func realModelBenchmarkAgreesWithTheServersOwnTimings() async throws {
-            let installer = LocalModelInstaller()
-            try #require(installer.isInstalled, "the local model must be installed: `llmbench local install`")
-            let paths = LocalModelPaths(
-                root: FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-local-\(UUID())"))
-            try FileManager.default.createDirectory(at: paths.root, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: paths.root) }
-            // A private run folder over the shared installation, so the test never touches a user's running server.
-            for item in ["models", "llama.cpp"] {
-                try FileManager.default.createSymbolicLink(
-                    at: paths.root.appendingPathComponent(item),
-                    withDestinationURL: installer.paths.root.appendingPathComponent(item)
-                )
-            }
-            let server = LocalServer(paths: paths)
-            let state = try await server.start(parallel: 2, contextSize: 4096)
-            let report: BenchmarkReport
-            let probe: ProbeReport
-            let evaluation: EvalSummary
-            do {
+            let (report, probe, evaluation) = try await LocalModelGate.withPrivateServer(
+                parallel: 2, contextSize: 4096
+            ) { state, root in
                 var spec = BenchSpec()
                 spec.targets = [
                     BenchSpec.Target(
@@ -46,21 +30,15 @@ extension LiveTests {
                 spec.outputTokens = 32
                 spec.distinctPrompts = 2
                 spec.temperature = 0
-                report = try await BenchmarkRun(
-                    spec: spec, outputDirectory: nil, environment: ["LLMBENCH_DATA": paths.root.path]
+                let report = try await BenchmarkRun(
+                    spec: spec, outputDirectory: nil, environment: ["LLMBENCH_DATA": root.path]
                 ).run()
-                probe = await CapabilityProbe.probe(spec.targets[0], apiKey: nil)
-                evaluation = try await EvalRun(
+                let probe = await CapabilityProbe.probe(spec.targets[0], apiKey: nil)
+                let evaluation = try await EvalRun(
                     task: try EvalTaskTests.task(EvalTaskTests.gsm8k), target: spec.targets[0], outputDirectory: nil
                 ).run().summary
-            } catch {
-                server.stop()
-                throw error
+                return (report, probe, evaluation)
             }
-            #expect(server.stop())
-            #expect(!LocalServer.isAlive(state.pid), "llama-server must be gone after stop")
-            #expect(await !LocalServer.isHealthy(port: state.port))
-
             for step in report.targets[0].steps {
                 let m = step.metrics
                 #expect(m.counts.succeeded == 4 && m.counts.failed == 0, "\(step.label): \(step.notes)")
@@ -101,6 +79,39 @@ extension LiveTests {
 
 /// Whether the real-model tests run: always when required, else when the model is installed.
 enum LocalModelGate {
+    /// Runs `body` against a llama-server of its own (a private run folder over the shared installation, so a
+    /// test never touches a user's running server), and checks the server is gone afterwards.
+    static func withPrivateServer<Result: Sendable>(
+        parallel: Int, contextSize: Int,
+        _ body: (_ state: LocalServerState, _ root: URL) async throws -> Result
+    ) async throws -> Result {
+        let installer = LocalModelInstaller()
+        try #require(installer.isInstalled, "the local model must be installed: `llmbench local install`")
+        let paths = LocalModelPaths(
+            root: FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-local-\(UUID())"))
+        try FileManager.default.createDirectory(at: paths.root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: paths.root) }
+        for item in ["models", "llama.cpp"] {
+            try FileManager.default.createSymbolicLink(
+                at: paths.root.appendingPathComponent(item),
+                withDestinationURL: installer.paths.root.appendingPathComponent(item)
+            )
+        }
+        let server = LocalServer(paths: paths)
+        let state = try await server.start(parallel: parallel, contextSize: contextSize)
+        let result: Result
+        do {
+            result = try await body(state, paths.root)
+        } catch {
+            server.stop()
+            throw error
+        }
+        #expect(server.stop())
+        #expect(!LocalServer.isAlive(state.pid), "llama-server must be gone after stop")
+        #expect(await !LocalServer.isHealthy(port: state.port))
+        return result
+    }
+
     static var shouldRun: Bool {
         ProcessInfo.processInfo.environment["LLMBENCH_REQUIRE_LOCAL_MODEL"] == "1" || LocalModelInstaller().isInstalled
     }

@@ -1,0 +1,165 @@
+import AsyncHTTPClient
+import BenchApp
+import BenchCore
+import BenchEval
+import BenchLocal
+import BenchMetrics
+import BenchProviders
+import Foundation
+import Testing
+
+/// The log-likelihood tier against the real default model: llmbench's forced decoding on llama-server against
+/// llama.cpp's own `llama-perplexity`, built from the same source.
+extension LiveTests {
+    @Suite(.enabled(if: LocalModelGate.shouldRun, "the local model is not installed (run `llmbench local install`)"))
+    struct LocalModelLikelihoodTests {
+        static let context = 256
+
+        /// The first 4,000 characters of the sonnets: four whole chunks of 256 tokens for SmolLM2.
+        static func referenceText() throws -> String {
+            let text = try String(
+                contentsOf: Fixtures.evalData.appendingPathComponent("sonnet/sonnet.txt"), encoding: .utf8)
+            return String(text.prefix(4000))
+        }
+
+        @Test func perplexityAgreesWithLlamaPerplexityOnTheSameText() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-ppl-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let text = try Self.referenceText()
+            let textFile = folder.appendingPathComponent("reference.txt")
+            try text.write(to: textFile, atomically: true, encoding: .utf8)
+            let line = try JSONEncoder().encode(["text": text])
+            try line.write(to: folder.appendingPathComponent("reference.jsonl"))
+            let task = try TaskDefinition(
+                document: try BenchSpec.document(
+                    """
+                    name: sonnet-perplexity
+                    dataset: reference.jsonl
+                    output_type: rolling_loglikelihood
+                    prompt: "{{text}}"
+                    perplexity: {windowing: llama_cpp, context: \(Self.context)}
+                    """),
+                directory: folder)
+
+            let reference = try Self.llamaPerplexity(textFile: textFile, context: Self.context)
+            let summary = try await LocalModelGate.withPrivateServer(parallel: 1, contextSize: 2048) { state, _ in
+                try await EvalRun(
+                    task: task,
+                    target: BenchSpec.Target(
+                        name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias),
+                    outputDirectory: folder.appendingPathComponent("out")
+                ).run().summary
+            }
+            let ppl = try #require(summary.perplexity, "failed: \(summary.failed)")
+            #expect(summary.method == "forced_decoding" && summary.failed == 0)
+            #expect(ppl.tokens == reference.chunks * (Self.context / 2 - 1), "the same tokens are scored")
+            let gap = abs(ppl.tokenPerplexity - reference.perplexity) / reference.perplexity
+            #expect(gap < 0.02, "llmbench \(ppl.tokenPerplexity) vs llama-perplexity \(reference.perplexity)")
+            // The stored per-window log-probabilities recompute the figure.
+            let stored = try String(
+                contentsOf: folder.appendingPathComponent("out/items.jsonl"), encoding: .utf8)
+            let record = try JSONDecoder().decode(EvalItemResult.self, from: Data(stored.utf8))
+            let windows = try #require(record.windowLogprobs)
+            #expect(windows.count == reference.chunks)
+            let recomputed = exp(-windows.joined().reduce(0, +) / Double(ppl.tokens))
+            #expect(abs(recomputed - ppl.tokenPerplexity) < 1e-9)
+        }
+
+        @Test func forcedDecodingIsExactPerTokenAndKnowsTheGreedyChoice() async throws {
+            try await LocalModelGate.withPrivateServer(parallel: 1, contextSize: 2048) { state, _ in
+                let http = HTTPClient(eventLoopGroupProvider: .singleton)
+                defer { _ = http.shutdown() }
+                let model = LlamaCppForcedDecoding(baseURL: state.baseURL, http: http)
+                let context = try await model.tokenize("The capital of France is", addSpecial: true)
+                let continuation = try await model.tokenize(" Paris, and the capital of Spain", addSpecial: false)
+                #expect(continuation.count >= 4)
+                let together = try await model.score(context: context, continuation: continuation)
+                #expect(together.map(\.token) == continuation)
+                #expect(together.allSatisfy { $0.logprob < 0 && $0.logprob.isFinite })
+                // Scoring token by token, each after the ones before it, gives the same log-probabilities.
+                for index in 0..<3 {
+                    let alone = try await model.score(
+                        context: context + continuation.prefix(index), continuation: [continuation[index]])
+                    #expect(abs(alone[0].logprob - together[index].logprob) < 1e-3, "token \(index)")
+                }
+                // What greedy decoding writes is, token for token, the top choice.
+                let greedy = try await JSONEndpoint(baseURL: state.baseURL, http: http).post(
+                    "/completion",
+                    [
+                        "prompt": .array(context.map { .number(Double($0)) }), "n_predict": .number(4),
+                        "temperature": .number(0), "return_tokens": .bool(true), "stream": .bool(false),
+                    ])
+                let written = greedy["tokens"]?.array?.compactMap { $0.integer } ?? []
+                #expect(written.count == 4)
+                let scored = try await model.score(context: context, continuation: written)
+                let allTop = scored.allSatisfy { $0.isTop }
+                #expect(allTop, "\(scored)")
+            }
+        }
+
+        @Test func multipleChoiceByLogLikelihoodRunsOnTheRealModel() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-mc-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try """
+            {"id":"q1","question":{"stem":"Which of these is a colour?","choices":[{"text":"blue","label":"A"},{"text":"table","label":"B"},{"text":"seven","label":"C"}]},"answerKey":"A"}
+            {"id":"q2","question":{"stem":"What do bees make?","choices":[{"text":"honey","label":"A"},{"text":"steel","label":"B"}]},"answerKey":"A"}
+            {"id":"q3","question":{"stem":"How many legs does a spider have?","choices":[{"text":"eight","label":"1"},{"text":"three","label":"2"}]},"answerKey":"1"}
+            """.write(to: folder.appendingPathComponent("arc.jsonl"), atomically: true, encoding: .utf8)
+            let task = try TaskDefinition(
+                document: try BenchSpec.document(
+                    """
+                    name: arc-style
+                    dataset: arc.jsonl
+                    output_type: multiple_choice
+                    prompt: "Question: {{question.stem}}\\nAnswer:"
+                    choices: question.choices
+                    gold: "{{answerKey}}"
+                    """),
+                directory: folder)
+            let (summary, results) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 2048) {
+                state, _ in
+                try await EvalRun(
+                    task: task,
+                    target: BenchSpec.Target(
+                        name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias),
+                    concurrency: 2, outputDirectory: nil
+                ).run()
+            }
+            #expect(summary.method == "forced_decoding" && summary.failed == 0 && summary.results == 3)
+            #expect(summary.accuracy != nil && summary.accuracyNormalized != nil && summary.calibration?.n == 3)
+            for result in results {
+                let choices = try #require(result.choices)
+                #expect(choices.logprobs.allSatisfy { $0 < 0 && $0.isFinite })
+                #expect(abs(choices.probabilities.reduce(0, +) - 1) < 1e-9)
+                #expect(result.outcome == (result.gold == [choices.predicted] ? .correct : .incorrect))
+            }
+            #expect(results.first { $0.itemID == "q3" }?.gold == [0])
+        }
+
+        /// Runs llama.cpp's `llama-perplexity` on a file: its final estimate and the number of chunks.
+        static func llamaPerplexity(textFile: URL, context: Int) throws -> (perplexity: Double, chunks: Int) {
+            let paths = LocalModelInstaller().paths
+            let process = Process()
+            process.executableURL = paths.perplexityBinary
+            process.arguments = [
+                "-m", paths.model.path, "-f", textFile.path, "-c", String(context), "-t", "2", "--no-warmup",
+            ]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let log = String(decoding: data, as: UTF8.self)
+            #expect(process.terminationStatus == 0, "llama-perplexity failed:\n\(log.suffix(2000))")
+            let estimate = try #require(
+                log.firstMatch(of: /Final estimate: PPL = ([0-9.]+)/).flatMap { Double($0.1) },
+                "no final estimate in:\n\(log.suffix(2000))")
+            let chunks = try #require(
+                log.firstMatch(of: /over ([0-9]+) chunks/).flatMap { Int($0.1) }, "no chunk count")
+            return (estimate, chunks)
+        }
+    }
+}
