@@ -31,10 +31,16 @@ struct Eval: AsyncParsableCommand {
     var temperature = 0.0
     @Option(help: "Output directory.")
     var out = "eval-results"
+    @Option(help: "Re-score the answers stored in this earlier output directory (no requests); writes to --out.")
+    var rescore: String?
 
     func run() async throws {
         do {
             let task = try dataset.map { try loadTask().reading(URL(fileURLWithPath: $0).path) } ?? loadTask()
+            if let rescore {
+                try rescoreFolder(rescore, task: task)
+                return
+            }
             var spec = BenchSpec()
             try targetOptions.apply(to: &spec)
             guard let target = spec.targets.first else {
@@ -60,6 +66,23 @@ struct Eval: AsyncParsableCommand {
             Console.error("cannot read the task file: \(error.localizedDescription)")
             throw ExitCode(64)
         }
+    }
+
+    private func rescoreFolder(_ folder: String, task: TaskDefinition) throws {
+        let source = EvalResultsFolder(URL(fileURLWithPath: folder))
+        let stored = try source.results()
+        let previous = try source.summary()
+        guard previous.outputType == task.outputType.name else {
+            throw SpecError(
+                "--rescore", "\(folder) holds \(previous.outputType) results; the task is \(task.outputType.name)")
+        }
+        let results = stored.map { $0.rescored(with: task) }
+        let summary = EvalSummary(
+            task: task.name, outputType: previous.outputType, method: previous.method, results: results)
+        try EvalResultsFolder(URL(fileURLWithPath: out)).write(summary, results: results)
+        let changed = zip(stored, results).filter { $0.outcome != $1.outcome }.count
+        for line in Self.headline(summary) { Console.info(line) }
+        Console.info("re-scored \(results.count) stored answers (\(changed) changed outcome); wrote \(out)/items.jsonl, \(out)/summary.json")
     }
 
     /// The summary in a few lines: the score with its interval and what it rests on.
