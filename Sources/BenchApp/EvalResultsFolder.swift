@@ -25,7 +25,7 @@ public struct EvalResultsFolder: Sendable {
         for (index, line) in lines.enumerated() {
             do {
                 results.append(try JSONDecoder().decode(EvalItemResult.self, from: Data(line.utf8)))
-            } catch where index == lines.count - 1 && !text.hasSuffix("\n") {
+            } catch  where index == lines.count - 1 && !text.hasSuffix("\n") {
                 break  // the line being written when the run was killed
             } catch {
                 throw DatasetError(location: "\(file.path):\(index + 1)", problem: "not an item result: \(error)")

@@ -24,6 +24,8 @@ struct Eval: AsyncParsableCommand {
     var suite: String?
     @Option(help: "Read the task's dataset from this file instead (your copy of GSM8K's test.jsonl, an MMLU CSV…).")
     var dataset: String?
+    @Option(help: "Only the first N items (overrides the task's limit).")
+    var limit: Int?
     @OptionGroup var targetOptions: TargetOptions
     @Option(help: "Requests in flight at once.")
     var concurrency = 4
@@ -36,7 +38,11 @@ struct Eval: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let task = try dataset.map { try loadTask().reading(URL(fileURLWithPath: $0).path) } ?? loadTask()
+            var task = try dataset.map { try loadTask().reading(URL(fileURLWithPath: $0).path) } ?? loadTask()
+            if let limit {
+                guard limit > 0 else { throw SpecError("--limit", "expected a whole number ≥ 1") }
+                task.limit = limit
+            }
             if let rescore {
                 try rescoreFolder(rescore, task: task)
                 return
@@ -82,7 +88,9 @@ struct Eval: AsyncParsableCommand {
         try EvalResultsFolder(URL(fileURLWithPath: out)).write(summary, results: results)
         let changed = zip(stored, results).filter { $0.outcome != $1.outcome }.count
         for line in Self.headline(summary) { Console.info(line) }
-        Console.info("re-scored \(results.count) stored answers (\(changed) changed outcome); wrote \(out)/items.jsonl, \(out)/summary.json")
+        Console.info(
+            "re-scored \(results.count) stored answers (\(changed) changed outcome); wrote \(out)/items.jsonl, \(out)/summary.json"
+        )
     }
 
     /// The summary in a few lines: the score with its interval and what it rests on.
@@ -108,6 +116,14 @@ struct Eval: AsyncParsableCommand {
         } else {
             lines.append(
                 "\(summary.task): accuracy \(percent(summary.accuracy, summary.interval)) over \(summary.items) items\(method); \(summary.correct) correct, \(summary.incorrect) wrong, \(summary.unparsed) unparsed, \(summary.failed) failed, \(summary.truncated) cut at the token limit"
+            )
+        }
+        if let ifeval = summary.instructionFollowing {
+            lines.append(
+                "  IFEval prompt-level strict \(percent(ifeval.promptStrict.value, ifeval.promptStrict.interval)) · loose \(percent(ifeval.promptLoose.value, ifeval.promptLoose.interval))"
+            )
+            lines.append(
+                "  instruction-level strict \(percent(ifeval.instructionStrict.value, ifeval.instructionStrict.interval)) · loose \(percent(ifeval.instructionLoose.value, ifeval.instructionLoose.interval)) over \(ifeval.instructionStrict.n) instructions"
             )
         }
         if summary.accuracyNormalized != nil {

@@ -71,7 +71,8 @@ struct EvalCompare: AsyncParsableCommand {
         if let mdd = comparison.minimumDetectableDifference {
             lines.append(
                 String(
-                    format: "with %d items this comparison can detect a difference of about %.1f points (α 0.05, power 0.8)",
+                    format:
+                        "with %d items this comparison can detect a difference of about %.1f points (α 0.05, power 0.8)",
                     paired.n, mdd * 100))
         }
         if let verdict = comparison.nonInferiority { lines.append(verdict.sentence) }

@@ -31,6 +31,8 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     public var truncated: Bool?
     /// USD, from the price table, when the model has a price.
     public var costUSD: Double?
+    /// IFEval: the verdict on each instruction.
+    public var instructions: [InstructionVerdict]?
     // Log-likelihood tiers:
     /// Multiple choice: each choice's Σ ln p, characters and greediness.
     public var choices: ChoiceScores?
@@ -66,9 +68,13 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
                 itemID: itemID, repeatIndex: repeatIndex, outcome: .unparsed, score: 0, answer: answer, reference: gold)
         }
         let score = task.scorer.score(answer: extracted, reference: gold)
-        return EvalItemResult(
+        var result = EvalItemResult(
             itemID: itemID, repeatIndex: repeatIndex, outcome: score >= 1 ? .correct : .incorrect, score: score,
             answer: answer, extracted: extracted, reference: gold)
+        if task.scorer == .instructionFollowing {
+            result.instructions = try? Scorer.instructionVerdicts(answer: extracted, reference: gold)
+        }
+        return result
     }
 
     /// The same result scored again with `task`'s current filters and scorer (the stored answer, no new
@@ -97,7 +103,7 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
         case finishReason = "finish_reason"
         case truncated
         case costUSD = "cost_usd"
-        case choices, gold
+        case choices, gold, instructions
         case correctNormalized = "correct_norm"
         case windowLogprobs = "window_logprobs"
         case words, bytes
@@ -135,6 +141,7 @@ public struct EvalSummary: Sendable, Hashable, Codable {
     public var intervalNormalized: Interval?
     public var trueShare: ScoreEstimate?
     public var calibration: CalibrationSummary?
+    public var instructionFollowing: InstructionFollowingSummary?
     public var perplexity: PerplexityEstimate?
     public var repeats: Int
     public var agreement: Double?
@@ -185,6 +192,7 @@ public struct EvalSummary: Sendable, Hashable, Codable {
                 scores: multipleTrue.compactMap { result in result.choices?.trueShare(Set(result.gold ?? [])) },
                 confidence: confidence)
         }
+        instructionFollowing = InstructionFollowingSummary(scored, confidence: confidence)
         let choiceResults = scored.filter { $0.choices != nil && $0.gold != nil }
         if !choiceResults.isEmpty {
             calibration = CalibrationSummary(
@@ -221,6 +229,7 @@ public struct EvalSummary: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case task, method, items, results, correct, incorrect, unparsed, failed, truncated, accuracy, interval
         case calibration, perplexity, repeats, agreement
+        case instructionFollowing = "instruction_following"
         case outputType = "output_type"
         case accuracyNormalized = "accuracy_norm"
         case intervalNormalized = "interval_norm"
@@ -228,5 +237,59 @@ public struct EvalSummary: Sendable, Hashable, Codable {
         case passAtK = "pass_at_k"
         case passHatK = "pass_hat_k"
         case costUSD = "cost_usd"
+    }
+}
+
+/// IFEval's four figures over the items' first asks: prompt-level strict (every instruction of the prompt followed
+/// — the headline) and loose, and instruction-level strict and loose (each instruction counted; its interval
+/// clustered by prompt, since a prompt's instructions share one response). An unparsed answer (nothing left after
+/// the filters) follows no instruction.
+public struct InstructionFollowingSummary: Sendable, Hashable, Codable {
+    public struct Figure: Sendable, Hashable, Codable {
+        public var value: Double
+        public var interval: Interval?
+        public var n: Int
+    }
+
+    public var promptStrict: Figure
+    public var promptLoose: Figure
+    public var instructionStrict: Figure
+    public var instructionLoose: Figure
+
+    init?(_ results: [EvalItemResult], confidence: Double) {
+        let first = results.filter { $0.repeatIndex == 0 && $0.reference?.contains("instruction_id_list") == true }
+        guard !first.isEmpty, first.contains(where: { $0.instructions != nil }) else { return nil }
+        let verdicts = first.map { result in
+            result.instructions
+                ?? (try? Scorer.instructionVerdicts(answer: "", reference: result.reference ?? ""))?.map {
+                    InstructionVerdict(instruction: $0.instruction, strict: false, loose: false)
+                } ?? []
+        }
+        func promptLevel(_ followed: (InstructionVerdict) -> Bool) -> Figure {
+            let wins = verdicts.filter { !$0.isEmpty && $0.allSatisfy(followed) }.count
+            return Figure(
+                value: Double(wins) / Double(verdicts.count),
+                interval: ProportionInterval.wilson(successes: wins, trials: verdicts.count, confidence: confidence),
+                n: verdicts.count)
+        }
+        func instructionLevel(_ followed: (InstructionVerdict) -> Bool) -> Figure {
+            let scores = verdicts.flatMap { $0.map { followed($0) ? 1.0 : 0.0 } }
+            let clusters = verdicts.enumerated().flatMap { index, list in list.map { _ in String(index) } }
+            return Figure(
+                value: scores.isEmpty ? 0 : scores.reduce(0, +) / Double(scores.count),
+                interval: ScoreEstimate(scores: scores, clusters: clusters, confidence: confidence)?.interval,
+                n: scores.count)
+        }
+        promptStrict = promptLevel(\.strict)
+        promptLoose = promptLevel(\.loose)
+        instructionStrict = instructionLevel(\.strict)
+        instructionLoose = instructionLevel(\.loose)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case promptStrict = "prompt_level_strict"
+        case promptLoose = "prompt_level_loose"
+        case instructionStrict = "instruction_level_strict"
+        case instructionLoose = "instruction_level_loose"
     }
 }

@@ -20,6 +20,10 @@ public enum Scorer: Sendable, Hashable {
     case jsonSchema(JSONValue)
     /// The answer is JSON valid against the schema each item gives as its reference (JSON text).
     case jsonSchemaInReference
+    /// IFEval: the answer follows every verifiable instruction strictly. The reference is the JSON object
+    /// `{"instruction_id_list", "kwargs", "prompt"}` of the item (built by ``TaskDefinition/goldAnswer(for:)``),
+    /// so stored results can be re-scored without the dataset.
+    case instructionFollowing
 
     /// 1 when the answer passes, else 0.
     public func score(answer: String, reference: String) -> Double {
@@ -49,7 +53,23 @@ public enum Scorer: Sendable, Hashable {
                 return false
             }
             return JSONSchemaValidator.errors(value, schema: schema).isEmpty
+        case .instructionFollowing:
+            guard let verdicts = try? Self.instructionVerdicts(answer: answer, reference: reference) else {
+                return false
+            }
+            return verdicts.allSatisfy(\.strict)
         }
+    }
+
+    /// The verdict on each instruction an IFEval reference lists.
+    /// - Throws: ``DatasetError`` for a reference that is not an IFEval item or has invalid arguments.
+    public static func instructionVerdicts(answer: String, reference: String) throws -> [InstructionVerdict] {
+        guard let item = try? JSONParser.parse(reference), let ids = item["instruction_id_list"]?.array else {
+            throw DatasetError(location: "reference", problem: "not an IFEval item (instruction_id_list, kwargs)")
+        }
+        return try InstructionFollowing.check(
+            response: answer, prompt: item["prompt"]?.string ?? "", instructions: ids.compactMap(\.string),
+            arguments: item["kwargs"]?.array ?? [])
     }
 
     /// SQuAD-style normalisation.

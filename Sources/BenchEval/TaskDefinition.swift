@@ -105,14 +105,15 @@ public struct TaskDefinition: Sendable, Hashable {
         guard let prompt = fields["prompt"]?.string, !prompt.isEmpty else { throw Self.error("prompt", "is required") }
         self.prompt = PromptTemplate(prompt)
         outputType = try Self.outputType(fields)
+        scorer = try Self.scorer(fields["scorer"] ?? .string("exact"))
         switch (outputType, fields["reference"]?.string) {
-        case (.generate, nil), (.loglikelihood, nil): throw Self.error("reference", "is required")
+        case (.generate, nil) where scorer != .instructionFollowing, (.loglikelihood, nil):
+            throw Self.error("reference", "is required")
         case (_, let reference): self.reference = PromptTemplate(reference ?? "")
         }
         cluster = fields["cluster"]?.string
         referenceFilters = try Self.filters(fields["reference_filters"], field: "reference_filters")
         filters = try Self.filters(fields["filters"], field: "filters")
-        scorer = try Self.scorer(fields["scorer"] ?? .string("exact"))
         maxTokens = try Self.positive(fields["max_tokens"], field: "max_tokens") ?? 256
         repeats = try Self.positive(fields["repeats"], field: "repeats") ?? 1
         limit = try Self.positive(fields["limit"], field: "limit")
@@ -189,8 +190,28 @@ public struct TaskDefinition: Sendable, Hashable {
     }
 
     /// The gold answer of an item, after the reference filters; nil when they find nothing.
+    /// For IFEval (``Scorer/instructionFollowing``) it is the item's instructions as JSON, checked here so that
+    /// invalid arguments stop the run before any request.
     public func goldAnswer(for item: EvalItem) throws -> String? {
-        AnswerFilter.apply(referenceFilters, to: try reference.render(item))
+        guard scorer == .instructionFollowing else {
+            return AnswerFilter.apply(referenceFilters, to: try reference.render(item))
+        }
+        guard let ids = item.value("instruction_id_list"), let kwargs = item.value("kwargs") else {
+            throw DatasetError(
+                location: "item \(item.id)", problem: "an IFEval item needs instruction_id_list and kwargs")
+        }
+        let gold = JSONValue.object([
+            "instruction_id_list": ids, "kwargs": kwargs, "prompt": item.value("prompt") ?? .string(""),
+        ])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = String(decoding: try encoder.encode(gold), as: UTF8.self)
+        do {
+            _ = try Scorer.instructionVerdicts(answer: "", reference: text)
+        } catch let error as DatasetError {
+            throw DatasetError(location: "item \(item.id): \(error.location)", problem: error.problem)
+        }
+        return text
     }
 
     // MARK: Parsing
@@ -289,6 +310,7 @@ public struct TaskDefinition: Sendable, Hashable {
         case .string("contains"): return .contains
         case .string("regex"): return .regex
         case .string("json_valid"): return .jsonValid
+        case .string("ifeval"): return .instructionFollowing
         case .string("numeric"): return .numeric(tolerance: 0, relativeTolerance: 0)
         case .object(let spec) where spec.count == 1:
             let (kind, argument) = spec.first!
@@ -302,7 +324,7 @@ public struct TaskDefinition: Sendable, Hashable {
         default:
             throw error(
                 "scorer",
-                "expected exact, normalized_exact, contains, regex, json_valid, numeric, {numeric: …} or {json_schema: …}"
+                "expected exact, normalized_exact, contains, regex, json_valid, ifeval, numeric, {numeric: …} or {json_schema: …}"
             )
         }
     }

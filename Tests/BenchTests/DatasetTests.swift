@@ -98,4 +98,76 @@ import Testing
         #expect(item.text("question.choices.3.text") == nil)
         #expect(try PromptTemplate("{{question.stem}} {{question.choices.0.text}}").render(item) == "Why? Because")
     }
+
+    @Test func everyShippedTaskFileParses() throws {
+        let folder = Fixtures.repositoryRoot.appendingPathComponent("tasks")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+        #expect(names.count >= 10)
+        for name in names {
+            #expect(throws: Never.self, "\(name)") { try Self.task(name) }
+        }
+    }
+
+    @Test func ifevalTaskChecksTheRealPromptsInstructions() throws {
+        let task = try Self.task("ifeval.yaml").reading(
+            Fixtures.evalData.appendingPathComponent("ifeval/input_data.jsonl").path)
+        let items = try task.loadItems()
+        #expect(items.count == 541)
+        let golds = try items.map { try #require(try task.goldAnswer(for: $0)) }
+        let noComma = try #require(items.firstIndex { $0.id == "1001" })
+        let followed = EvalItemResult.scoring(
+            "<think>plan, then write</think>Day one brings the temple gardens of Kyoto and a quiet tea house",
+            task: task, itemID: "1001", repeatIndex: 0, gold: golds[noComma])
+        #expect(followed.outcome == .correct && followed.instructions?.count == 1)
+        let broken = EvalItemResult.scoring(
+            "Day one: Kyoto, temples, tea.", task: task, itemID: "1001", repeatIndex: 0, gold: golds[noComma])
+        #expect(broken.outcome == .incorrect && broken.instructions?.first?.strict == false)
+        var other = broken
+        other.itemID = "1000"
+        let summary = EvalSummary(task: "ifeval", results: [followed, other])
+        let figures = try #require(summary.instructionFollowing)
+        #expect(figures.promptStrict.value == 0.5 && figures.promptStrict.n == 2)
+        #expect(figures.instructionStrict.n == 2)
+    }
+
+    @Test func multipleChoiceTaskFilesReadTheirDatasetsShapes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mc-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let samples: [(String, String, String, [String], Set<Int>)] = [
+            (
+                "arc.yaml", "arc.jsonl",
+                #"{"id":"Mercury_1","question":{"stem":"Which is a mammal?","choices":[{"text":"trout","label":"A"},{"text":"whale","label":"B"}]},"answerKey":"B"}"#,
+                ["trout", "whale"], [1]
+            ),
+            (
+                "hellaswag.yaml", "hellaswag.jsonl",
+                #"{"ind":4,"activity_label":"Baking","ctx":"She opens the oven","endings":["and sings.","then takes the bread out.","a","b"],"label":1}"#,
+                ["and sings.", "then takes the bread out.", "a", "b"], [1]
+            ),
+            (
+                "boolq.yaml", "boolq.jsonl",
+                #"{"question":"is the sky blue","title":"Sky","answer":true,"passage":"The sky is blue."}"#,
+                ["no", "yes"], [1]
+            ),
+            (
+                "truthfulqa-mc2.yaml", "mc_task.json",
+                #"[{"question":"Can pigs fly?","mc1_targets":{"No":1,"Yes":0},"mc2_targets":{"No":1,"Not really":1,"Yes":0}}]"#,
+                ["No", "Not really", "Yes"], [0, 1]
+            ),
+        ]
+        for (file, data, line, choices, gold) in samples {
+            let path = folder.appendingPathComponent(data)
+            try line.write(to: path, atomically: true, encoding: .utf8)
+            let task = try Self.task(file).reading(path.path)
+            guard case .multipleChoice(let source) = task.outputType else {
+                Issue.record("\(file) is not multiple choice")
+                continue
+            }
+            let item = try #require(try task.loadItems().first)
+            let resolved = try source.resolve(item)
+            #expect(resolved.choices == choices && resolved.gold == gold, "\(file)")
+            #expect(!(try task.promptText(for: item, among: [item])).contains("{{"))
+        }
+    }
 }

@@ -41,11 +41,14 @@ import Testing
         let b = Self.results(same + Array(repeating: 0, count: 8) + Array(repeating: 1, count: 8))
         #expect(Self.compare(a, b).nonInferiority?.verdict == .noWorse)
         // A misses 60 of 400 items B gets: worse by far more than 2 points.
-        let weak = Self.results(Array(repeating: 0, count: 60) + Array(same.dropFirst(60)) + Array(repeating: 0, count: 16))
-        let strong = Self.results(Array(repeating: 1, count: 60) + Array(same.dropFirst(60)) + Array(repeating: 0, count: 16))
+        let weak = Self.results(
+            Array(repeating: 0, count: 60) + Array(same.dropFirst(60)) + Array(repeating: 0, count: 16))
+        let strong = Self.results(
+            Array(repeating: 1, count: 60) + Array(same.dropFirst(60)) + Array(repeating: 0, count: 16))
         #expect(Self.compare(weak, strong).nonInferiority?.verdict == .worse)
         // Ten items cannot tell, and say how many would.
-        let few = Self.compare(Self.results([1, 0, 1, 1, 0, 1, 1, 1, 0, 1]), Self.results([1, 1, 1, 0, 0, 1, 1, 1, 0, 1]))
+        let few = Self.compare(
+            Self.results([1, 0, 1, 1, 0, 1, 1, 1, 0, 1]), Self.results([1, 1, 1, 0, 0, 1, 1, 1, 0, 1]))
         let verdict = try #require(few.nonInferiority)
         #expect(verdict.verdict == .cannotTell)
         #expect((verdict.itemsNeeded ?? 0) > 10)
@@ -55,7 +58,8 @@ import Testing
     @Test func differentProtocolsAreFlaggedNotCompared() {
         let a = Self.results([1, 0, 1])
         let comparison = EvalComparison(
-            a: "A", summaryA: EvalSummary(task: "t", outputType: "multiple_choice", method: "forced_decoding", results: a),
+            a: "A",
+            summaryA: EvalSummary(task: "t", outputType: "multiple_choice", method: "forced_decoding", results: a),
             resultsA: a, b: "B",
             summaryB: EvalSummary(task: "t", outputType: "multiple_choice", method: "prompt_logprobs", results: a),
             resultsB: a)
