@@ -46,7 +46,8 @@ let package = Package(
         // Quality evaluation: answer extraction, scorers, task suites. Pure: no I/O modules.
         .target(name: "BenchEval", dependencies: ["BenchCore", "BenchMetrics"], swiftSettings: swiftSettings),
         // Pure renderers: report JSON, Markdown, console tables.
-        .target(name: "BenchReport", dependencies: ["BenchCore", "BenchMetrics"], swiftSettings: swiftSettings),
+        .target(
+            name: "BenchReport", dependencies: ["BenchCore", "BenchMetrics", "BenchEval"], swiftSettings: swiftSettings),
         // The built-in OpenAI-compatible simulator with known timing.
         .target(
             name: "BenchSimulator",

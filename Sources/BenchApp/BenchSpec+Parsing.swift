@@ -1,5 +1,6 @@
 public import BenchCore
 import BenchMetrics
+import BenchEval
 import BenchRunner
 import Foundation
 import Yams
@@ -40,13 +41,14 @@ extension BenchSpec {
         if let file = spec.promptFile, !file.hasPrefix("/") {
             spec.promptFile = url.deletingLastPathComponent().appendingPathComponent(file).path
         }
+        spec.quality = spec.quality.map { $0.resolved(against: url.deletingLastPathComponent()) }
         return spec
     }
 
     init(document: JSONValue) throws {
         self.init()
         let root = try SpecReader(
-            document, path: "", allowed: ["name", "seed", "targets", "load", "prompts", "request", "slo"]
+            document, path: "", allowed: ["name", "seed", "targets", "load", "prompts", "request", "slo", "quality"]
         )
         if let seed = try root.number("seed") {
             guard seed >= 0, seed.rounded() == seed else { throw SpecError("seed", "expected a whole number ≥ 0") }
@@ -107,6 +109,9 @@ extension BenchSpec {
             requestTimeout = try request.positiveNumber("timeout").map { .seconds(double: $0) } ?? requestTimeout
             readTimeout = try request.positiveNumber("read_timeout").map { .seconds(double: $0) } ?? readTimeout
         }
+        for (index, item) in (root.list("quality") ?? []).enumerated() {
+            quality.append(try Self.qualityTask(item, field: "\(root.field("quality"))[\(index)]"))
+        }
         if let slo = try root.nested("slo", allowed: ["ttft_ms", "ttfa_ms", "itl_ms", "e2e_ms", "max_gap_ms"]) {
             self.slo = ServiceLevelObjectives(
                 ttftMs: try slo.positiveNumber("ttft_ms"), ttfaMs: try slo.positiveNumber("ttfa_ms"),
@@ -114,6 +119,36 @@ extension BenchSpec {
                 maxGapMs: try slo.positiveNumber("max_gap_ms")
             )
         }
+    }
+
+    /// A quality task: a smoke suite's name, or `{suite | task, dataset, limit, concurrency}`.
+    private static func qualityTask(_ item: JSONValue, field: String) throws -> QualityTask {
+        let suites = SmokeSuite.allCases.map(\.rawValue).joined(separator: ", ")
+        if let name = item.string {
+            guard let suite = SmokeSuite(rawValue: name) else {
+                throw SpecError(field, "unknown smoke suite \"\(name)\" (known: \(suites)), or give {task: FILE}")
+            }
+            return QualityTask(source: .suite(suite))
+        }
+        let reader = try SpecReader(item, path: field, allowed: ["suite", "task", "dataset", "limit", "concurrency"])
+        let source: QualityTask.Source
+        switch (try reader.string("suite"), try reader.string("task")) {
+        case (let name?, nil):
+            guard let suite = SmokeSuite(rawValue: name) else {
+                throw SpecError(reader.field("suite"), "unknown smoke suite \"\(name)\" (known: \(suites))")
+            }
+            if reader.value("dataset") != nil {
+                throw SpecError(reader.field("dataset"), "a smoke suite brings its own items")
+            }
+            source = .suite(suite)
+        case (nil, let path?):
+            source = .file(path: path, dataset: try reader.string("dataset"))
+        default:
+            throw SpecError(field, "give either suite or task")
+        }
+        return QualityTask(
+            source: source, limit: try reader.positiveInteger("limit"),
+            concurrency: try reader.positiveInteger("concurrency") ?? 4)
     }
 
     /// A prompt item: text (one user message), or `{prompt | messages, max_tokens}`.

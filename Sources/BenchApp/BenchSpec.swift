@@ -139,6 +139,8 @@ public struct BenchSpec: Sendable, Hashable {
     public var readTimeout: Duration = .seconds(120)
     public var seed: UInt64 = 0
     public var slo = ServiceLevelObjectives()
+    /// Quality tasks run against every target after the load steps.
+    public var quality: [QualityTask] = []
 
     public init() {}
 

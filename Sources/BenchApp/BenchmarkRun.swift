@@ -63,7 +63,8 @@ public struct BenchmarkRun: Sendable {
         self.log = log
     }
 
-    /// Runs the benchmark: every target through every step, then the report.
+    /// Runs the benchmark: every target through every step, then the spec's quality tasks on every target, then the
+    /// report.
     ///
     /// When the task is cancelled, requests in flight stop; their records are not kept (a resumed run sends them
     /// again), and the run throws `CancellationError` instead of reporting.
@@ -72,14 +73,17 @@ public struct BenchmarkRun: Sendable {
     ///   errors, `CancellationError`. Failing requests never throw: they are records.
     public func run() async throws -> BenchmarkReport {
         try spec.validate()
+        let quality = QualityRun(spec: spec, outputDirectory: outputDirectory, environment: environment, log: log)
+        let qualityTasks = try quality.tasks()
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         }
         let recordLog = try RecordLog(url: sink == nil ? outputDirectory?.appendingPathComponent("records.jsonl") : nil)
         let sink: any RecordSink = self.sink ?? recordLog
         try await execute(into: sink, only: nil)
-        let report = try await report(from: sink)
+        var report = try await report(from: sink)
         await recordLog.close()
+        if !qualityTasks.isEmpty { try await quality.run(qualityTasks, into: &report) }
         log(
             "\n"
                 + StepTable.aligned(

@@ -2,6 +2,7 @@ import ArgumentParser
 import BenchApp
 import BenchEval
 import BenchMetrics
+import BenchReport
 import Foundation
 
 struct Eval: AsyncParsableCommand {
@@ -20,7 +21,7 @@ struct Eval: AsyncParsableCommand {
 
     @Argument(help: "A task file (YAML or JSON).")
     var taskFile: String?
-    @Option(help: "A built-in smoke suite instead of a task file: arithmetic, knowledge or json.")
+    @Option(help: "A built-in smoke suite instead of a task file: arithmetic, knowledge, json or instructions.")
     var suite: String?
     @Option(help: "Read the task's dataset from this file instead (your copy of GSM8K's test.jsonl, an MMLU CSV…).")
     var dataset: String?
@@ -56,7 +57,7 @@ struct Eval: AsyncParsableCommand {
                 task: task, target: target, concurrency: concurrency, temperature: temperature,
                 outputDirectory: URL(fileURLWithPath: out), log: { Console.info($0) }
             ).run()
-            for line in Self.headline(summary) { Console.info(line) }
+            for line in QualityLines.summary(summary) { Console.info(line) }
             if let failure = results.first(where: { $0.outcome == .failed })?.error {
                 Console.error("\(summary.failed) failed; the first: \(failure)")
             }
@@ -87,66 +88,10 @@ struct Eval: AsyncParsableCommand {
             task: task.name, outputType: previous.outputType, method: previous.method, results: results)
         try EvalResultsFolder(URL(fileURLWithPath: out)).write(summary, results: results)
         let changed = zip(stored, results).filter { $0.outcome != $1.outcome }.count
-        for line in Self.headline(summary) { Console.info(line) }
+        for line in QualityLines.summary(summary) { Console.info(line) }
         Console.info(
             "re-scored \(results.count) stored answers (\(changed) changed outcome); wrote \(out)/items.jsonl, \(out)/summary.json"
         )
-    }
-
-    /// The summary in a few lines: the score with its interval and what it rests on.
-    static func headline(_ summary: EvalSummary) -> [String] {
-        func percent(_ value: Double?, _ interval: Interval?) -> String {
-            guard let value else { return "–" }
-            let range =
-                interval.map { String(format: " (95 %% CI %.1f–%.1f %%)", $0.lower * 100, $0.upper * 100) } ?? ""
-            return String(format: "%.1f %%", value * 100) + range
-        }
-        let method = summary.method.map { " [\($0)]" } ?? ""
-        var lines: [String] = []
-        if let ppl = summary.perplexity {
-            let range = ppl.interval.map { String(format: " (95 %% CI %.2f–%.2f)", $0.lower, $0.upper) } ?? ""
-            lines.append(
-                String(format: "%@: token perplexity %.3f", summary.task, ppl.tokenPerplexity)
-                    + "\(range) over \(ppl.tokens) tokens, \(ppl.windowing) windows of \(ppl.context)\(method)")
-            if let word = ppl.wordPerplexity, let byte = ppl.bytePerplexity, let bits = ppl.bitsPerByte {
-                lines.append(
-                    String(
-                        format: "  word perplexity %.3f · byte perplexity %.4f · %.4f bits per byte", word, byte, bits))
-            }
-        } else {
-            lines.append(
-                "\(summary.task): accuracy \(percent(summary.accuracy, summary.interval)) over \(summary.items) items\(method); \(summary.correct) correct, \(summary.incorrect) wrong, \(summary.unparsed) unparsed, \(summary.failed) failed, \(summary.truncated) cut at the token limit"
-            )
-        }
-        if let ifeval = summary.instructionFollowing {
-            lines.append(
-                "  IFEval prompt-level strict \(percent(ifeval.promptStrict.value, ifeval.promptStrict.interval)) · loose \(percent(ifeval.promptLoose.value, ifeval.promptLoose.interval))"
-            )
-            lines.append(
-                "  instruction-level strict \(percent(ifeval.instructionStrict.value, ifeval.instructionStrict.interval)) · loose \(percent(ifeval.instructionLoose.value, ifeval.instructionLoose.interval)) over \(ifeval.instructionStrict.n) instructions"
-            )
-        }
-        if summary.accuracyNormalized != nil {
-            lines.append("  acc_norm \(percent(summary.accuracyNormalized, summary.intervalNormalized))")
-        }
-        if let mc2 = summary.trueShare {
-            lines.append(String(format: "  MC2 (probability on true answers) %.3f ± %.3f", mc2.mean, mc2.standardError))
-        }
-        if let calibration = summary.calibration {
-            lines.append(
-                String(
-                    format: "  calibration: ECE %.3f (10 equal-mass bins), 1-bin %.3f, Brier %.3f over %d items%@",
-                    calibration.expectedCalibrationError, calibration.oneBinError, calibration.brier ?? .nan,
-                    calibration.n, calibration.n < 300 ? " (under 300 items: ECE is noisy)" : ""))
-        }
-        if let agreement = summary.agreement, let passAtK = summary.passAtK, let passHatK = summary.passHatK {
-            lines.append(
-                String(
-                    format: "  %d repeats: %.1f %% of items agree across them · pass@%d %.1f %% · pass^%d %.1f %%",
-                    summary.repeats, agreement * 100, summary.repeats, passAtK * 100, summary.repeats, passHatK * 100))
-        }
-        if let cost = summary.costUSD { lines.append(String(format: "  cost $%.4f", cost)) }
-        return lines
     }
 
     private func loadTask() throws -> TaskDefinition {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BenchApp
 import BenchCore
+import BenchEval
 import BenchLocal
 import BenchMetrics
 import BenchReport
@@ -12,7 +13,8 @@ struct Quickstart: AsyncParsableCommand {
         discussion: """
             Runs a concurrency sweep (1, 2, 4) against SmolLM2-135M-Instruct on llama.cpp's server, with prompt \
             caching off, exact output lengths and 4 distinct prompts repeated (so the report can say whether \
-            temperature-0 answers are deterministic). No API key and no network beyond PyPI are needed.
+            temperature-0 answers are deterministic), then the four built-in smoke suites (arithmetic, knowledge, \
+            json, instructions) for quality numbers. No API key and no network beyond PyPI are needed.
             """
     )
 
@@ -49,7 +51,6 @@ struct Quickstart: AsyncParsableCommand {
                     "determinism at temperature 0: \(determinism.identical) of \(determinism.repeatedPrompts) repeated prompts identical (first step)"
                 )
             }
-            Console.info("quality suites: none exist yet in this version of llmbench")
         }
     }
 
@@ -68,6 +69,7 @@ struct Quickstart: AsyncParsableCommand {
         spec.distinctPrompts = 4
         spec.temperature = 0
         spec.seed = 42
+        spec.quality = SmokeSuite.allCases.map { QualityTask(source: .suite($0), concurrency: 4) }
 
         log("warm-up: 2 requests (not reported)")
         var warmup = spec

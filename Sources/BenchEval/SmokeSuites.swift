@@ -11,6 +11,9 @@ public enum SmokeSuite: String, Sendable, CaseIterable {
     /// 8 requests for a JSON object, each checked against its own JSON Schema (and, where there is one right
     /// answer, the value).
     case json
+    /// 12 requests with instructions a program can check (IFEval's instruction types, prompts written for
+    /// llmbench), scored prompt-level strict.
+    case instructions
 
     public var task: TaskDefinition {
         switch self {
@@ -32,7 +35,62 @@ public enum SmokeSuite: String, Sendable, CaseIterable {
                 name: "smoke/json", items: Self.jsonItems,
                 prompt: "{{instruction}}\nReply with only the JSON object.", reference: "{{schema}}",
                 filters: [.stripReasoning, .codeBlock, .trim], scorer: .jsonSchemaInReference, maxTokens: 160)
+        case .instructions:
+            TaskDefinition(
+                name: "smoke/instructions", items: Self.instructionItems, prompt: "{{prompt}}", reference: "",
+                filters: [.stripReasoning], scorer: .instructionFollowing, maxTokens: 320)
         }
+    }
+
+    /// Prompts, each with the verifiable instructions it contains and their arguments (IFEval's field names).
+    static let instructionItems: [EvalItem] = [
+        ("Write two sentences about the sea. Do not use any commas.", [("punctuation:no_comma", "{}")]),
+        (
+            "Describe a cat in fewer than 40 words.",
+            [("length_constraints:number_words", #"{"relation":"less than","num_words":40}"#)]
+        ),
+        ("Write a short greeting entirely in lowercase letters.", [("change_case:english_lowercase", "{}")]),
+        ("WRITE ONE SENTENCE ABOUT THE MOON, ALL IN CAPITAL LETTERS.", [("change_case:english_capital", "{}")]),
+        (
+            "Give a title for a story about a lighthouse, wrapped in double angular brackets like <<title>>, then one sentence of the story.",
+            [("detectable_format:title", "{}")]
+        ),
+        (
+            "List three fruits as a markdown bullet list with exactly 3 bullets, using '* ' at the start of each line.",
+            [("detectable_format:number_bullet_lists", #"{"num_bullets":3}"#)]
+        ),
+        (
+            "Is water wet? Answer with one of the following options: My answer is yes. My answer is no. My answer is maybe.",
+            [("detectable_format:constrained_response", "{}")]
+        ),
+        (
+            "Write a sentence about rain and end your response with the exact phrase \"Is there anything else I can help with?\"",
+            [("startend:end_checker", #"{"end_phrase":"Is there anything else I can help with?"}"#)]
+        ),
+        (
+            "Wrap your entire response in double quotation marks. Say hello to a friend.",
+            [("startend:quotation", "{}")]
+        ),
+        (
+            "Write a note to a neighbour that mentions the words garden and fence.",
+            [("keywords:existence", #"{"keywords":["garden","fence"]}"#)]
+        ),
+        (
+            "Write a short letter to a friend. At the end of your response, add a postscript starting with P.S.",
+            [("detectable_content:postscript", #"{"postscript_marker":"P.S."}"#)]
+        ),
+        (
+            "Give your answer in JSON format: an object with the key city holding the capital of Italy.",
+            [("detectable_format:json_format", "{}")]
+        ),
+    ].enumerated().map { index, entry in
+        EvalItem(
+            id: "instructions-\(index)",
+            fields: [
+                "prompt": .string(entry.0),
+                "instruction_id_list": .array(entry.1.map { .string($0.0) }),
+                "kwargs": .array(entry.1.map { (try? JSONParser.parse($0.1)) ?? .object([:]) }),
+            ])
     }
 
     /// Word problems from four templates (add, take away, multiply, share), numbers drawn with a fixed seed.

@@ -1,4 +1,5 @@
 public import BenchCore
+public import BenchEval
 public import BenchMetrics
 
 /// The versioned document written as `report.json`. Schema: `docs/report-schema.md`.
@@ -76,6 +77,9 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
         /// in every step, warm-up and cool-down included (the step figures count their window only). Nil without a
         /// price row.
         public var usdTotal: Double?
+        /// The quality tasks of the spec, scored on this target (summaries; per-item results are in
+        /// `quality/<target>/<task>/items.jsonl`).
+        public var quality: [EvalSummary]?
 
         public init(
             name: String, baseURL: String, model: String, steps: [Step], notes: [String] = [], usdTotal: Double? = nil
@@ -91,7 +95,7 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
         enum CodingKeys: String, CodingKey {
             case name
             case baseURL = "base_url"
-            case model, steps, notes
+            case model, steps, notes, quality
             case usdTotal = "usd_total"
         }
     }
@@ -103,6 +107,8 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
     public var temperature: Double?
     public var slo: ServiceLevelObjectives
     public var targets: [Target]
+    /// Every pair of targets on every quality task, item by item (A is the earlier target in the spec).
+    public var qualityComparisons: [EvalComparison]?
 
     public init(
         llmbenchVersion: String, generatedAt: String, seed: UInt64, temperature: Double?,
@@ -122,6 +128,7 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
         case llmbenchVersion = "llmbench_version"
         case generatedAt = "generated_at"
         case seed, temperature, slo, targets
+        case qualityComparisons = "quality_comparisons"
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import BenchEval
 import BenchMetrics
 
 /// Renders a ``BenchmarkReport`` as Markdown: a summary table, then per-step distributions and notes.
@@ -17,6 +18,7 @@ public enum MarkdownReportRenderer {
                     target.steps.map { StepTable.row(target: target.name, label: $0.label, metrics: $0.metrics) }
                 }
         )
+        out += quality(report)
         for target in report.targets {
             out += "\n## \(target.name)\n\n`\(target.model)` at `\(target.baseURL)`\n"
             if let total = target.usdTotal {
@@ -94,6 +96,53 @@ public enum MarkdownReportRenderer {
         if let date = price.date { text += ", dated \(date)" }
         if let source = price.source { text += ", from \(source)" }
         return text + "."
+    }
+
+    /// The quality tasks: one row per target and task, each target's full figures, then the paired comparisons.
+    private static func quality(_ report: BenchmarkReport) -> String {
+        let scored = report.targets.filter { !($0.quality ?? []).isEmpty }
+        guard !scored.isEmpty else { return "" }
+        var out = "\n## Quality\n\n"
+        out += "Scores with their 95 % intervals (Wilson for right/wrong scores). Unparsed answers and answers cut at "
+        out += "the token limit are counted apart; failed requests are left out of the score.\n\n"
+        var rows = [["task", "target", "scored by", "score", "95 % CI", "items", "unparsed", "truncated", "failed"]]
+        for target in scored {
+            for summary in target.quality ?? [] {
+                let score: String
+                let interval: String
+                if let ppl = summary.perplexity {
+                    score = "perplexity " + NumberFormatting.value(ppl.tokenPerplexity)
+                    interval =
+                        ppl.interval.map { "\(NumberFormatting.value($0.lower))–\(NumberFormatting.value($0.upper))" }
+                        ?? "–"
+                } else {
+                    score = summary.accuracy.map { String(format: "%.1f %%", $0 * 100) } ?? "–"
+                    interval =
+                        summary.interval.map { String(format: "%.1f–%.1f %%", $0.lower * 100, $0.upper * 100) } ?? "–"
+                }
+                rows.append([
+                    summary.task, target.name, summary.method ?? summary.outputType, score, interval,
+                    String(summary.items), String(summary.unparsed), String(summary.truncated), String(summary.failed),
+                ])
+            }
+        }
+        out += table(rows)
+        for target in scored {
+            for summary in target.quality ?? [] {
+                out += "\n**\(summary.task) on \(target.name)**\n\n"
+                out +=
+                    QualityLines.summary(summary).map { "- " + $0.trimmingCharacters(in: .whitespaces) }
+                    .joined(separator: "\n") + "\n"
+            }
+        }
+        if let comparisons = report.qualityComparisons, !comparisons.isEmpty {
+            out += "\n### Paired comparisons\n\n"
+            for comparison in comparisons {
+                out += "\n**\(comparison.a) vs \(comparison.b)**\n\n"
+                out += QualityLines.comparison(comparison).map { "- " + $0 }.joined(separator: "\n") + "\n"
+            }
+        }
+        return out
     }
 
     private static func table(_ rows: [[String]]) -> String {

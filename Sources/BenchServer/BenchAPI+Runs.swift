@@ -46,6 +46,12 @@ extension BenchAPI {
                 .unprocessableContent, "prompt files are not read over the API: give the prompts as prompts.items",
                 field: "prompts.file")
         }
+        if document["quality"] != nil {
+            throw Problem(
+                .unprocessableContent,
+                "quality tasks run from the CLI (`llmbench bench SPEC` or `llmbench eval`); the service does not run them yet",
+                field: "quality")
+        }
         let spec: BenchSpec
         do {
             spec = try BenchSpec.parse(document: document)

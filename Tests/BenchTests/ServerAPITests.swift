@@ -140,6 +140,12 @@ extension LiveTests {
                     try await server.request(
                         .POST, "/v1/runs",
                         body:
+                            #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m"}],"quality":["arithmetic"]}"#,
+                        auth: true), 422, field: "quality")
+                problem(
+                    try await server.request(
+                        .POST, "/v1/runs",
+                        body:
                             #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m","headers":{"Authorization":"Bearer sk-x"}}]}"#,
                         auth: true), 422, field: "targets[0].headers.Authorization")
                 problem(

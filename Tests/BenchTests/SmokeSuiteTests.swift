@@ -62,6 +62,35 @@ import Testing
     }
 }
 
+extension SmokeSuiteTests {
+    @Test func instructionItemsAcceptFollowedAndRefuseBrokenInstructions() throws {
+        let task = SmokeSuite.instructions.task
+        let items = try task.loadItems()
+        let good = [
+            "The sea is wide. It shines at noon.", "A cat is small and soft. It sleeps all day.",
+            "hello there, friend!", "THE MOON IS BRIGHT TONIGHT.",
+            "<<The Last Light>>\nThe keeper climbed the stairs.", "* apple\n* pear\n* plum",
+            "My answer is yes.", "Rain fell all day. Is there anything else I can help with?", "\"Hello, my friend!\"",
+            "Dear neighbour, the fence by my garden needs fixing.", "Dear Sam,\nI miss you.\n\nP.S. Write soon.",
+            #"{"city": "Rome"}"#,
+        ]
+        let bad = [
+            "The sea is wide, and blue.", String(repeating: "cat ", count: 45), "Hello there!", "The Moon is bright.",
+            "The Last Light: the keeper climbed the stairs.", "* apple\n* pear", "Yes, of course.",
+            "Rain fell all day.", "Hello, my friend!", "Dear neighbour, the hedge needs cutting.",
+            "Dear Sam,\nI miss you.", "The capital of Italy is Rome.",
+        ]
+        #expect(items.count == 12 && good.count == 12 && bad.count == 12)
+        for (item, (right, wrong)) in zip(items, zip(good, bad)) {
+            let gold = try #require(try task.goldAnswer(for: item))
+            let scoredRight = EvalItemResult.scoring(right, task: task, itemID: item.id, repeatIndex: 0, gold: gold)
+            let scoredWrong = EvalItemResult.scoring(wrong, task: task, itemID: item.id, repeatIndex: 0, gold: gold)
+            #expect(scoredRight.outcome == .correct, "\(item.id): \(right)")
+            #expect(scoredWrong.outcome == .incorrect, "\(item.id): \(wrong)")
+        }
+    }
+}
+
 extension LiveTests {
     @Suite struct SmokeSuiteLoopbackTests {
         @Test(arguments: SmokeSuite.allCases)
@@ -73,9 +102,14 @@ extension LiveTests {
                     concurrency: 8, outputDirectory: nil
                 ).run().summary
             }
-            // The simulator's words answer nothing: the mechanics, every item asked once and none failed.
+            // The simulator's words answer nothing: the mechanics, every item asked once and none failed. (Six
+            // plain words can follow an instruction such as "no commas", so that suite is checked for its figures.)
             #expect(summary.results == (try suite.task.loadItems()).count && summary.failed == 0)
-            #expect(summary.correct == 0)
+            if suite == .instructions {
+                #expect(summary.instructionFollowing?.promptStrict.n == 12)
+            } else {
+                #expect(summary.correct == 0)
+            }
         }
     }
 }

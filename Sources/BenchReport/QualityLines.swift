@@ -1,0 +1,97 @@
+public import BenchEval
+import BenchMetrics
+import Foundation
+
+/// Quality results as short lines of text, shared by the CLI and the Markdown report.
+public enum QualityLines {
+    /// The summary in a few lines: the score with its interval and what it rests on.
+    public static func summary(_ summary: EvalSummary) -> [String] {
+        func percent(_ value: Double?, _ interval: Interval?) -> String {
+            guard let value else { return "–" }
+            let range =
+                interval.map { String(format: " (95 %% CI %.1f–%.1f %%)", $0.lower * 100, $0.upper * 100) } ?? ""
+            return String(format: "%.1f %%", value * 100) + range
+        }
+        let method = summary.method.map { " [\($0)]" } ?? ""
+        var lines: [String] = []
+        if let ppl = summary.perplexity {
+            let range = ppl.interval.map { String(format: " (95 %% CI %.2f–%.2f)", $0.lower, $0.upper) } ?? ""
+            lines.append(
+                "\(summary.task): token perplexity " + String(format: "%.3f", ppl.tokenPerplexity)
+                    + "\(range) over \(ppl.tokens) tokens, \(ppl.windowing) windows of \(ppl.context)\(method)")
+            if let word = ppl.wordPerplexity, let byte = ppl.bytePerplexity, let bits = ppl.bitsPerByte {
+                lines.append(
+                    String(
+                        format: "  word perplexity %.3f · byte perplexity %.4f · %.4f bits per byte", word, byte, bits))
+            }
+        } else {
+            lines.append(
+                "\(summary.task): accuracy \(percent(summary.accuracy, summary.interval)) over \(summary.items) items\(method); \(summary.correct) correct, \(summary.incorrect) wrong, \(summary.unparsed) unparsed, \(summary.failed) failed, \(summary.truncated) cut at the token limit"
+            )
+        }
+        if let ifeval = summary.instructionFollowing {
+            lines.append(
+                "  IFEval prompt-level strict \(percent(ifeval.promptStrict.value, ifeval.promptStrict.interval)) · loose \(percent(ifeval.promptLoose.value, ifeval.promptLoose.interval))"
+            )
+            lines.append(
+                "  instruction-level strict \(percent(ifeval.instructionStrict.value, ifeval.instructionStrict.interval)) · loose \(percent(ifeval.instructionLoose.value, ifeval.instructionLoose.interval)) over \(ifeval.instructionStrict.n) instructions"
+            )
+        }
+        if summary.accuracyNormalized != nil {
+            lines.append("  acc_norm \(percent(summary.accuracyNormalized, summary.intervalNormalized))")
+        }
+        if let mc2 = summary.trueShare {
+            lines.append(String(format: "  MC2 (probability on true answers) %.3f ± %.3f", mc2.mean, mc2.standardError))
+        }
+        if let calibration = summary.calibration {
+            lines.append(
+                String(
+                    format: "  calibration: ECE %.3f (10 equal-mass bins), 1-bin %.3f, Brier %.3f over %d items",
+                    calibration.expectedCalibrationError, calibration.oneBinError, calibration.brier ?? .nan,
+                    calibration.n) + (calibration.n < 300 ? " (under 300 items: ECE is noisy)" : ""))
+        }
+        if let agreement = summary.agreement, let passAtK = summary.passAtK, let passHatK = summary.passHatK {
+            lines.append(
+                String(
+                    format: "  %d repeats: %.1f %% of items agree across them · pass@%d %.1f %% · pass^%d %.1f %%",
+                    summary.repeats, agreement * 100, summary.repeats, passAtK * 100, summary.repeats, passHatK * 100))
+        }
+        if let cost = summary.costUSD { lines.append(String(format: "  cost $%.4f", cost)) }
+        return lines
+    }
+
+    /// A comparison in a few lines: the difference with its intervals, McNemar, what N can detect, the verdict.
+    public static func comparison(_ comparison: EvalComparison) -> [String] {
+        if let mismatch = comparison.mismatch {
+            return ["not comparable: \(mismatch)"]
+        }
+        var lines = [
+            "\(comparison.pairedItems) items scored by both (\(comparison.onlyInA) only in A, \(comparison.onlyInB) only in B)"
+        ]
+        if let a = comparison.accuracyA, let b = comparison.accuracyB {
+            lines.append(String(format: "A %.1f %% · B %.1f %%", a * 100, b * 100))
+        }
+        guard let paired = comparison.paired else {
+            lines.append("too few paired items for a difference")
+            return lines
+        }
+        lines.append(
+            String(
+                format: "A − B = %+.1f points (95 %% CI %+.1f to %+.1f; paired bootstrap %+.1f to %+.1f)",
+                paired.meanDifference * 100, paired.interval.lower * 100, paired.interval.upper * 100,
+                paired.bootstrapInterval.lower * 100, paired.bootstrapInterval.upper * 100))
+        if let onlyA = paired.onlyA, let onlyB = paired.onlyB, let p = paired.mcnemarP {
+            lines.append(
+                String(format: "McNemar: %d items only A got right, %d only B; exact p = %.4g", onlyA, onlyB, p))
+        }
+        if let mdd = comparison.minimumDetectableDifference {
+            lines.append(
+                String(
+                    format:
+                        "with %d items this comparison can detect a difference of about %.1f points (α 0.05, power 0.8)",
+                    paired.n, mdd * 100))
+        }
+        if let verdict = comparison.nonInferiority { lines.append(verdict.sentence) }
+        return lines
+    }
+}
