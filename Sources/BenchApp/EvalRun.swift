@@ -17,13 +17,16 @@ public struct EvalRun: Sendable {
     public let outputDirectory: URL?
     public let environment: [String: String]
     public let prices: PriceTable
+    /// Where answers are reused from and kept (generative tasks only); nil asks every time.
+    public let cache: ResponseCache?
     public let log: @Sendable (String) -> Void
 
     public init(
         task: TaskDefinition, target: BenchSpec.Target, concurrency: Int = 4, temperature: Double = 0,
         outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        prices: PriceTable = .builtIn, log: @escaping @Sendable (String) -> Void = { _ in }
+        prices: PriceTable = .builtIn, cache: ResponseCache? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.cache = cache
         self.task = task
         self.target = target
         self.concurrency = max(1, concurrency)
@@ -69,9 +72,10 @@ public struct EvalRun: Sendable {
                 ).client,
                 policy: RetryPolicy())
             let price = prices.price(for: target.model)
-            ask = { [task, target, temperature] in
+            ask = { [task, target, temperature, cache] in
                 await Self.generate(
-                    $0, task: task, target: target, temperature: temperature, client: client, price: price)
+                    $0, task: task, target: target, temperature: temperature, client: client, price: price,
+                    cache: cache)
             }
         case .multipleChoice(let source):
             let model = try LikelihoodEndpoint.model(for: target, apiKey: key, http: http)
@@ -142,11 +146,22 @@ public struct EvalRun: Sendable {
 
     static func generate(
         _ ask: Ask, task: TaskDefinition, target: BenchSpec.Target, temperature: Double, client: some ModelClient,
-        price: ModelPrice?
+        price: ModelPrice?, cache: ResponseCache?
     ) async -> EvalItemResult {
         let request = GenerationRequest(
             model: target.model, messages: ask.messages, maxOutputTokens: task.maxTokens, temperature: temperature,
             seed: UInt64(ask.repeatIndex), extraBody: target.extraBody)
+        let key = cache.map { _ in ResponseCache.key(request, target: target) }
+        if let cache, let key, let hit = cache.entry(for: key) {
+            var result = EvalItemResult.scoring(
+                hit.answer, task: task, itemID: ask.item.id, repeatIndex: ask.repeatIndex, gold: ask.reference ?? "")
+            result.cached = true
+            result.inputTokens = hit.inputTokens
+            result.outputTokens = hit.outputTokens
+            result.finishReason = hit.finishReason
+            result.truncated = hit.finishReason == FinishReason.length.rawValue
+            return result
+        }
         let started = ContinuousClock.now
         var answer = ""
         var failure: ProviderError?
@@ -176,6 +191,12 @@ public struct EvalRun: Sendable {
         result.finishReason = finish?.rawValue
         result.truncated = finish == .length
         if let usage { result.costUSD = price?.cost(of: usage) }
+        if let cache, let key, failure == nil, finish != .length {
+            try? cache.store(
+                .init(
+                    answer: answer, finishReason: finish?.rawValue, inputTokens: usage?.inputTokens,
+                    outputTokens: usage?.outputTokens), for: key)
+        }
         return result
     }
 

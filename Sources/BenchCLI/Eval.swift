@@ -34,6 +34,8 @@ struct Eval: AsyncParsableCommand {
     var temperature = 0.0
     @Option(help: "Output directory.")
     var out = "eval-results"
+    @Option(help: "Keep answers in this folder and reuse them on later runs (content-addressed; generative tasks).")
+    var cache: String?
     @Option(help: "Re-score the answers stored in this earlier output directory (no requests); writes to --out.")
     var rescore: String?
 
@@ -55,7 +57,8 @@ struct Eval: AsyncParsableCommand {
             }
             let (summary, results) = try await EvalRun(
                 task: task, target: target, concurrency: concurrency, temperature: temperature,
-                outputDirectory: URL(fileURLWithPath: out), log: { Console.info($0) }
+                outputDirectory: URL(fileURLWithPath: out),
+                cache: cache.map { ResponseCache(directory: URL(fileURLWithPath: $0)) }, log: { Console.info($0) }
             ).run()
             for line in QualityLines.summary(summary) { Console.info(line) }
             if let failure = results.first(where: { $0.outcome == .failed })?.error {

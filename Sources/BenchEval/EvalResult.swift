@@ -29,8 +29,10 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     public var finishReason: String?
     /// The answer stopped at the token limit: counted apart, whatever its score.
     public var truncated: Bool?
-    /// USD, from the price table, when the model has a price.
+    /// USD, from the price table, when the model has a price (nil for an answer from the cache: not paid again).
     public var costUSD: Double?
+    /// The answer came from the response cache, not from a request.
+    public var cached: Bool?
     /// IFEval: the verdict on each instruction.
     public var instructions: [InstructionVerdict]?
     // Log-likelihood tiers:
@@ -90,6 +92,7 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
         fresh.finishReason = finishReason
         fresh.truncated = truncated
         fresh.costUSD = costUSD
+        fresh.cached = cached
         return fresh
     }
 
@@ -101,7 +104,7 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
         case outputTokens = "output_tokens"
         case latencyMilliseconds = "latency_ms"
         case finishReason = "finish_reason"
-        case truncated
+        case truncated, cached
         case costUSD = "cost_usd"
         case choices, gold, instructions
         case correctNormalized = "correct_norm"
@@ -118,8 +121,9 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
 ///   of the item means — the items, not the asks, are the sample.
 /// - Multiple choice adds acc_norm, the MC2 true-probability share when items have several true choices, and
 ///   calibration of the softmax confidence. Perplexity tasks report ``PerplexityEstimate`` instead of accuracy.
-/// - With repeats: agreement (share of items whose repeats all have the same outcome), pass@k and pass^k
-///   (unbiased estimators, k = the repeats) over items.
+/// - With repeats: agreement (share of items whose repeats all have the same outcome), TARr@N and TARa@N (share
+///   of items whose repeats wrote identical text / gave identical extracted answers), pass@k and pass^k (unbiased
+///   estimators, k = the repeats) over items.
 public struct EvalSummary: Sendable, Hashable, Codable {
     public var task: String
     /// `generate`, `multiple_choice`, `loglikelihood` or `rolling_loglikelihood`.
@@ -135,6 +139,8 @@ public struct EvalSummary: Sendable, Hashable, Codable {
     public var failed: Int
     /// Answers cut at the token limit (whatever their score).
     public var truncated: Int
+    /// Answers reused from the response cache.
+    public var cached: Int?
     public var accuracy: Double?
     public var interval: Interval?
     public var accuracyNormalized: Double?
@@ -145,6 +151,10 @@ public struct EvalSummary: Sendable, Hashable, Codable {
     public var perplexity: PerplexityEstimate?
     public var repeats: Int
     public var agreement: Double?
+    /// TARr@N: the share of items whose N repeats wrote the identical answer text.
+    public var identicalAnswers: Double?
+    /// TARa@N: the share of items whose N repeats gave the identical extracted answer.
+    public var identicalExtracted: Double?
     public var passAtK: Double?
     public var passHatK: Double?
     public var costUSD: Double?
@@ -162,6 +172,8 @@ public struct EvalSummary: Sendable, Hashable, Codable {
         unparsed = results.filter { $0.outcome == .unparsed }.count
         failed = results.filter { $0.outcome == .failed }.count
         truncated = results.filter { $0.truncated == true }.count
+        let reused = results.filter { $0.cached == true }.count
+        cached = reused > 0 ? reused : nil
         items = Set(results.map(\.itemID)).count
         let costs = results.compactMap(\.costUSD)
         costUSD = costs.isEmpty ? nil : costs.reduce(0, +)
@@ -204,6 +216,8 @@ public struct EvalSummary: Sendable, Hashable, Codable {
             let full = groups.filter { $0.count == repeats }
             if !full.isEmpty {
                 agreement = Self.mean(full.map { Set($0.map(\.outcome)).count == 1 ? 1 : 0 })
+                identicalAnswers = Self.mean(full.map { Set($0.map(\.answer)).count == 1 ? 1 : 0 })
+                identicalExtracted = Self.mean(full.map { Set($0.map(\.extracted)).count == 1 ? 1 : 0 })
                 let counts = full.map { $0.filter { $0.outcome == .correct }.count }
                 passAtK = Self.mean(counts.compactMap { PassAtK.passAtK(n: repeats, c: $0, k: repeats) })
                 passHatK = Self.mean(counts.compactMap { PassAtK.passHatK(n: repeats, c: $0, k: repeats) })
@@ -227,8 +241,10 @@ public struct EvalSummary: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case task, method, items, results, correct, incorrect, unparsed, failed, truncated, accuracy, interval
+        case task, method, items, results, correct, incorrect, unparsed, failed, truncated, cached, accuracy, interval
         case calibration, perplexity, repeats, agreement
+        case identicalAnswers = "identical_answers"
+        case identicalExtracted = "identical_extracted"
         case instructionFollowing = "instruction_following"
         case outputType = "output_type"
         case accuracyNormalized = "accuracy_norm"

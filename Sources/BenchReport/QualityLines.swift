@@ -51,12 +51,16 @@ public enum QualityLines {
                     calibration.n) + (calibration.n < 300 ? " (under 300 items: ECE is noisy)" : ""))
         }
         if let agreement = summary.agreement, let passAtK = summary.passAtK, let passHatK = summary.passHatK {
+            let k = summary.repeats
             lines.append(
                 String(
-                    format: "  %d repeats: %.1f %% of items agree across them · pass@%d %.1f %% · pass^%d %.1f %%",
-                    summary.repeats, agreement * 100, summary.repeats, passAtK * 100, summary.repeats, passHatK * 100))
+                    format:
+                        "  %d repeats: outcome agrees on %.1f %% of items, identical text %.1f %%, identical answer %.1f %% · pass@%d %.1f %% · pass^%d %.1f %%",
+                    k, agreement * 100, (summary.identicalAnswers ?? 0) * 100, (summary.identicalExtracted ?? 0) * 100,
+                    k, passAtK * 100, k, passHatK * 100))
         }
         if let cost = summary.costUSD { lines.append(String(format: "  cost $%.4f", cost)) }
+        if let cached = summary.cached { lines.append("  \(cached) answers from the response cache (not paid again)") }
         return lines
     }
 

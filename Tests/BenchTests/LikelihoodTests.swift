@@ -256,16 +256,21 @@ import Testing
         let outcomes: [(String, Bool)] = [
             ("a", true), ("a", true), ("b", true), ("b", false), ("c", false), ("c", false),
         ]
+        let answers = ["7", "7", "7", "seven", "5", "6"]
+        let extracted = ["7", "7", "7", "7", "5", "6"]
         let results = outcomes.enumerated().map { index, entry in
             EvalItemResult(
                 itemID: entry.0, repeatIndex: index % 2, outcome: entry.1 ? .correct : .incorrect,
-                score: entry.1 ? 1 : 0)
+                score: entry.1 ? 1 : 0, answer: answers[index], extracted: extracted[index])
         }
         let summary = EvalSummary(task: "t", results: results)
         #expect(summary.repeats == 2)
         #expect(abs(summary.agreement! - 2.0 / 3) < 1e-12)
         #expect(abs(summary.passAtK! - 2.0 / 3) < 1e-12)  // a: 1, b: 1, c: 0
         #expect(abs(summary.passHatK! - 1.0 / 3) < 1e-12)  // a: 1, b: 0, c: 0
+        // Identical text only for a; identical extracted answers for a and b.
+        #expect(abs(summary.identicalAnswers! - 1.0 / 3) < 1e-12)
+        #expect(abs(summary.identicalExtracted! - 2.0 / 3) < 1e-12)
     }
 
     @Test func clusteredItemsWidenTheInterval() {
