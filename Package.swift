@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "BenchServer",
             dependencies: [
-                "BenchCore", "BenchApp", "BenchMetrics", "BenchReport", "BenchStore",
+                "BenchCore", "BenchApp", "BenchEval", "BenchMetrics", "BenchReport", "BenchStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -132,7 +132,12 @@ extension BenchSpec {
         }
         let reader = try SpecReader(item, path: field, allowed: ["suite", "task", "dataset", "limit", "concurrency"])
         let source: QualityTask.Source
-        switch (try reader.string("suite"), try reader.string("task")) {
+        let task = reader.value("task")
+        if let task, task.string == nil, task.object == nil {
+            throw SpecError(reader.field("task"), "expected a task file's path or a task written out as a mapping")
+        }
+        if reader.value("suite") != nil, task != nil { throw SpecError(field, "give either suite or task, not both") }
+        switch (try reader.string("suite"), task?.string) {
         case (let name?, nil):
             guard let suite = SmokeSuite(rawValue: name) else {
                 throw SpecError(reader.field("suite"), "unknown smoke suite \"\(name)\" (known: \(suites))")
@@ -143,6 +148,14 @@ extension BenchSpec {
             source = .suite(suite)
         case (nil, let path?):
             source = .file(path: path, dataset: try reader.string("dataset"))
+        case (nil, nil) where task?.object != nil:
+            do {
+                source = .inline(
+                    try TaskDefinition(
+                        document: task!, directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
+            } catch let error as DatasetError {
+                throw SpecError("\(reader.field("task")).\(error.location)", error.problem)
+            }
         default:
             throw SpecError(field, "give either suite or task")
         }

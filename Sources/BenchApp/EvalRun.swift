@@ -19,14 +19,22 @@ public struct EvalRun: Sendable {
     public let prices: PriceTable
     /// Where answers are reused from and kept (generative tasks only); nil asks every time.
     public let cache: ResponseCache?
+    /// Asks already answered (``EvalItemResult/key``), not asked again: a resumed run's stored results.
+    public let skip: Set<String>
+    /// Receives each result as it completes, before it counts as done (the service stores it here).
+    public let onResult: (@Sendable (EvalItemResult) async throws -> Void)?
     public let log: @Sendable (String) -> Void
 
     public init(
         task: TaskDefinition, target: BenchSpec.Target, concurrency: Int = 4, temperature: Double = 0,
         outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        prices: PriceTable = .builtIn, cache: ResponseCache? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
+        prices: PriceTable = .builtIn, cache: ResponseCache? = nil, skip: Set<String> = [],
+        onResult: (@Sendable (EvalItemResult) async throws -> Void)? = nil,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.cache = cache
+        self.skip = skip
+        self.onResult = onResult
         self.task = task
         self.target = target
         self.concurrency = max(1, concurrency)
@@ -55,7 +63,9 @@ public struct EvalRun: Sendable {
     public func run() async throws -> (summary: EvalSummary, results: [EvalItemResult]) {
         let items = try task.loadItems()
         guard !items.isEmpty else { throw DatasetError(location: task.name, problem: "the dataset holds no items") }
-        let asks = try items.flatMap { item in try prepare(item, among: items) }
+        let asks = try items.flatMap { item in try prepare(item, among: items) }.filter {
+            !skip.contains(EvalItemResult.key(itemID: $0.item.id, repeatIndex: $0.repeatIndex))
+        }
         let key = try target.apiKey(environment: environment, field: "target.api_key_env")
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
@@ -93,32 +103,45 @@ public struct EvalRun: Sendable {
         let writer = try outputDirectory.map { try JSONLinesFile(url: $0.appendingPathComponent("items.jsonl")) }
         log("▶ \(task.name) (\(task.outputType.name)): \(items.count) items × \(task.repeats) on \(target.name)")
         let slots = AsyncSemaphore(limit: concurrency)
-        let results = await withTaskGroup(of: EvalItemResult.self) { group in
+        let results = try await withThrowingTaskGroup(of: EvalItemResult.self) { group in
             for next in asks {
                 await slots.acquire()
                 group.addTask {
-                    var result = await ask(next)
-                    result.prompt = next.prompt
-                    result.cluster = task.cluster.flatMap { next.item.text($0) }
-                    writer?.append(result)
-                    await slots.release()
-                    return result
+                    do {
+                        var result = await ask(next)
+                        // A request cut by cancellation is not an answer: nothing is kept, a resumed run asks again.
+                        try Task.checkCancellation()
+                        result.prompt = next.prompt
+                        result.cluster = task.cluster.flatMap { next.item.text($0) }
+                        try await onResult?(result)
+                        writer?.append(result)
+                        await slots.release()
+                        return result
+                    } catch {
+                        await slots.release()
+                        throw error
+                    }
                 }
             }
-            return await group.reduce(into: []) { $0.append($1) }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
         writer?.close()
         let sorted = results.sorted { ($0.itemID, $0.repeatIndex) < ($1.itemID, $1.repeatIndex) }
-        var windowing: PerplexityWindowing?
-        if case .rollingLoglikelihood(let chosen) = task.outputType { windowing = chosen }
-        let summary = EvalSummary(
-            task: task.name, outputType: task.outputType.name, method: method, results: sorted, windowing: windowing)
+        let summary = Self.summary(task: task, method: method, results: sorted)
         if let outputDirectory {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(summary).write(to: outputDirectory.appendingPathComponent("summary.json"))
         }
         return (summary, sorted)
+    }
+
+    /// The summary of a task's results; `method` is how log-probabilities were obtained (nil for generation).
+    public static func summary(task: TaskDefinition, method: String?, results: [EvalItemResult]) -> EvalSummary {
+        var windowing: PerplexityWindowing?
+        if case .rollingLoglikelihood(let chosen) = task.outputType { windowing = chosen }
+        return EvalSummary(
+            task: task.name, outputType: task.outputType.name, method: method, results: results, windowing: windowing)
     }
 
     /// The asks for one item, everything rendered so that template and dataset errors surface before any request.

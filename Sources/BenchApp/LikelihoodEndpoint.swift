@@ -7,6 +7,19 @@ import Foundation
 /// `prompt_logprobs`; another OpenAI-compatible server when `llmbench probe` found one of the two; for
 /// everything else log-likelihood scoring is not available, and said so.
 public enum LikelihoodEndpoint {
+    /// The method the target gives log-probabilities by (`forced_decoding`, `prompt_logprobs`), nil when none.
+    public static func method(for target: BenchSpec.Target, probes: ProbeStore = ProbeStore()) -> String? {
+        switch target.kind {
+        case .llamacpp: return "forced_decoding"
+        case .vllm: return "prompt_logprobs"
+        default:
+            let probed = probes.load(kind: target.kind.rawValue, baseURL: target.baseURL, model: target.model)?
+                .findings[.promptLogprobs]
+            guard probed?.verdict == .supported else { return nil }
+            return probed?.method
+        }
+    }
+
     /// - Throws: ``SpecError`` naming the target when no method exists for it.
     public static func model(
         for target: BenchSpec.Target, apiKey: String?, http: HTTPClient, probes: ProbeStore = ProbeStore()
@@ -14,15 +27,7 @@ public enum LikelihoodEndpoint {
         let headers =
             WireRequest.headers(target.headers)
             + (apiKey.map { [WireRequest.Header("Authorization", "Bearer \($0)")] } ?? [])
-        let probed = probes.load(kind: target.kind.rawValue, baseURL: target.baseURL, model: target.model)?
-            .findings[.promptLogprobs]
-        let method: String? =
-            switch target.kind {
-            case .llamacpp: "forced_decoding"
-            case .vllm: "prompt_logprobs"
-            default: probed?.verdict == .supported ? probed?.method : nil
-            }
-        switch method {
+        switch method(for: target, probes: probes) {
         case "forced_decoding"?:
             return LlamaCppForcedDecoding(baseURL: target.baseURL, http: http, headers: headers)
         case "prompt_logprobs"?:

@@ -8,6 +8,8 @@ public struct QualityTask: Sendable, Hashable {
         case suite(SmokeSuite)
         /// A task file; `dataset` replaces the file's own dataset path.
         case file(path: String, dataset: String?)
+        /// A task written into the spec itself (the service takes these, with `dataset: {items: [...]}`).
+        case inline(TaskDefinition)
     }
 
     public var source: Source
@@ -29,6 +31,8 @@ public struct QualityTask: Sendable, Hashable {
         switch source {
         case .suite(let suite):
             task = suite.task
+        case .inline(let given):
+            task = given
         case .file(let path, let dataset):
             let url = URL(fileURLWithPath: path)
             do {

@@ -23,6 +23,11 @@ public struct EvalComparison: Sendable, Hashable, Codable {
         /// Items that would settle a "cannot tell", if the observed difference and per-item spread hold.
         public var itemsNeeded: Int?
         public var sentence: String
+
+        enum CodingKeys: String, CodingKey {
+            case margin, verdict, sentence
+            case itemsNeeded = "items_needed"
+        }
     }
 
     public var a: String

@@ -61,6 +61,11 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
         self.error = error
     }
 
+    /// What identifies one ask of one item within a task's results: `item#repeat`.
+    public static func key(itemID: String, repeatIndex: Int) -> String { "\(itemID)#\(repeatIndex)" }
+
+    public var key: String { Self.key(itemID: itemID, repeatIndex: repeatIndex) }
+
     /// Scores a model's answer: filters, then the scorer against the gold answer.
     public static func scoring(
         _ answer: String, task: TaskDefinition, itemID: String, repeatIndex: Int, gold: String

@@ -82,6 +82,17 @@ public struct TaskDefinition: Sendable, Hashable {
         switch fields["dataset"] {
         case .string(let path)?:
             dataset = .file(path: Self.resolve(path, in: directory), format: nil, columns: nil)
+        case .object(let source)? where source["items"] != nil:
+            guard let list = source["items"]?.array, !list.isEmpty else {
+                throw Self.error("dataset.items", "expected a non-empty list of items")
+            }
+            dataset = .items(
+                try list.enumerated().map { index, value in
+                    guard let fields = value.object else {
+                        throw Self.error("dataset.items[\(index)]", "expected a mapping of fields")
+                    }
+                    return DatasetLoader.item(fields, position: index)
+                })
         case .object(let source)?:
             guard let path = source["path"]?.string else { throw Self.error("dataset.path", "is required") }
             var format: DatasetLoader.Format?
@@ -99,7 +110,7 @@ public struct TaskDefinition: Sendable, Hashable {
             }
             dataset = .file(path: Self.resolve(path, in: directory), format: format, columns: columns)
         default:
-            throw Self.error("dataset", "is required: a path, or {path, format}")
+            throw Self.error("dataset", "is required: a path, {path, format, columns} or {items: [...]}")
         }
         system = fields["system"]?.string
         guard let prompt = fields["prompt"]?.string, !prompt.isEmpty else { throw Self.error("prompt", "is required") }

@@ -1,5 +1,6 @@
 import BenchApp
 import BenchCore
+import BenchEval
 import BenchMetrics
 import BenchReport
 import BenchStore
@@ -28,10 +29,11 @@ extension BenchAPI {
             targets: spec.targets.map(\.name))
         let counted = spec.steps.reduce(0) { $0 + ($1.maxDuration == nil ? $1.maxRequests ?? 0 : 0) }
         run.total = counted > 0 ? counted * spec.targets.count : nil
+        // Per target: its load steps, then its quality tasks (unit steps past the load steps, in spec order).
+        let perTarget = spec.steps.count + spec.quality.count
         let units = spec.targets.enumerated().flatMap { targetIndex, target in
-            spec.steps.indices.map { step in
-                WorkUnit(
-                    runID: run.id, index: targetIndex * spec.steps.count + step, target: target.name, step: step)
+            (0..<perTarget).map { step in
+                WorkUnit(runID: run.id, index: targetIndex * perTarget + step, target: target.name, step: step)
             }
         }
         try await store.createRun(run, units: units)
@@ -46,16 +48,16 @@ extension BenchAPI {
                 .unprocessableContent, "prompt files are not read over the API: give the prompts as prompts.items",
                 field: "prompts.file")
         }
-        if document["quality"] != nil {
-            throw Problem(
-                .unprocessableContent,
-                "quality tasks run from the CLI (`llmbench bench SPEC` or `llmbench eval`); the service does not run them yet",
-                field: "quality")
-        }
         let spec: BenchSpec
         do {
             spec = try BenchSpec.parse(document: document)
             try spec.validate()
+            for (index, entry) in spec.quality.enumerated() {
+                if let problem = Self.serverSideFile(entry) {
+                    throw SpecError("quality[\(index)].task", problem)
+                }
+            }
+            _ = try QualityRun(spec: spec, outputDirectory: nil, environment: [:], log: { _ in }).tasks()
         } catch let error as SpecError {
             throw Problem(.unprocessableContent, error.problem, field: error.field)
         }
@@ -76,6 +78,21 @@ extension BenchAPI {
             }
         }
         return spec
+    }
+
+    /// Why a quality entry cannot run on the server: it names a file (files are not read over the API).
+    static func serverSideFile(_ entry: QualityTask) -> String? {
+        switch entry.source {
+        case .suite: return nil
+        case .file:
+            return
+                "task files are not read over the API: give a smoke suite, or write the task out with dataset: {items: [...]}"
+        case .inline(let task):
+            if case .file(_, _, _) = task.dataset {
+                return "dataset files are not read over the API: give the items as dataset: {items: [...]}"
+            }
+            return nil
+        }
     }
 
     /// Replaces `{target: NAME, …overrides}` entries with the saved target's definition plus the overrides.

@@ -133,6 +133,12 @@ public enum OpenAPIDocument {
                     "name": type("string"), "seed": type("integer"),
                     "targets": array(type("object")), "load": type("object"), "prompts": type("object"),
                     "request": type("object"), "slo": type("object"),
+                    "quality": array(
+                        .object([
+                            "description": .string(
+                                "a smoke suite's name, {suite, limit, concurrency}, or {task: {…, dataset: {items: […]}}} (docs/eval.md)"
+                            )
+                        ])),
                 ], required: ["targets"]),
             "Report": type("object", ["description": .string("schema llmbench.report/1 (docs/report-schema.md)")]),
             "RecordLines": type("string", ["description": .string("one JSON record per line (docs/report-schema.md)")]),

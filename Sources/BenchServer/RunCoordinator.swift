@@ -1,5 +1,6 @@
 public import BenchApp
 public import BenchCore
+import BenchEval
 import BenchReport
 public import BenchStore
 public import Foundation
@@ -124,18 +125,35 @@ public actor RunCoordinator {
         do {
             guard let run = try await store.run(id: unit.runID), run.status.isActive else { return }
             let spec = try BenchSpec.parse(run.spec)
-            let previous = try await store.records(runID: unit.runID, target: unit.target, step: unit.step)
             try await store.markStarted(runID: unit.runID, at: Date())
             let sink = StoreRecordSink(store: store, runID: unit.runID) { batch in
                 await self.committed(unit.runID, batch)
             }
-            let benchmark = BenchmarkRun(
-                spec: spec, outputDirectory: nil, environment: environment, sink: sink,
-                resumption: previous.isEmpty ? nil : .init(after: previous), sharedLimits: endpointLimits)
-            try await withCancelTrigger(key) { try await benchmark.execute(target: unit.target, step: unit.step) }
+            let quality = QualityRun(spec: spec, outputDirectory: nil, environment: environment, log: { _ in })
+            let tasks = try quality.tasks()
+            if unit.step >= spec.steps.count {
+                try await executeQuality(unit, index: unit.step - spec.steps.count, tasks: tasks, quality: quality)
+            } else {
+                let previous = try await store.records(runID: unit.runID, target: unit.target, step: unit.step)
+                let benchmark = BenchmarkRun(
+                    spec: spec, outputDirectory: nil, environment: environment, sink: sink,
+                    resumption: previous.isEmpty ? nil : .init(after: previous), sharedLimits: endpointLimits)
+                try await withCancelTrigger(key) {
+                    try await benchmark.execute(target: unit.target, step: unit.step)
+                }
+            }
             guard try await store.finishUnit(runID: unit.runID, index: unit.index, owner: owner) else { return }
             if try await store.units(runID: unit.runID).allSatisfy({ $0.status == .done }) {
-                let report = try await benchmark.report(from: sink)
+                var report = try await BenchmarkRun(spec: spec, outputDirectory: nil, environment: environment)
+                    .report(from: sink)
+                var stored: [String: [[EvalItemResult]]] = [:]
+                for target in spec.targets {
+                    for index in tasks.indices {
+                        stored[target.name, default: []].append(
+                            try await storedQuality(unit.runID, target: target.name, task: index))
+                    }
+                }
+                quality.assemble(tasks, results: { stored[$0]?[$1] ?? [] }, into: &report)
                 try await store.saveReport(runID: unit.runID, report: APIJSON.encoder(pretty: true).encode(report))
                 try await finish(unit.runID, .succeeded)
             }
@@ -147,6 +165,34 @@ public actor RunCoordinator {
         } catch {
             let message = (error as? SpecError).map { "invalid spec: \($0)" } ?? String(describing: error)
             try? await finish(unit.runID, .failed, error: message)
+        }
+    }
+
+    /// Runs a target's quality task, resuming after the results the store holds; each result is stored as it
+    /// completes.
+    private func executeQuality(_ unit: WorkUnit, index: Int, tasks: [TaskDefinition], quality: QualityRun)
+        async throws
+    {
+        guard let target = quality.spec.targets.first(where: { $0.name == unit.target }) else {
+            throw SpecError("targets", "no target named \(unit.target)")
+        }
+        let done = try await storedQuality(unit.runID, target: unit.target, task: index)
+        let store = self.store
+        try await withCancelTrigger(Self.key(unit)) {
+            _ = try await quality.execute(
+                tasks[index], index: index, target: target, skip: Set(done.map(\.key)),
+                onResult: { result in
+                    try await store.appendQualityResults(
+                        runID: unit.runID, target: unit.target, task: index,
+                        [StoredQualityResult(key: result.key, json: try JSONEncoder().encode(result))])
+                })
+        }
+    }
+
+    /// The quality results stored for a target's task.
+    private func storedQuality(_ runID: String, target: String, task: Int) async throws -> [EvalItemResult] {
+        try await store.qualityResults(runID: runID, target: target, task: task).map {
+            try JSONDecoder().decode(EvalItemResult.self, from: $0)
         }
     }
 

@@ -9,6 +9,8 @@ public actor InMemoryRunStore: RunStore {
     private var reports: [String: Data] = [:]
     private var targets: [String: StoredTarget] = [:]
     private var units: [String: [WorkUnit]] = [:]
+    /// Per run: target, task, then key → JSON.
+    private var quality: [String: [String: [Int: [String: Data]]]] = [:]
     /// Records in storage order, per run.
     private var storageOrder: [String: [Int]] = [:]
 
@@ -145,6 +147,7 @@ public actor InMemoryRunStore: RunStore {
         records[id] = nil
         reports[id] = nil
         units[id] = nil
+        quality[id] = nil
         storageOrder[id] = nil
         return runs.removeValue(forKey: id) != nil
     }
@@ -180,6 +183,20 @@ public actor InMemoryRunStore: RunStore {
     }
 
     public func recordCount(runID: String) async throws -> Int { records[runID]?.count ?? 0 }
+
+    public func appendQualityResults(
+        runID: String, target: String, task: Int, _ results: [StoredQualityResult]
+    ) async throws {
+        guard runs[runID] != nil else { throw StoreError.notFound("run \(runID)") }
+        for result in results
+        where quality[runID, default: [:]][target, default: [:]][task, default: [:]][result.key] == nil {
+            quality[runID, default: [:]][target, default: [:]][task, default: [:]][result.key] = result.json
+        }
+    }
+
+    public func qualityResults(runID: String, target: String, task: Int) async throws -> [Data] {
+        (quality[runID]?[target]?[task] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+    }
 
     public func recordsStored(runID: String, after: Int64, limit: Int) async throws
         -> (records: [RequestRecord], last: Int64)

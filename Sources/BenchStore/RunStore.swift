@@ -66,6 +66,12 @@ public protocol RunStore: Sendable {
     /// last one returned: how an event stream follows a run that other processes execute.
     func recordsStored(runID: String, after: Int64, limit: Int) async throws -> (records: [RequestRecord], last: Int64)
 
+    /// Stores quality results of one target's quality task (`task` is its place in the spec's `quality` list), each
+    /// under its key (item and repeat); a key already stored is kept as it is.
+    func appendQualityResults(runID: String, target: String, task: Int, _ results: [StoredQualityResult]) async throws
+    /// The stored quality results of one target's quality task, as the evaluator encoded them.
+    func qualityResults(runID: String, target: String, task: Int) async throws -> [Data]
+
     func saveReport(runID: String, report: Data) async throws
     func report(runID: String) async throws -> Data?
 

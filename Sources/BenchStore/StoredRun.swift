@@ -102,3 +102,14 @@ public enum StoreError: Error, Hashable, CustomStringConvertible {
         }
     }
 }
+
+/// One quality result as the store keeps it: its key (item and repeat) and its JSON.
+public struct StoredQualityResult: Sendable, Hashable {
+    public var key: String
+    public var json: Data
+
+    public init(key: String, json: Data) {
+        self.key = key
+        self.json = json
+    }
+}

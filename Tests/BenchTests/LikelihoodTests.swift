@@ -167,6 +167,17 @@ import Testing
         }
     }
 
+    @Test func aTaskCanCarryItsItemsInline() throws {
+        let task = try EvalTaskTests.task(
+            "dataset: {items: [{id: x, q: \"2+2\", a: 4}, {q: \"3+3\", a: 6}]}\nprompt: \"{{q}}\"\nreference: \"{{a}}\""
+        )
+        let items = try task.loadItems()
+        let gold = try task.goldAnswer(for: items[1])
+        #expect(items.map(\.id) == ["x", "1"] && gold == "6")
+        #expect(throws: DatasetError.self) { try EvalTaskTests.task("dataset: {items: []}\nprompt: p\nreference: r") }
+        #expect(throws: DatasetError.self) { try EvalTaskTests.task("dataset: {items: [3]}\nprompt: p\nreference: r") }
+    }
+
     // MARK: Wire formats
 
     @Test func llamaCppForcedDecodingAsksForExactlyTheGivenTokens() throws {

@@ -79,6 +79,25 @@ extension LiveTests {
             #expect(stored.targets[1].quality?.first?.results == 5)
         }
 
+        @Test func aResumedTaskAsksOnlyWhatIsNotStoredAndHandsOverEachResult() async throws {
+            let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 6)
+            let received = ResultBox()
+            let (results, sent) = try await withSimulator(configuration) { port, simulator in
+                var task = SmokeSuite.arithmetic.task
+                task.limit = 5
+                let items = try task.loadItems()
+                let stored = Set(items.prefix(2).map { EvalItemResult.key(itemID: $0.id, repeatIndex: 0) })
+                let results = try await EvalRun(
+                    task: task, target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"),
+                    outputDirectory: nil, skip: stored, onResult: { await received.add($0) }
+                ).run().results
+                #expect(results.allSatisfy { !stored.contains($0.key) })
+                return (results, simulator.statistics.requests)
+            }
+            #expect(results.count == 3 && sent == 3)
+            #expect(await received.keys == Set(results.map(\.key)))
+        }
+
         @Test func aLogLikelihoodTaskOnAnEndpointWithoutOneStopsBeforeAnyRequest() async throws {
             let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 6)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ll-\(UUID())")
@@ -101,4 +120,10 @@ extension LiveTests {
             #expect(sent == 0)
         }
     }
+}
+
+actor ResultBox {
+    private(set) var keys: Set<String> = []
+
+    func add(_ result: EvalItemResult) { keys.insert(result.key) }
 }

@@ -140,8 +140,14 @@ extension LiveTests {
                     try await server.request(
                         .POST, "/v1/runs",
                         body:
-                            #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m"}],"quality":["arithmetic"]}"#,
-                        auth: true), 422, field: "quality")
+                            #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m"}],"quality":[{"task":"/etc/t.yaml"}]}"#,
+                        auth: true), 422, field: "quality[0].task")
+                problem(
+                    try await server.request(
+                        .POST, "/v1/runs",
+                        body:
+                            #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m"}],"quality":[{"task":{"dataset":{"items":[{"text":"a b c"}]},"output_type":"rolling_loglikelihood","prompt":"{{text}}"}}]}"#,
+                        auth: true), 422, field: "quality[0]")
                 problem(
                     try await server.request(
                         .POST, "/v1/runs",
@@ -171,6 +177,37 @@ extension LiveTests {
                 problem(try await server.request(.GET, "/v1/runs?status=done"), 400, field: "status")
                 problem(try await server.request(.GET, "/v1/runs/run_missing/report"), 404)
                 problem(try await server.request(.GET, "/v1/compare?runs=a"), 400, field: "runs")
+            }
+        }
+
+        @Test func qualityTasksRunAsUnitsAndTheReportComparesTheTargets() async throws {
+            try await withSimulator(Self.fastSimulator) { simPort, _ in
+                try await TestServer.with { server in
+                    let spec = """
+                        {"targets": [
+                           {"name": "a", "base_url": "http://127.0.0.1:\(simPort)/v1", "model": "sim"},
+                           {"name": "b", "base_url": "http://127.0.0.1:\(simPort)/v1", "model": "sim"}],
+                         "load": {"requests": 2},
+                         "quality": [
+                           {"suite": "arithmetic", "limit": 3},
+                           {"task": {"name": "echo", "dataset": {"items": [{"q": "Say 7", "a": "7"}, {"q": "Say 8", "a": "8"}]},
+                                     "prompt": "{{q}}", "reference": "{{a}}", "filters": ["number"], "scorer": "numeric"}}]}
+                        """
+                    let submitted = try await server.request(.POST, "/v1/runs", body: spec, auth: true)
+                    #expect(submitted.status == 202, "\(submitted.body)")
+                    let id = try #require(submitted.json?["id"]?.string)
+                    let run = try await server.waitForEnd(id)
+                    #expect(run["status"] == .string("succeeded"), "\(run)")
+                    let report = try #require(try await server.request(.GET, "/v1/runs/\(id)/report").json)
+                    for target in report["targets"]?.array ?? [] {
+                        let quality = target["quality"]?.array ?? []
+                        #expect(quality.map { $0["task"]?.string } == ["smoke/arithmetic", "echo"])
+                        #expect(quality.first?["results"] == .number(3) && quality.last?["results"] == .number(2))
+                    }
+                    #expect(report["quality_comparisons"]?.array?.count == 2)
+                    let markdown = try await server.request(.GET, "/v1/runs/\(id)/report?format=md")
+                    #expect(markdown.body.contains("## Quality"))
+                }
             }
         }
 

@@ -189,6 +189,34 @@ extension LiveTests {
             }
         }
 
+        @Test(arguments: StoreKind.available)
+        func qualityResultsAreKeptOncePerKeyAndDeletedWithTheirRun(kind: StoreKind) async throws {
+            try await kind.withStore { store in
+                try await store.createRun(Self.run("run_q"))
+                func result(_ key: String, _ text: String) -> StoredQualityResult {
+                    StoredQualityResult(key: key, json: Data(text.utf8))
+                }
+                try await store.appendQualityResults(
+                    runID: "run_q", target: "t", task: 0, [result("b#0", #"{"s":1}"#), result("a#0", #"{"s":0}"#)])
+                // A resumed unit re-sending a stored key keeps the first answer.
+                try await store.appendQualityResults(
+                    runID: "run_q", target: "t", task: 0, [result("a#0", #"{"s":9}"#), result("c#0", #"{"s":2}"#)])
+                try await store.appendQualityResults(runID: "run_q", target: "u", task: 0, [result("a#0", "{}")])
+                let stored = try await store.qualityResults(runID: "run_q", target: "t", task: 0)
+                #expect(stored.map { String(decoding: $0, as: UTF8.self) } == [#"{"s":0}"#, #"{"s":1}"#, #"{"s":2}"#])
+                #expect(try await store.qualityResults(runID: "run_q", target: "t", task: 1).isEmpty)
+                let many = (0..<400).map { result(String(format: "k%04d", $0), "{}") }
+                try await store.appendQualityResults(runID: "run_q", target: "t", task: 2, many)
+                #expect(try await store.qualityResults(runID: "run_q", target: "t", task: 2).count == 400)
+                await #expect(throws: StoreError.notFound("run run_missing")) {
+                    try await store.appendQualityResults(
+                        runID: "run_missing", target: "t", task: 0, [result("a", "{}")])
+                }
+                #expect(try await store.deleteRun(id: "run_q"))
+                #expect(try await store.qualityResults(runID: "run_q", target: "t", task: 0).isEmpty)
+            }
+        }
+
         static func units(_ runID: String, steps: Int) -> [WorkUnit] {
             (0..<steps).map { WorkUnit(runID: runID, index: $0, target: "t", step: $0) }
         }

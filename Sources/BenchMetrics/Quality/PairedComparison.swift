@@ -71,6 +71,16 @@ public struct PairedComparison: Sendable, Hashable, Codable {
             mcnemarP = McNemar.exactPValue(b: onlyA, c: onlyB)
         }
     }
+
+    enum CodingKeys: String, CodingKey {
+        case n, interval
+        case meanDifference = "mean_difference"
+        case standardError = "standard_error"
+        case bootstrapInterval = "bootstrap_interval"
+        case onlyA = "only_a"
+        case onlyB = "only_b"
+        case mcnemarP = "mcnemar_p"
+    }
 }
 
 /// The percentile bootstrap of a mean, resampling items (or whole clusters) with replacement from a seeded

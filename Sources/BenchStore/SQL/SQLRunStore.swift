@@ -273,6 +273,35 @@ public struct SQLRunStore: RunStore {
                     [.text(runID), .text(target), .integer(Int64(step))])))
     }
 
+    public func appendQualityResults(
+        runID: String, target: String, task: Int, _ results: [StoredQualityResult]
+    ) async throws {
+        guard !results.isEmpty else { return }
+        guard try await run(id: runID) != nil else { throw StoreError.notFound("run \(runID)") }
+        let statements = stride(from: 0, to: results.count, by: Self.recordsPerStatement).map { start in
+            let chunk = results[start..<min(results.count, start + Self.recordsPerStatement)]
+            return SQLStatement(
+                "INSERT INTO quality_results (run_id, target, task, result_key, result) VALUES "
+                    + Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                    + " ON CONFLICT (run_id, target, task, result_key) DO NOTHING",
+                chunk.flatMap { result -> [SQLValue] in
+                    [
+                        .text(runID), .text(target), .integer(Int64(task)), .text(result.key),
+                        .text(String(decoding: result.json, as: UTF8.self)),
+                    ]
+                })
+        }
+        _ = try await database.transaction(statements)
+    }
+
+    public func qualityResults(runID: String, target: String, task: Int) async throws -> [Data] {
+        try await database.query(
+            SQLStatement(
+                "SELECT result FROM quality_results WHERE run_id = ? AND target = ? AND task = ? ORDER BY result_key",
+                [.text(runID), .text(target), .integer(Int64(task))])
+        ).compactMap { $0.first?.string.map { Data($0.utf8) } }
+    }
+
     public func recordCount(runID: String) async throws -> Int {
         try await database.query(
             SQLStatement("SELECT COUNT(*) FROM run_records WHERE run_id = ?", [.text(runID)])

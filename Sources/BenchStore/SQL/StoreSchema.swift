@@ -74,6 +74,20 @@ enum StoreSchema {
                 // SQLite's rowid already numbers records in storage order; PostgreSQL needs a column for it.
                 + (dialect == .postgres ? ["ALTER TABLE run_records ADD COLUMN stored_seq BIGSERIAL"] : [])
         },
+        Migration(version: 3) { _ in
+            [
+                """
+                CREATE TABLE quality_results (
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                    target TEXT NOT NULL,
+                    task BIGINT NOT NULL,
+                    result_key TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    PRIMARY KEY (run_id, target, task, result_key)
+                )
+                """
+            ]
+        },
     ]
 
     static let versionTable =
