@@ -2,7 +2,7 @@ import BenchCore
 import Foundation
 import Testing
 
-@testable import BenchEval
+import BenchEval
 
 /// One instruction with its kwargs, a response, and whether the response follows it strictly.
 struct InstructionExample: Sendable, CustomTestStringConvertible {

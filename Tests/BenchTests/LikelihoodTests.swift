@@ -5,8 +5,8 @@ import BenchMetrics
 import Foundation
 import Testing
 
-@testable import BenchEval
-@testable import BenchProviders
+import BenchEval
+import BenchProviders
 
 @Suite struct LikelihoodTests {
     @Test func llamaCppWindowsAreTheChunksLlamaPerplexityScores() {

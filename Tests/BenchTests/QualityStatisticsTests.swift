@@ -66,6 +66,11 @@ import Testing
         #expect(abs(SamplePlanner.pairedMinimumDetectableDifference(items: 100, discordance: 0.15) - 0.10851) < 1e-4)
         #expect(abs(SamplePlanner.unpairedMinimumDetectableDifference(items: 1_000, accuracy: 0.5) - 0.06265) < 1e-4)
         #expect(SamplePlanner.pairedItemsNeeded(difference: 0.02, discordance: 0.15) == 2_944)
+        // Unpaired at p = 0.7 to detect 2 points: 2.8016² · 0.42 / 0.0004 → 8,242 per model; and it round-trips.
+        let unpaired = SamplePlanner.unpairedItemsNeeded(difference: 0.02, accuracy: 0.7)
+        #expect(unpaired == 8_242)
+        #expect(SamplePlanner.unpairedMinimumDetectableDifference(items: unpaired, accuracy: 0.7) <= 0.02)
+        #expect(SamplePlanner.unpairedMinimumDetectableDifference(items: unpaired - 1, accuracy: 0.7) > 0.02)
     }
 
     @Test func multipleComparisonAdjustmentsByHand() {

@@ -20,13 +20,13 @@ import Foundation
 /// language of its dominant script, so a Hindi answer quoting English is Hindi. Assamese reads as Bengali,
 /// Shahmukhi Punjabi as Urdu, Belarusian as Ukrainian or Russian, Cantonese as Chinese, Latin-script Serbian as
 /// whatever Latin language it resembles. Text with no letters of these scripts gets no language (nil).
-enum LanguageIdentifier {
+public enum LanguageIdentifier {
     /// Every code ``identify(_:)`` can return.
-    static let supportedCodes: Set<String> = Set(
+    public static let supportedCodes: Set<String> = Set(
         WritingSystem.allCases.flatMap { $0.candidates.map(\.code) } + ["ja", "zh"])
 
     /// The language of `text`, or nil when it has no letters of a known script.
-    static func identify(_ text: String) -> String? {
+    public static func identify(_ text: String) -> String? {
         let normalized = text.precomposedStringWithCanonicalMapping
         var letters: [WritingSystem: Int] = [:]
         var kana = 0

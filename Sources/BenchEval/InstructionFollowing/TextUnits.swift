@@ -1,14 +1,14 @@
 import Foundation
 
 /// The units the instructions count: lines, words and sentences.
-enum TextUnits {
+public enum TextUnits {
     /// The lines of `text`, split on `\n`, keeping empty ones.
-    static func lines(_ text: String) -> [Substring] {
+    public static func lines(_ text: String) -> [Substring] {
         text.split(separator: "\n", omittingEmptySubsequences: false)
     }
 
     /// Words: runs of letters, digits, combining marks and underscores (so "don't" is two words, "3.5" two).
-    static func words(_ text: String) -> [Substring] {
+    public static func words(_ text: String) -> [Substring] {
         text.split(whereSeparator: { !isWordCharacter($0) })
     }
 
@@ -22,7 +22,7 @@ enum TextUnits {
     /// dotted abbreviation ("U.S.") unless a capitalised word follows. Line breaks are spaces, as in IFEval, so a
     /// heading without a full stop joins the sentence after it; but a list item ("1. ", "- ", "* ") starts a new
     /// sentence. Only sentences with a letter or digit count.
-    static func sentences(_ text: String) -> [String] {
+    public static func sentences(_ text: String) -> [String] {
         let spaced = text.reduce(into: "") { result, character in
             result.append(character)
             if SentenceEnd.cjkStops.contains(character) { result.append(" ") }

@@ -29,6 +29,15 @@ public enum SamplePlanner {
         let k = multiplier(alpha: alpha, power: power)
         return Int((k * k * discordance / (difference * difference)).rounded(.up))
     }
+
+    /// Items needed per model for an unpaired comparison (different items per model) at accuracy `accuracy` to
+    /// detect `difference`: N = k²·2p(1 − p)/δ², rounded up.
+    public static func unpairedItemsNeeded(
+        difference: Double, accuracy: Double, alpha: Double = 0.05, power: Double = 0.8
+    ) -> Int {
+        let k = multiplier(alpha: alpha, power: power)
+        return Int((k * k * 2 * accuracy * (1 - accuracy) / (difference * difference)).rounded(.up))
+    }
 }
 
 /// Adjusted p-values when several comparisons are made at once.

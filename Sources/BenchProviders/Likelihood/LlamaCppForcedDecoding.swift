@@ -36,7 +36,7 @@ public struct LlamaCppForcedDecoding: LikelihoodModel {
     }
 
     /// The request that force-decodes `continuation` after `context`.
-    static func body(context: [Int], continuation: [Int]) -> [String: JSONValue] {
+    public static func body(context: [Int], continuation: [Int]) -> [String: JSONValue] {
         [
             "prompt": .array(context.map { .number(Double($0)) }),
             "n_predict": .number(Double(continuation.count)),
@@ -50,12 +50,12 @@ public struct LlamaCppForcedDecoding: LikelihoodModel {
     }
 
     /// A GBNF grammar that accepts exactly `tokens`, by token id.
-    static func grammar(_ tokens: [Int]) -> String {
+    public static func grammar(_ tokens: [Int]) -> String {
         "root ::= " + tokens.map { "<[\($0)]>" }.joined(separator: " ")
     }
 
     /// Reads `completion_probabilities`, checking that the server generated exactly the expected tokens.
-    static func logprobs(_ document: JSONValue, expected: [Int]) throws -> [TokenLogprob] {
+    public static func logprobs(_ document: JSONValue, expected: [Int]) throws -> [TokenLogprob] {
         guard let entries = document["completion_probabilities"]?.array else {
             throw LikelihoodError("/completion returned no completion_probabilities (is n_probs supported?)")
         }

@@ -40,7 +40,7 @@ public struct VLLMPromptLogprobs: LikelihoodModel {
     }
 
     /// Reads `choices[0].prompt_logprobs` at the continuation's positions.
-    static func logprobs(_ document: JSONValue, context: Int, expected: [Int]) throws -> [TokenLogprob] {
+    public static func logprobs(_ document: JSONValue, context: Int, expected: [Int]) throws -> [TokenLogprob] {
         guard let entries = document["choices"]?.array?.first?["prompt_logprobs"]?.array else {
             throw LikelihoodError("the response has no prompt_logprobs (is this vLLM?)")
         }
