@@ -204,6 +204,15 @@ public struct TaskDefinition: Sendable, Hashable {
     /// For IFEval (``Scorer/instructionFollowing``) it is the item's instructions as JSON, checked here so that
     /// invalid arguments stop the run before any request.
     public func goldAnswer(for item: EvalItem) throws -> String? {
+        if scorer == .refusal {
+            let label = AnswerFilter.apply(referenceFilters, to: try reference.render(item))
+            guard label == "safe" || label == "unsafe" else {
+                throw DatasetError(
+                    location: "item \(item.id)",
+                    problem: "the refusal scorer needs the reference safe or unsafe, got \"\(label ?? "")\"")
+            }
+            return label
+        }
         guard scorer == .instructionFollowing else {
             return AnswerFilter.apply(referenceFilters, to: try reference.render(item))
         }
@@ -322,6 +331,7 @@ public struct TaskDefinition: Sendable, Hashable {
         case .string("regex"): return .regex
         case .string("json_valid"): return .jsonValid
         case .string("ifeval"): return .instructionFollowing
+        case .string("refusal"): return .refusal
         case .string("numeric"): return .numeric(tolerance: 0, relativeTolerance: 0)
         case .object(let spec) where spec.count == 1:
             let (kind, argument) = spec.first!
@@ -335,7 +345,7 @@ public struct TaskDefinition: Sendable, Hashable {
         default:
             throw error(
                 "scorer",
-                "expected exact, normalized_exact, contains, regex, json_valid, ifeval, numeric, {numeric: …} or {json_schema: …}"
+                "expected exact, normalized_exact, contains, regex, json_valid, ifeval, refusal, numeric, {numeric: …} or {json_schema: …}"
             )
         }
     }

@@ -37,6 +37,15 @@ public enum QualityLines {
                 "  instruction-level strict \(percent(ifeval.instructionStrict.value, ifeval.instructionStrict.interval)) · loose \(percent(ifeval.instructionLoose.value, ifeval.instructionLoose.interval)) over \(ifeval.instructionStrict.n) instructions"
             )
         }
+        if let refusal = summary.refusal {
+            let over = refusal.overRefusal.map {
+                "over-refusal \(percent($0.value, $0.interval)) of \($0.n) safe prompts"
+            }
+            let under = refusal.underRefusal.map {
+                "under-refusal \(percent($0.value, $0.interval)) of \($0.n) unsafe prompts"
+            }
+            lines.append("  " + [over, under].compactMap { $0 }.joined(separator: " · ") + " [\(refusal.detector)]")
+        }
         if summary.accuracyNormalized != nil {
             lines.append("  acc_norm \(percent(summary.accuracyNormalized, summary.intervalNormalized))")
         }
