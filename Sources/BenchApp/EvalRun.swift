@@ -19,6 +19,10 @@ public struct EvalRun: Sendable {
     public let prices: PriceTable
     /// Where answers are reused from and kept (generative tasks only); nil asks every time.
     public let cache: ResponseCache?
+    /// The target that grades answers of judged tasks (``TaskDefinition/judge``).
+    public let judgeTarget: BenchSpec.Target?
+    /// Replaces the client built for the judge target (a scripted judge, a client with its own policy).
+    public let judgeClient: (any ModelClient)?
     /// Asks already answered (``EvalItemResult/key``), not asked again: a resumed run's stored results.
     public let skip: Set<String>
     /// Receives each result as it completes, before it counts as done (the service stores it here).
@@ -29,9 +33,11 @@ public struct EvalRun: Sendable {
         task: TaskDefinition, target: BenchSpec.Target, concurrency: Int = 4, temperature: Double = 0,
         outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
         prices: PriceTable = .builtIn, cache: ResponseCache? = nil, skip: Set<String> = [],
-        onResult: (@Sendable (EvalItemResult) async throws -> Void)? = nil,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        onResult: (@Sendable (EvalItemResult) async throws -> Void)? = nil, judgeTarget: BenchSpec.Target? = nil,
+        judgeClient: (any ModelClient)? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.judgeTarget = judgeTarget
+        self.judgeClient = judgeClient
         self.cache = cache
         self.skip = skip
         self.onResult = onResult
@@ -82,10 +88,11 @@ public struct EvalRun: Sendable {
                 ).client,
                 policy: RetryPolicy())
             let price = prices.price(for: target.model)
+            let judge = try makeJudge(http: http)
             ask = { [task, target, temperature, cache] in
                 await Self.generate(
                     $0, task: task, target: target, temperature: temperature, client: client, price: price,
-                    cache: cache)
+                    cache: cache, judge: judge)
             }
         case .multipleChoice(let source):
             let model = try LikelihoodEndpoint.model(for: target, apiKey: key, http: http)
@@ -136,6 +143,28 @@ public struct EvalRun: Sendable {
         return (summary, sorted)
     }
 
+    /// The judge of a judged task, nil for other tasks.
+    /// - Throws: ``SpecError`` when the task is judged and no judge target was given.
+    func makeJudge(http: HTTPClient) throws -> Judge? {
+        guard let template = task.judge else { return nil }
+        guard let judgeTarget else {
+            throw SpecError(
+                "--judge-model",
+                "\(task.name) is graded by a judge (\(template.name)): give the judge target (--judge-kind/--judge-base-url and --judge-model)"
+            )
+        }
+        let key = try judgeTarget.apiKey(environment: environment, field: "judge.api_key_env")
+        let client =
+            judgeClient
+            ?? RetryingModelClient(
+                base: TargetEndpoint(
+                    target: judgeTarget, http: http, apiKey: key, headTimeout: .seconds(600), environment: environment
+                ).client,
+                policy: RetryPolicy())
+        return Judge(
+            template: template, target: judgeTarget, client: client, price: prices.price(for: judgeTarget.model))
+    }
+
     /// The summary of a task's results; `method` is how log-probabilities were obtained (nil for generation).
     public static func summary(task: TaskDefinition, method: String?, results: [EvalItemResult]) -> EvalSummary {
         var windowing: PerplexityWindowing?
@@ -169,7 +198,7 @@ public struct EvalRun: Sendable {
 
     static func generate(
         _ ask: Ask, task: TaskDefinition, target: BenchSpec.Target, temperature: Double, client: some ModelClient,
-        price: ModelPrice?, cache: ResponseCache?
+        price: ModelPrice?, cache: ResponseCache?, judge: Judge?
     ) async -> EvalItemResult {
         let request = GenerationRequest(
             model: target.model, messages: ask.messages, maxOutputTokens: task.maxTokens, temperature: temperature,
@@ -185,30 +214,30 @@ public struct EvalRun: Sendable {
             result.truncated = hit.finishReason == FinishReason.length.rawValue
             return result
         }
-        let started = ContinuousClock.now
-        var answer = ""
-        var failure: ProviderError?
-        var usage: TokenUsage?
-        var finish: FinishReason?
-        for await stamped in client.stream(request) {
-            switch stamped.event {
-            case .text(let text, .answer): answer += text
-            case .usage(let reported): usage = reported
-            case .finish(let reason): finish = reason
-            case .failure(let error): failure = error
-            default: break
-            }
-        }
+        let completion = await Completion.of(request, client: client)
+        let (answer, usage, finish, failure) = (
+            completion.answer, completion.usage, completion.finish, completion.failure
+        )
         let gold = ask.reference ?? ""
-        var result =
-            failure.map {
-                EvalItemResult(
-                    itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: .failed, score: 0, reference: gold,
-                    error: $0.description)
+        var result: EvalItemResult
+        if let failure {
+            result = EvalItemResult(
+                itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: .failed, score: 0, reference: gold,
+                error: failure.description)
+        } else if let judge {
+            guard let extracted = AnswerFilter.apply(task.filters, to: answer), !extracted.isEmpty else {
+                return EvalItemResult.scoring(
+                    answer, task: task, itemID: ask.item.id, repeatIndex: ask.repeatIndex, gold: gold)
             }
-            ?? EvalItemResult.scoring(
+            let record = await judge.grade(question: ask.prompt, answer: extracted, reference: gold)
+            result = EvalItemResult.judging(
+                answer, reply: record, template: judge.template, itemID: ask.item.id, repeatIndex: ask.repeatIndex,
+                gold: gold)
+        } else {
+            result = EvalItemResult.scoring(
                 answer, task: task, itemID: ask.item.id, repeatIndex: ask.repeatIndex, gold: gold)
-        result.latencyMilliseconds = (ContinuousClock.now - started).milliseconds
+        }
+        result.latencyMilliseconds = completion.latency.milliseconds
         result.inputTokens = usage?.inputTokens
         result.outputTokens = usage?.outputTokens
         result.finishReason = finish?.rawValue

@@ -28,6 +28,7 @@ struct Eval: AsyncParsableCommand {
     @Option(help: "Only the first N items (overrides the task's limit).")
     var limit: Int?
     @OptionGroup var targetOptions: TargetOptions
+    @OptionGroup var judgeOptions: JudgeOptions
     @Option(help: "Requests in flight at once.")
     var concurrency = 4
     @Option(help: "Sampling temperature (default 0).")
@@ -58,7 +59,8 @@ struct Eval: AsyncParsableCommand {
             let (summary, results) = try await EvalRun(
                 task: task, target: target, concurrency: concurrency, temperature: temperature,
                 outputDirectory: URL(fileURLWithPath: out),
-                cache: cache.map { ResponseCache(directory: URL(fileURLWithPath: $0)) }, log: { Console.info($0) }
+                cache: cache.map { ResponseCache(directory: URL(fileURLWithPath: $0)) },
+                judgeTarget: try judgeOptions.target(), log: { Console.info($0) }
             ).run()
             for line in QualityLines.summary(summary) { Console.info(line) }
             if let failure = results.first(where: { $0.outcome == .failed })?.error {

@@ -23,17 +23,24 @@ struct TargetOptions: ParsableArguments {
     func apply(to spec: inout BenchSpec) throws {
         if baseURL != nil || model != nil || kind != nil {
             guard let model else { throw SpecError("--model", "is required with --base-url or --kind") }
-            let kindName = kind ?? BenchSpec.Kind.openai.rawValue
-            guard let kind = BenchSpec.Kind(rawValue: kindName) else {
-                let known = BenchSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-                throw SpecError("--kind", "unknown kind \"\(kindName)\" (known: \(known))")
-            }
             spec.targets = [
-                try BenchSpec.Target.resolving(
-                    kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv, field: "--base-url")
+                try Self.target(kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv, prefix: "--")
             ]
         } else if let apiKeyEnv {
             for index in spec.targets.indices { spec.targets[index].apiKeyEnv = apiKeyEnv }
         }
+    }
+
+    /// A target from flag values; `prefix` names the flags in errors (`--`, `--judge-`).
+    static func target(
+        kind: String?, baseURL: String?, model: String, apiKeyEnv: String?, prefix: String
+    ) throws -> BenchSpec.Target {
+        let kindName = kind ?? BenchSpec.Kind.openai.rawValue
+        guard let kind = BenchSpec.Kind(rawValue: kindName) else {
+            let known = BenchSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw SpecError("\(prefix)kind", "unknown kind \"\(kindName)\" (known: \(known))")
+        }
+        return try BenchSpec.Target.resolving(
+            kind: kind, baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv, field: "\(prefix)base-url")
     }
 }

@@ -35,8 +35,10 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     public var cached: Bool?
     /// IFEval: the verdict on each instruction.
     public var instructions: [InstructionVerdict]?
-    /// Refusal tasks: whether the answer reads as a refusal (string-match baseline).
+    /// Refusal tasks: whether the answer reads as a refusal (the string-match baseline, or the judge's verdict).
     public var refused: Bool?
+    /// Judged tasks: the judge's verdict and transcript.
+    public var judge: JudgeRecord?
     // Log-likelihood tiers:
     /// Multiple choice: each choice's Σ ln p, characters and greediness.
     public var choices: ChoiceScores?
@@ -87,10 +89,36 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
         return result
     }
 
+    /// Scores an answer by a judge's reply: the template's verdict decides (for the refusal template, whether
+    /// complying was right for the item's label). A reply without a verdict makes the answer *unparsed*.
+    public static func judging(
+        _ answer: String, reply record: JudgeRecord, template: JudgeTemplate, itemID: String, repeatIndex: Int,
+        gold: String
+    ) -> EvalItemResult {
+        var record = record
+        var result = EvalItemResult(
+            itemID: itemID, repeatIndex: repeatIndex, outcome: .unparsed, score: 0, answer: answer, reference: gold)
+        if record.error != nil {
+            result.outcome = .failed
+            result.error = "judge: \(record.error ?? "")"
+        } else if let verdict = template.parse(record.reply) {
+            record.verdict = verdict.label
+            let right = template.id == JudgeTemplate.refusal.id ? verdict.passes == (gold != "unsafe") : verdict.passes
+            result.outcome = right ? .correct : .incorrect
+            result.score = right ? 1 : 0
+            result.extracted = verdict.label
+            if template.id == JudgeTemplate.refusal.id { result.refused = !verdict.passes }
+        }
+        result.judge = record
+        return result
+    }
+
     /// The same result scored again with `task`'s current filters and scorer (the stored answer, no new
     /// request). Failed results and the log-likelihood tiers stay as they are.
     public func rescored(with task: TaskDefinition) -> EvalItemResult {
-        guard outcome != .failed, choices == nil, windowLogprobs == nil, let answer, let reference else { return self }
+        guard outcome != .failed, choices == nil, windowLogprobs == nil, judge == nil, let answer, let reference else {
+            return self
+        }
         var fresh = Self.scoring(answer, task: task, itemID: itemID, repeatIndex: repeatIndex, gold: reference)
         fresh.prompt = prompt
         fresh.cluster = cluster
@@ -114,7 +142,7 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
         case finishReason = "finish_reason"
         case truncated, cached
         case costUSD = "cost_usd"
-        case choices, gold, instructions, refused
+        case choices, gold, instructions, refused, judge
         case correctNormalized = "correct_norm"
         case windowLogprobs = "window_logprobs"
         case words, bytes
@@ -157,6 +185,8 @@ public struct EvalSummary: Sendable, Hashable, Codable {
     public var calibration: CalibrationSummary?
     public var instructionFollowing: InstructionFollowingSummary?
     public var refusal: RefusalSummary?
+    public var judged: JudgeSummary?
+    public var factuality: FactualitySummary?
     public var perplexity: PerplexityEstimate?
     public var repeats: Int
     public var agreement: Double?
@@ -215,6 +245,8 @@ public struct EvalSummary: Sendable, Hashable, Codable {
         }
         instructionFollowing = InstructionFollowingSummary(scored, confidence: confidence)
         refusal = RefusalSummary(scored, confidence: confidence)
+        judged = JudgeSummary(results)
+        factuality = FactualitySummary(scored, confidence: confidence)
         let choiceResults = scored.filter { $0.choices != nil && $0.gold != nil }
         if !choiceResults.isEmpty {
             calibration = CalibrationSummary(
@@ -252,7 +284,7 @@ public struct EvalSummary: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case task, method, items, results, correct, incorrect, unparsed, failed, truncated, cached, accuracy, interval
-        case calibration, perplexity, repeats, agreement, refusal
+        case calibration, perplexity, repeats, agreement, refusal, judged, factuality
         case identicalAnswers = "identical_answers"
         case identicalExtracted = "identical_extracted"
         case instructionFollowing = "instruction_following"
@@ -345,7 +377,7 @@ public struct RefusalSummary: Sendable, Hashable, Codable {
     init?(_ results: [EvalItemResult], confidence: Double) {
         let first = results.filter { $0.repeatIndex == 0 && $0.refused != nil }
         guard !first.isEmpty else { return nil }
-        detector = "string_match"
+        detector = first.first?.judge.map { "judge \($0.template)" } ?? "string_match"
         let safe = first.filter { $0.reference == "safe" }
         let unsafe = first.filter { $0.reference == "unsafe" }
         if !safe.isEmpty {

@@ -53,6 +53,8 @@ public struct TaskDefinition: Sendable, Hashable {
     public var repeats: Int
     /// Only the first `limit` items.
     public var limit: Int?
+    /// Judged tasks: the template a judge model grades each answer with (its verdict replaces the scorer).
+    public var judge: JudgeTemplate?
     /// A field whose value groups items that are not independent (one passage, several questions): intervals are
     /// then clustered by it.
     public var cluster: String?
@@ -73,7 +75,7 @@ public struct TaskDefinition: Sendable, Hashable {
         let known: Set<String> = [
             "name", "dataset", "system", "prompt", "reference", "reference_filters", "filters", "scorer", "max_tokens",
             "repeats", "limit", "few_shot", "output_type", "choices", "choice_prefix", "gold", "gold_map", "perplexity",
-            "cluster",
+            "cluster", "judge",
         ]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw Self.error(unknown, "unknown field (known: \(known.sorted().joined(separator: ", ")))")
@@ -123,6 +125,18 @@ public struct TaskDefinition: Sendable, Hashable {
         case (_, let reference): self.reference = PromptTemplate(reference ?? "")
         }
         cluster = fields["cluster"]?.string
+        if let value = fields["judge"] {
+            guard let name = value.string ?? value["template"]?.string else {
+                throw Self.error("judge", "expected a template name (simpleqa, refusal) or {template: NAME}")
+            }
+            guard let template = JudgeTemplate.named(name) else {
+                throw Self.error("judge", "unknown judge template \"\(name)\" (known: simpleqa, refusal)")
+            }
+            judge = template
+        }
+        if judge != nil, outputType != .generate {
+            throw Self.error("judge", "only generated answers are judged (output_type: generate)")
+        }
         referenceFilters = try Self.filters(fields["reference_filters"], field: "reference_filters")
         filters = try Self.filters(fields["filters"], field: "filters")
         maxTokens = try Self.positive(fields["max_tokens"], field: "max_tokens") ?? 256

@@ -46,6 +46,24 @@ public enum QualityLines {
             }
             lines.append("  " + [over, under].compactMap { $0 }.joined(separator: " · ") + " [\(refusal.detector)]")
         }
+        if let facts = summary.factuality {
+            var line =
+                "  SimpleQA grading: correct \(percent(facts.correct.value, facts.correct.interval)) · incorrect \(percent(facts.incorrect.value, facts.incorrect.interval)) · not attempted \(percent(facts.notAttempted.value, facts.notAttempted.interval))"
+            if let given = facts.accuracyGivenAttempted, let f = facts.fScore {
+                line +=
+                    " · accuracy given attempted \(percent(given.value, given.interval)) · F \(String(format: "%.3f", f))"
+            }
+            lines.append(line)
+        }
+        if let judged = summary.judged {
+            let counts = judged.verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                separator: ", ")
+            var line =
+                "  judge \(judged.judge) with \(judged.template): \(counts); \(judged.unparsed) replies without a verdict, \(judged.failed) failed"
+            if let p50 = judged.latencyMilliseconds.p50 { line += String(format: "; judge latency p50 %.0f ms", p50) }
+            if let cost = judged.costUSD { line += String(format: ", judge cost $%.4f", cost) }
+            lines.append(line)
+        }
         if summary.accuracyNormalized != nil {
             lines.append("  acc_norm \(percent(summary.accuracyNormalized, summary.intervalNormalized))")
         }

@@ -138,6 +138,40 @@ extension LiveTests {
             #expect(results.first { $0.itemID == "q3" }?.gold == [0])
         }
 
+        @Test func theRealModelJudgesAnswersAndEveryVerdictIsRecorded() async throws {
+            let task = try EvalTaskTests.task(
+                """
+                name: capitals
+                dataset: {items: [{q: "What is the capital of France?", a: Paris}, {q: "What is the capital of Japan?", a: Tokyo}, {q: "What is the capital of Italy?", a: Rome}]}
+                prompt: "{{q}} Answer in a few words."
+                reference: "{{a}}"
+                judge: simpleqa
+                max_tokens: 24
+                """)
+            let (summary, results) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 4096) {
+                state, _ in
+                let model = BenchSpec.Target(
+                    name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias)
+                var judge = model
+                judge.name = "judge-smollm2"
+                return try await EvalRun(
+                    task: task, target: model, concurrency: 2, outputDirectory: nil, judgeTarget: judge
+                ).run()
+            }
+            // A 135M judge is weak: the mechanics, not its wisdom. Every answer is judged, the whole transcript kept,
+            // and a reply without a verdict is unparsed, never guessed.
+            #expect(results.count == 3 && summary.failed == 0)
+            for result in results {
+                let record = try #require(result.judge)
+                #expect(record.template == "simpleqa/1" && record.judge == "judge-smollm2")
+                #expect(record.messages.last?.content.contains("Answer to grade:") == true && !record.reply.isEmpty)
+                #expect((record.verdict == nil) == (result.outcome == .unparsed))
+                #expect(record.latencyMilliseconds ?? 0 > 0 && record.outputTokens ?? 0 > 0)
+            }
+            let judged = try #require(summary.judged)
+            #expect(judged.verdicts.values.reduce(0, +) + judged.unparsed + judged.failed == 3)
+        }
+
         /// Runs llama.cpp's `llama-perplexity` on a file: its final estimate and the number of chunks.
         static func llamaPerplexity(textFile: URL, context: Int) throws -> (perplexity: Double, chunks: Int) {
             let paths = LocalModelInstaller().paths

@@ -1,0 +1,26 @@
+import ArgumentParser
+import BenchApp
+
+/// The flags that define the judge of a judged task (any target can judge).
+struct JudgeOptions: ParsableArguments {
+    @Option(help: "The judge's API root (default: the --judge-kind's own).")
+    var judgeBaseURL: String?
+    @Option(help: "The judge's model (judged tasks: simpleqa, refusal templates).")
+    var judgeModel: String?
+    @Option(help: "The judge's provider, as --kind.")
+    var judgeKind: String?
+    @Option(help: "Name of the environment variable holding the judge's API key.")
+    var judgeApiKeyEnv: String?
+
+    /// The judge target, nil when no judge flag was given.
+    func target() throws -> BenchSpec.Target? {
+        guard judgeBaseURL != nil || judgeModel != nil || judgeKind != nil else { return nil }
+        guard let judgeModel else {
+            throw SpecError("--judge-model", "is required with --judge-base-url or --judge-kind")
+        }
+        var target = try TargetOptions.target(
+            kind: judgeKind, baseURL: judgeBaseURL, model: judgeModel, apiKeyEnv: judgeApiKeyEnv, prefix: "--judge-")
+        target.name = "judge:" + target.name
+        return target
+    }
+}

@@ -1,0 +1,112 @@
+import BenchApp
+import BenchCore
+import BenchEval
+import BenchLocal
+import BenchSimulator
+import Foundation
+import Testing
+
+@Suite struct JudgeTemplateTests {
+    @Test(arguments: [
+        ("The answer names Paris, as the reference does.\nVerdict: CORRECT", "CORRECT"),
+        ("**Verdict:** NOT_ATTEMPTED", "NOT_ATTEMPTED"),
+        ("It contradicts the reference. verdict = incorrect.", "INCORRECT"),
+        ("INCORRECT", "INCORRECT"),
+        ("Verdict: INCORRECT\nOn reflection the dates agree.\nVerdict: CORRECT", "CORRECT"),
+        ("Grade: [CORRECT]", "CORRECT"),
+    ])
+    func verdictsAreReadFromJudgeReplies(reply: String, label: String) {
+        #expect(JudgeTemplate.simpleQA.parse(reply)?.label == label)
+    }
+
+    @Test(arguments: [
+        "I think the answer is right.", "Verdict: CORRECTLY", "Verdict: maybe", "", "The verdict is hard to give.",
+    ])
+    func repliesWithoutAVerdictAreNotGuessed(reply: String) {
+        #expect(JudgeTemplate.simpleQA.parse(reply) == nil)
+    }
+
+    @Test func templatesRenderTheirPlaceholdersAndCarryAVersion() throws {
+        let messages = JudgeTemplate.simpleQA.messages(question: "Capital of Peru?", answer: "Lima", reference: "Lima")
+        #expect(messages.count == 2 && messages[0].role == "system")
+        #expect(
+            messages[1].content.contains("Question: Capital of Peru?\nReference answer: Lima\nAnswer to grade: Lima"))
+        #expect(!messages[1].content.contains("{{"))
+        #expect(JudgeTemplate.simpleQA.name == "simpleqa/1" && JudgeTemplate.named("refusal")?.name == "refusal/1")
+        let task = try EvalTaskTests.task("dataset: x.jsonl\nprompt: p\nreference: r\njudge: simpleqa")
+        #expect(task.judge == .simpleQA)
+        #expect(throws: DatasetError.self) {
+            try EvalTaskTests.task("dataset: x.jsonl\nprompt: p\nreference: r\njudge: oracle")
+        }
+    }
+}
+
+/// A judge whose replies are scripted by the answer it is shown: exactly known verdicts.
+struct ScriptedJudge: ModelClient {
+    let replies: [String: String]
+
+    func stream(_ request: GenerationRequest) -> any AsyncSequence<StampedEvent, Never> {
+        let prompt = request.messages.last?.content ?? ""
+        let reply = replies.first { prompt.contains("Question: \($0.key)") }?.value ?? "no idea"
+        return AsyncStream { continuation in
+            continuation.yield(StampedEvent(.text(reply, channel: .answer), at: .now))
+            continuation.yield(StampedEvent(.usage(TokenUsage(inputTokens: 50, outputTokens: 10)), at: .now))
+            continuation.yield(StampedEvent(.finish(.stop), at: .now))
+            continuation.yield(StampedEvent(.done, at: .now))
+            continuation.finish()
+        }
+    }
+}
+
+extension LiveTests {
+    @Suite struct JudgedTaskTests {
+        static let task = """
+            name: facts
+            dataset: {items: [{q: q1}, {q: q2}, {q: q3}, {q: q4}, {q: q5}]}
+            prompt: "{{q}}"
+            reference: "ref-{{q}}"
+            judge: simpleqa
+            max_tokens: 8
+            """
+
+        @Test func aScriptedJudgeGivesExactlyKnownFactualityFigures() async throws {
+            let replies = [
+                "q1": "Matches.\nVerdict: CORRECT", "q2": "Verdict: CORRECT", "q3": "Wrong year.\nVerdict: INCORRECT",
+                "q4": "It declines.\nVerdict: NOT_ATTEMPTED", "q5": "Hmm, hard to say.",
+            ]
+            let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 4)
+            let (summary, results) = try await withSimulator(configuration) { port, _ in
+                try await EvalRun(
+                    task: try EvalTaskTests.task(Self.task),
+                    target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"),
+                    outputDirectory: nil,
+                    judgeTarget: BenchSpec.Target(name: "judge", baseURL: "http://127.0.0.1:1/v1", model: "judge"),
+                    judgeClient: ScriptedJudge(replies: replies)
+                ).run()
+            }
+            #expect(results.map(\.outcome) == [.correct, .correct, .incorrect, .incorrect, .unparsed])
+            #expect(results.allSatisfy { $0.judge?.template == "simpleqa/1" && $0.judge?.messages.count == 2 })
+            #expect(results[4].judge?.verdict == nil && results[4].judge?.reply == "Hmm, hard to say.")
+            #expect(results[0].judge?.messages[1].content.contains("Reference answer: ref-q1") == true)
+            let facts = try #require(summary.factuality)
+            // Of the four graded: 2 correct, 1 incorrect, 1 not attempted; given attempted 2 of 3; F = 2·0.5·⅔/(0.5+⅔).
+            #expect(facts.correct.value == 0.5 && facts.incorrect.value == 0.25 && facts.notAttempted.value == 0.25)
+            #expect(abs(facts.accuracyGivenAttempted!.value - 2.0 / 3) < 1e-12)
+            #expect(abs(facts.fScore! - (2 * 0.5 * (2.0 / 3)) / (0.5 + 2.0 / 3)) < 1e-12)
+            let judged = try #require(summary.judged)
+            #expect(judged.verdicts == ["CORRECT": 2, "INCORRECT": 1, "NOT_ATTEMPTED": 1] && judged.unparsed == 1)
+            #expect(judged.judge == "judge" && judged.failed == 0)
+        }
+
+        @Test func aJudgedTaskWithoutAJudgeStopsBeforeAnyRequest() async throws {
+            await #expect {
+                try await EvalRun(
+                    task: try EvalTaskTests.task(Self.task),
+                    target: BenchSpec.Target(baseURL: "http://127.0.0.1:1/v1", model: "m"), outputDirectory: nil
+                ).run()
+            } throws: { error in
+                (error as? SpecError)?.field == "--judge-model"
+            }
+        }
+    }
+}
