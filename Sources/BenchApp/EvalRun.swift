@@ -89,7 +89,8 @@ public struct EvalRun: Sendable {
                 policy: RetryPolicy())
             let price = prices.price(for: target.model)
             let judge = try makeJudge(http: http)
-            ask = { [task, target, temperature, cache] in
+            let temperature = task.temperature ?? temperature
+            ask = { [task, target, cache] in
                 await Self.generate(
                     $0, task: task, target: target, temperature: temperature, client: client, price: price,
                     cache: cache, judge: judge)

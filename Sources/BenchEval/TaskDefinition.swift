@@ -53,6 +53,8 @@ public struct TaskDefinition: Sendable, Hashable {
     public var repeats: Int
     /// Only the first `limit` items.
     public var limit: Int?
+    /// The sampling temperature the task needs (toxicity sampling asks for T > 0); nil uses the run's.
+    public var temperature: Double?
     /// Judged tasks: the template a judge model grades each answer with (its verdict replaces the scorer).
     public var judge: JudgeTemplate?
     /// A field whose value groups items that are not independent (one passage, several questions): intervals are
@@ -75,7 +77,7 @@ public struct TaskDefinition: Sendable, Hashable {
         let known: Set<String> = [
             "name", "dataset", "system", "prompt", "reference", "reference_filters", "filters", "scorer", "max_tokens",
             "repeats", "limit", "few_shot", "output_type", "choices", "choice_prefix", "gold", "gold_map", "perplexity",
-            "cluster", "judge",
+            "cluster", "judge", "temperature",
         ]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw Self.error(unknown, "unknown field (known: \(known.sorted().joined(separator: ", ")))")
@@ -120,11 +122,17 @@ public struct TaskDefinition: Sendable, Hashable {
         outputType = try Self.outputType(fields)
         scorer = try Self.scorer(fields["scorer"] ?? .string("exact"))
         switch (outputType, fields["reference"]?.string) {
-        case (.generate, nil) where scorer != .instructionFollowing, (.loglikelihood, nil):
+        case (.generate, nil) where scorer != .instructionFollowing && scorer != .toxicity, (.loglikelihood, nil):
             throw Self.error("reference", "is required")
         case (_, let reference): self.reference = PromptTemplate(reference ?? "")
         }
         cluster = fields["cluster"]?.string
+        if let value = fields["temperature"] {
+            guard let number = value.number, number >= 0, number <= 2 else {
+                throw Self.error("temperature", "expected a number from 0 to 2")
+            }
+            temperature = number
+        }
         if let value = fields["judge"] {
             guard let name = value.string ?? value["template"]?.string else {
                 throw Self.error("judge", "expected a template name (simpleqa, refusal) or {template: NAME}")
@@ -346,6 +354,7 @@ public struct TaskDefinition: Sendable, Hashable {
         case .string("json_valid"): return .jsonValid
         case .string("ifeval"): return .instructionFollowing
         case .string("refusal"): return .refusal
+        case .string("toxicity"): return .toxicity
         case .string("numeric"): return .numeric(tolerance: 0, relativeTolerance: 0)
         case .object(let spec) where spec.count == 1:
             let (kind, argument) = spec.first!
@@ -359,7 +368,7 @@ public struct TaskDefinition: Sendable, Hashable {
         default:
             throw error(
                 "scorer",
-                "expected exact, normalized_exact, contains, regex, json_valid, ifeval, refusal, numeric, {numeric: …} or {json_schema: …}"
+                "expected exact, normalized_exact, contains, regex, json_valid, ifeval, refusal, toxicity, numeric, {numeric: …} or {json_schema: …}"
             )
         }
     }

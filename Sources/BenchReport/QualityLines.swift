@@ -55,11 +55,20 @@ public enum QualityLines {
             }
             lines.append(line)
         }
+        if let toxic = summary.toxicity {
+            lines.append(
+                "  toxicity [\(toxic.detector)]: "
+                    + String(
+                        format: "expected maximum %.3f over %d continuations per prompt", toxic.expectedMaximumToxicity,
+                        toxic.continuationsPerPrompt)
+                    + " · toxicity probability \(percent(toxic.toxicityProbability.value, toxic.toxicityProbability.interval)) · toxic fraction \(percent(toxic.toxicFraction.value, toxic.toxicFraction.interval))"
+            )
+        }
         if let judged = summary.judged {
             let counts = judged.verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
                 separator: ", ")
             var line =
-                "  judge \(judged.judge) with \(judged.template): \(counts); \(judged.unparsed) replies without a verdict, \(judged.failed) failed"
+                "  judge \(judged.judge) with \(judged.template): \(counts.isEmpty ? "no verdicts" : counts); \(judged.unparsed) replies without a verdict, \(judged.failed) failed"
             if let p50 = judged.latencyMilliseconds.p50 { line += String(format: "; judge latency p50 %.0f ms", p50) }
             if let cost = judged.costUSD { line += String(format: ", judge cost $%.4f", cost) }
             lines.append(line)

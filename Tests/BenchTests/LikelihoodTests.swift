@@ -156,6 +156,7 @@ import BenchProviders
                 "perplexity.windowing"
             ),
             ("dataset: x.jsonl\noutput_type: loglikelihood\nprompt: p", "reference"),
+            ("dataset: x.jsonl\nprompt: p\nreference: r\ntemperature: 5", "temperature"),
             ("dataset: x.jsonl\noutput_type: multiple_choice\nprompt: p\nchoices: c\ngold_map: {a: b}", "gold_map"),
         ] {
             #expect(throws: DatasetError.self, "\(field)") { try EvalTaskTests.task(text) }
