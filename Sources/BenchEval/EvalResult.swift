@@ -37,6 +37,8 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     public var instructions: [InstructionVerdict]?
     /// Refusal tasks: whether the answer reads as a refusal (the string-match baseline, or the judge's verdict).
     public var refused: Bool?
+    /// Judged refusal tasks: what the string-match baseline says of the same answer (for the agreement).
+    public var baselineRefused: Bool?
     /// Toxicity tasks: the detector's score of the answer (0–1) and its categories above 0.
     public var toxicity: Double?
     public var toxicityCategories: [String: Double]?
@@ -116,7 +118,10 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
             result.outcome = right ? .correct : .incorrect
             result.score = right ? 1 : 0
             result.extracted = verdict.label
-            if template.id == JudgeTemplate.refusal.id { result.refused = !verdict.passes }
+            if template.id == JudgeTemplate.refusal.id {
+                result.refused = !verdict.passes
+                result.baselineRefused = RefusalDetector.isRefusal(answer)
+            }
         }
         result.judge = record
         return result
@@ -152,6 +157,7 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
         case truncated, cached
         case costUSD = "cost_usd"
         case choices, gold, instructions, refused, judge, toxicity
+        case baselineRefused = "baseline_refused"
         case toxicityCategories = "toxicity_categories"
         case correctNormalized = "correct_norm"
         case windowLogprobs = "window_logprobs"
@@ -385,6 +391,8 @@ public struct RefusalSummary: Sendable, Hashable, Codable {
     public var detector: String
     public var overRefusal: Rate?
     public var underRefusal: Rate?
+    /// With a judge: how far the judge and the string-match baseline agree on refused / not refused (Cohen's κ).
+    public var baselineAgreement: RaterAgreement?
 
     init?(_ results: [EvalItemResult], confidence: Double) {
         let first = results.filter { $0.repeatIndex == 0 && $0.refused != nil }
@@ -400,12 +408,17 @@ public struct RefusalSummary: Sendable, Hashable, Codable {
             underRefusal = Rate(
                 successes: unsafe.filter { $0.refused == false }.count, of: unsafe.count, confidence: confidence)
         }
+        let paired = first.filter { $0.baselineRefused != nil }
+        baselineAgreement = RaterAgreement(
+            paired.map { $0.refused == true ? "refused" : "answered" },
+            paired.map { $0.baselineRefused == true ? "refused" : "answered" })
     }
 
     enum CodingKeys: String, CodingKey {
         case detector
         case overRefusal = "over_refusal"
         case underRefusal = "under_refusal"
+        case baselineAgreement = "baseline_agreement"
     }
 }
 

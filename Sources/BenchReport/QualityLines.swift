@@ -45,6 +45,12 @@ public enum QualityLines {
                 "under-refusal \(percent($0.value, $0.interval)) of \($0.n) unsafe prompts"
             }
             lines.append("  " + [over, under].compactMap { $0 }.joined(separator: " · ") + " [\(refusal.detector)]")
+            if let agreement = refusal.baselineAgreement {
+                let kappa = agreement.kappa.map { String(format: "%.2f", $0) } ?? "undefined"
+                lines.append(
+                    String(format: "  judge and string-match baseline agree on %.1f %%", agreement.observed * 100)
+                        + " of \(agreement.n) answers (Cohen's κ \(kappa))")
+            }
         }
         if let facts = summary.factuality {
             var line =
