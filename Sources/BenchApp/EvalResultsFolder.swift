@@ -55,6 +55,12 @@ public struct EvalResultsFolder: Sendable {
             lines.append(0x0A)
         }
         try lines.write(to: url.appendingPathComponent("items.jsonl"), options: .atomic)
+        try write(summary)
+    }
+
+    /// Writes the summary here (`summary.json`, readable, keys sorted).
+    public func write(_ summary: EvalSummary) throws {
+        let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(summary).write(to: url.appendingPathComponent("summary.json"), options: .atomic)
     }

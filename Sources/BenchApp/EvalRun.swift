@@ -136,11 +136,7 @@ public struct EvalRun: Sendable {
         writer?.close()
         let sorted = results.sorted { ($0.itemID, $0.repeatIndex) < ($1.itemID, $1.repeatIndex) }
         let summary = Self.summary(task: task, method: method, results: sorted)
-        if let outputDirectory {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(summary).write(to: outputDirectory.appendingPathComponent("summary.json"))
-        }
+        if let outputDirectory { try EvalResultsFolder(outputDirectory).write(summary) }
         return (summary, sorted)
     }
 
