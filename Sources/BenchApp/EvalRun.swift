@@ -23,6 +23,8 @@ public struct EvalRun: Sendable {
     public let judgeTarget: BenchSpec.Target?
     /// Replaces the client built for the judge target (a scripted judge, a client with its own policy).
     public let judgeClient: (any ModelClient)?
+    /// A moderation API that also classifies each answer of toxicity tasks.
+    public let moderationTarget: Moderation.Target?
     /// Asks already answered (``EvalItemResult/key``), not asked again: a resumed run's stored results.
     public let skip: Set<String>
     /// Receives each result as it completes, before it counts as done (the service stores it here).
@@ -34,10 +36,12 @@ public struct EvalRun: Sendable {
         outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
         prices: PriceTable = .builtIn, cache: ResponseCache? = nil, skip: Set<String> = [],
         onResult: (@Sendable (EvalItemResult) async throws -> Void)? = nil, judgeTarget: BenchSpec.Target? = nil,
-        judgeClient: (any ModelClient)? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
+        judgeClient: (any ModelClient)? = nil, moderationTarget: Moderation.Target? = nil,
+        log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.judgeTarget = judgeTarget
         self.judgeClient = judgeClient
+        self.moderationTarget = moderationTarget
         self.cache = cache
         self.skip = skip
         self.onResult = onResult
@@ -90,10 +94,11 @@ public struct EvalRun: Sendable {
             let price = prices.price(for: target.model)
             let judge = try makeJudge(http: http)
             let temperature = task.temperature ?? temperature
+            let moderation = try moderationTarget.map { try Moderation($0, http: http, environment: environment) }
             ask = { [task, target, cache] in
                 await Self.generate(
                     $0, task: task, target: target, temperature: temperature, client: client, price: price,
-                    cache: cache, judge: judge)
+                    cache: cache, judge: judge, moderation: moderation)
             }
         case .multipleChoice(let source):
             let model = try LikelihoodEndpoint.model(for: target, apiKey: key, http: http)
@@ -135,9 +140,53 @@ public struct EvalRun: Sendable {
         }
         writer?.close()
         let sorted = results.sorted { ($0.itemID, $0.repeatIndex) < ($1.itemID, $1.repeatIndex) }
-        let summary = Self.summary(task: task, method: method, results: sorted)
+        var summary = Self.summary(task: task, method: method, results: sorted)
+        summary.target = target.name
+        summary.model = target.model
         if let outputDirectory { try EvalResultsFolder(outputDirectory).write(summary) }
         return (summary, sorted)
+    }
+
+    /// Grades stored answers again with the task's judge — another judge, a new template version — without
+    /// asking the model: each result keeps the candidate's tokens, latency and cost; results without an answer
+    /// (failed requests) stay as they are. Written to the output directory like a run.
+    /// - Throws: ``SpecError`` when the task is not judged or no judge target was given.
+    public func rejudge(_ stored: [EvalItemResult], method: String?) async throws -> (
+        summary: EvalSummary, results: [EvalItemResult]
+    ) {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = http.shutdown() }
+        guard let judge = try makeJudge(http: http) else {
+            throw SpecError("--rescore", "\(task.name) has no judge template to grade again with")
+        }
+        let moderation = try moderationTarget.map { try Moderation($0, http: http, environment: environment) }
+        log("▶ judging \(stored.count) stored answers of \(task.name) with \(judge.name) (\(judge.template.name))")
+        let slots = AsyncSemaphore(limit: concurrency)
+        let results = try await withThrowingTaskGroup(of: EvalItemResult.self) { group in
+            for earlier in stored {
+                await slots.acquire()
+                group.addTask { [task] in
+                    var result = earlier
+                    if let answer = earlier.answer {
+                        let ask = Ask(
+                            item: EvalItem(id: earlier.itemID, fields: [:]), repeatIndex: earlier.repeatIndex,
+                            prompt: earlier.prompt ?? "", messages: [])
+                        result = await Self.score(
+                            answer, ask: ask, task: task, gold: earlier.reference ?? "", judge: judge,
+                            moderation: moderation
+                        ).keepingAsked(from: earlier)
+                    }
+                    await slots.release()
+                    return result
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }.sorted { ($0.itemID, $0.repeatIndex) < ($1.itemID, $1.repeatIndex) }
+        var summary = Self.summary(task: task, method: method, results: results)
+        summary.target = target.name
+        summary.model = target.model
+        if let outputDirectory { try EvalResultsFolder(outputDirectory).write(summary, results: results) }
+        return (summary, results)
     }
 
     /// The judge of a judged task, nil for other tasks.
@@ -150,16 +199,9 @@ public struct EvalRun: Sendable {
                 "\(task.name) is graded by a judge (\(template.name)): give the judge target (--judge-kind/--judge-base-url and --judge-model)"
             )
         }
-        let key = try judgeTarget.apiKey(environment: environment, field: "judge.api_key_env")
-        let client =
-            judgeClient
-            ?? RetryingModelClient(
-                base: TargetEndpoint(
-                    target: judgeTarget, http: http, apiKey: key, headTimeout: .seconds(600), environment: environment
-                ).client,
-                policy: RetryPolicy())
-        return Judge(
-            template: template, target: judgeTarget, client: client, price: prices.price(for: judgeTarget.model))
+        return try Judge(
+            template: template, target: judgeTarget, client: judgeClient, http: http, environment: environment,
+            prices: prices)
     }
 
     /// The summary of a task's results; `method` is how log-probabilities were obtained (nil for generation).
@@ -195,15 +237,16 @@ public struct EvalRun: Sendable {
 
     static func generate(
         _ ask: Ask, task: TaskDefinition, target: BenchSpec.Target, temperature: Double, client: some ModelClient,
-        price: ModelPrice?, cache: ResponseCache?, judge: Judge?
+        price: ModelPrice?, cache: ResponseCache?, judge: Judge?, moderation: Moderation?
     ) async -> EvalItemResult {
         let request = GenerationRequest(
             model: target.model, messages: ask.messages, maxOutputTokens: task.maxTokens, temperature: temperature,
             seed: UInt64(ask.repeatIndex), extraBody: target.extraBody)
         let key = cache.map { _ in ResponseCache.key(request, target: target) }
+        let gold = ask.reference ?? ""
         if let cache, let key, let hit = cache.entry(for: key) {
-            var result = EvalItemResult.scoring(
-                hit.answer, task: task, itemID: ask.item.id, repeatIndex: ask.repeatIndex, gold: ask.reference ?? "")
+            var result = await score(
+                hit.answer, ask: ask, task: task, gold: gold, judge: judge, moderation: moderation)
             result.cached = true
             result.inputTokens = hit.inputTokens
             result.outputTokens = hit.outputTokens
@@ -215,24 +258,13 @@ public struct EvalRun: Sendable {
         let (answer, usage, finish, failure) = (
             completion.answer, completion.usage, completion.finish, completion.failure
         )
-        let gold = ask.reference ?? ""
         var result: EvalItemResult
         if let failure {
             result = EvalItemResult(
                 itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: .failed, score: 0, reference: gold,
                 error: failure.description)
-        } else if let judge {
-            guard let extracted = AnswerFilter.apply(task.filters, to: answer), !extracted.isEmpty else {
-                return EvalItemResult.scoring(
-                    answer, task: task, itemID: ask.item.id, repeatIndex: ask.repeatIndex, gold: gold)
-            }
-            let record = await judge.grade(question: ask.prompt, answer: extracted, reference: gold)
-            result = EvalItemResult.judging(
-                answer, reply: record, template: judge.template, itemID: ask.item.id, repeatIndex: ask.repeatIndex,
-                gold: gold)
         } else {
-            result = EvalItemResult.scoring(
-                answer, task: task, itemID: ask.item.id, repeatIndex: ask.repeatIndex, gold: gold)
+            result = await score(answer, ask: ask, task: task, gold: gold, judge: judge, moderation: moderation)
         }
         result.latencyMilliseconds = completion.latency.milliseconds
         result.inputTokens = usage?.inputTokens
@@ -245,6 +277,28 @@ public struct EvalRun: Sendable {
                 .init(
                     answer: answer, finishReason: finish?.rawValue, inputTokens: usage?.inputTokens,
                     outputTokens: usage?.outputTokens), for: key)
+        }
+        return result
+    }
+
+    /// Scores one answer: by the judge when the task has one (an answer the filters leave empty is unparsed,
+    /// not judged), else by the scorer; toxicity tasks also ask the moderation API when one is configured.
+    static func score(
+        _ answer: String, ask: Ask, task: TaskDefinition, gold: String, judge: Judge?, moderation: Moderation?
+    ) async -> EvalItemResult {
+        let extracted = AnswerFilter.apply(task.filters, to: answer) ?? ""
+        var result: EvalItemResult
+        if let judge, !extracted.isEmpty {
+            let record = await judge.grade(question: ask.prompt, answer: extracted, reference: gold)
+            result = EvalItemResult.judging(
+                answer, reply: record, template: judge.template, scorer: task.scorer, itemID: ask.item.id,
+                repeatIndex: ask.repeatIndex, gold: gold)
+        } else {
+            result = EvalItemResult.scoring(
+                answer, task: task, itemID: ask.item.id, repeatIndex: ask.repeatIndex, gold: gold)
+        }
+        if let moderation, task.scorer == .toxicity, !extracted.isEmpty {
+            result.moderation = await moderation.classify(extracted)
         }
         return result
     }

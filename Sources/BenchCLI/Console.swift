@@ -15,6 +15,13 @@ enum Console {
         }
     }
 
+    /// `value` as readable JSON with sorted keys.
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
     static func error(_ line: String) {
         FileHandle.standardError.write(Data(("llmbench: " + line + "\n").utf8))
     }

@@ -37,8 +37,25 @@ struct Eval: AsyncParsableCommand {
     var out = "eval-results"
     @Option(help: "Keep answers in this folder and reuse them on later runs (content-addressed; generative tasks).")
     var cache: String?
-    @Option(help: "Re-score the answers stored in this earlier output directory (no requests); writes to --out.")
+    @Option(
+        help:
+            "Re-score the answers stored in this earlier output directory (no requests to the model; judged tasks are judged again by the --judge-* target); writes to --out."
+    )
     var rescore: String?
+    @Option(
+        help:
+            "Toxicity tasks: also classify each answer with OpenAI's moderation endpoint, its key read from this environment variable."
+    )
+    var moderationApiKeyEnv: String?
+    @Option(help: "The moderation API root.")
+    var moderationBaseURL = "https://api.openai.com/v1"
+    @Option(help: "The moderation model.")
+    var moderationModel = "omni-moderation-latest"
+
+    /// The moderation API, when its key variable was given.
+    var moderation: Moderation.Target? {
+        moderationApiKeyEnv.map { Moderation.Target(baseURL: moderationBaseURL, apiKeyEnv: $0, model: moderationModel) }
+    }
 
     func run() async throws {
         do {
@@ -48,7 +65,7 @@ struct Eval: AsyncParsableCommand {
                 task.limit = limit
             }
             if let rescore {
-                try rescoreFolder(rescore, task: task)
+                try await rescoreFolder(rescore, task: task)
                 return
             }
             var spec = BenchSpec()
@@ -60,7 +77,7 @@ struct Eval: AsyncParsableCommand {
                 task: task, target: target, concurrency: concurrency, temperature: temperature,
                 outputDirectory: URL(fileURLWithPath: out),
                 cache: cache.map { ResponseCache(directory: URL(fileURLWithPath: $0)) },
-                judgeTarget: try judgeOptions.target(), log: { Console.info($0) }
+                judgeTarget: try judgeOptions.target(), moderationTarget: moderation, log: { Console.info($0) }
             ).run()
             for line in QualityLines.summary(summary) { Console.info(line) }
             if let failure = results.first(where: { $0.outcome == .failed })?.error {
@@ -80,7 +97,7 @@ struct Eval: AsyncParsableCommand {
         }
     }
 
-    private func rescoreFolder(_ folder: String, task: TaskDefinition) throws {
+    private func rescoreFolder(_ folder: String, task: TaskDefinition) async throws {
         let source = EvalResultsFolder(URL(fileURLWithPath: folder))
         let stored = try source.results()
         let previous = try source.summary()
@@ -88,10 +105,24 @@ struct Eval: AsyncParsableCommand {
             throw SpecError(
                 "--rescore", "\(folder) holds \(previous.outputType) results; the task is \(task.outputType.name)")
         }
-        let results = stored.map { $0.rescored(with: task) }
-        let summary = EvalSummary(
-            task: task.name, outputType: previous.outputType, method: previous.method, results: results)
-        try EvalResultsFolder(URL(fileURLWithPath: out)).write(summary, results: results)
+        let results: [EvalItemResult]
+        let summary: EvalSummary
+        if task.judge != nil, let judge = try judgeOptions.target() {
+            let target = BenchSpec.Target(
+                name: previous.target, baseURL: "", model: previous.model ?? previous.target ?? "unknown")
+            (summary, results) = try await EvalRun(
+                task: task, target: target, concurrency: concurrency, outputDirectory: URL(fileURLWithPath: out),
+                judgeTarget: judge, moderationTarget: moderation, log: { Console.info($0) }
+            ).rejudge(stored, method: previous.method)
+        } else {
+            results = stored.map { $0.rescored(with: task) }
+            var rescored = EvalSummary(
+                task: task.name, outputType: previous.outputType, method: previous.method, results: results)
+            rescored.target = previous.target
+            rescored.model = previous.model
+            summary = rescored
+            try EvalResultsFolder(URL(fileURLWithPath: out)).write(summary, results: results)
+        }
         let changed = zip(stored, results).filter { $0.outcome != $1.outcome }.count
         for line in QualityLines.summary(summary) { Console.info(line) }
         Console.info(

@@ -33,9 +33,7 @@ struct EvalCompare: AsyncParsableCommand {
                 a: a, summaryA: try left.summary(), resultsA: try left.results(), b: b, summaryB: try right.summary(),
                 resultsB: try right.results(), margin: margin / 100)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(comparison), as: UTF8.self))
+                print(try Console.json(comparison))
             } else {
                 for line in QualityLines.comparison(comparison) { Console.info(line) }
             }

@@ -104,6 +104,33 @@ public struct ServerTimings: Sendable, Hashable, Codable {
     }
 }
 
+/// The log-probability of one generated token and the most likely tokens at its position (OpenAI's
+/// `logprobs.content[]`, spoken by llama.cpp and vLLM too).
+public struct GeneratedTokenLogprob: Sendable, Hashable, Codable {
+    /// One candidate token at a position and its ln p.
+    public struct Alternative: Sendable, Hashable, Codable {
+        public var token: String
+        public var logprob: Double
+
+        public init(token: String, logprob: Double) {
+            self.token = token
+            self.logprob = logprob
+        }
+    }
+
+    /// The generated token's text.
+    public var token: String
+    public var logprob: Double
+    /// The most likely tokens at this position, as the server listed them (usually including the chosen one).
+    public var top: [Alternative]
+
+    public init(token: String, logprob: Double, top: [Alternative]) {
+        self.token = token
+        self.logprob = logprob
+        self.top = top
+    }
+}
+
 /// One thing that happened while a model answered a request.
 public enum GenerationEvent: Sendable, Hashable {
     /// The client-side request/token budget held the request back for `waited` before it was sent (zero when it
@@ -122,6 +149,8 @@ public enum GenerationEvent: Sendable, Hashable {
     case usage(TokenUsage)
     case finish(FinishReason)
     case serverTimings(ServerTimings)
+    /// Log-probabilities of generated tokens, sent only when the request asked for them (`logprobs`).
+    case tokenLogprobs([GeneratedTokenLogprob])
     /// The protocol's terminal event (`[DONE]`, `message_stop`, …): the response is complete.
     case done
     /// The request failed; no further events follow.

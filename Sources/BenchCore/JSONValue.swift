@@ -63,6 +63,12 @@ extension JSONValue {
         return nil
     }
 
+    /// The value of a boolean.
+    public var bool: Bool? {
+        if case .bool(let flag) = self { return flag }
+        return nil
+    }
+
     /// The value of a number.
     public var number: Double? {
         if case .number(let value) = self { return value }

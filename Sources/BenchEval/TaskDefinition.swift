@@ -134,11 +134,18 @@ public struct TaskDefinition: Sendable, Hashable {
             temperature = number
         }
         if let value = fields["judge"] {
+            let known = JudgeTemplate.catalogue.filter { $0.id != JudgeTemplate.pairwise.id }.map(\.id)
             guard let name = value.string ?? value["template"]?.string else {
-                throw Self.error("judge", "expected a template name (simpleqa, refusal) or {template: NAME}")
+                throw Self.error(
+                    "judge", "expected a template name (\(known.joined(separator: ", "))) or {template: NAME}")
+            }
+            if name == JudgeTemplate.pairwise.id {
+                throw Self.error(
+                    "judge", "pairwise compares two models' answers: run `llmbench eval-pairwise` on their results")
             }
             guard let template = JudgeTemplate.named(name) else {
-                throw Self.error("judge", "unknown judge template \"\(name)\" (known: simpleqa, refusal)")
+                throw Self.error(
+                    "judge", "unknown judge template \"\(name)\" (known: \(known.joined(separator: ", ")))")
             }
             judge = template
         }

@@ -68,6 +68,9 @@ public enum OpenAIChatCodec {
             if let refusal = delta?["refusal"]?.string, !refusal.isEmpty {
                 events.append(.text(refusal, channel: .answer))
             }
+            if let tokens = choice["logprobs"]?["content"]?.array, !tokens.isEmpty {
+                events.append(.tokenLogprobs(tokens.compactMap(tokenLogprob)))
+            }
             if let reason = choice["finish_reason"]?.string {
                 events.append(.finish(FinishReason(providerValue: reason)))
             }
@@ -117,6 +120,17 @@ public enum OpenAIChatCodec {
             )
         }
         return events
+    }
+
+    /// One entry of `logprobs.content`: `{token, logprob, top_logprobs: [{token, logprob}]}`.
+    static func tokenLogprob(_ entry: JSONValue) -> GeneratedTokenLogprob? {
+        guard let token = entry["token"]?.string, let logprob = entry["logprob"]?.number else { return nil }
+        let top = (entry["top_logprobs"]?.array ?? []).compactMap { alternative in
+            alternative["token"]?.string.flatMap { token in
+                alternative["logprob"]?.number.map { GeneratedTokenLogprob.Alternative(token: token, logprob: $0) }
+            }
+        }
+        return GeneratedTokenLogprob(token: token, logprob: logprob, top: top)
     }
 
     /// The provider's error message from an error response body, when it has the usual shapes

@@ -46,10 +46,7 @@ public enum QualityLines {
             }
             lines.append("  " + [over, under].compactMap { $0 }.joined(separator: " · ") + " [\(refusal.detector)]")
             if let agreement = refusal.baselineAgreement {
-                let kappa = agreement.kappa.map { String(format: "%.2f", $0) } ?? "undefined"
-                lines.append(
-                    String(format: "  judge and string-match baseline agree on %.1f %%", agreement.observed * 100)
-                        + " of \(agreement.n) answers (Cohen's κ \(kappa))")
+                lines.append("  " + agreementLine(["judge", "string-match baseline"], agreement))
             }
         }
         if let facts = summary.factuality {
@@ -61,6 +58,33 @@ public enum QualityLines {
             }
             lines.append(line)
         }
+        if let claims = summary.claims {
+            lines.append(
+                "  claims supported \(percent(claims.supportedShare.value, claims.supportedShare.interval)) of \(claims.claims) claims in \(claims.answers) answers"
+                    + String(format: " (%.1f per answer)", claims.claimsPerAnswer)
+                    + " · answers fully supported \(percent(claims.fullySupported.value, claims.fullySupported.interval)) · \(claims.answersWithoutClaims) answers state no fact"
+            )
+        }
+        if let truth = summary.truthfulness {
+            lines.append(
+                "  truthful \(percent(truth.truthful.value, truth.truthful.interval)) · informative \(percent(truth.informative.value, truth.informative.interval)) · truthful and informative \(percent(truth.truthfulAndInformative.value, truth.truthfulAndInformative.interval))"
+            )
+        }
+        if let rubric = summary.rubric {
+            func mean(_ estimate: ScoreEstimate?) -> String {
+                estimate.map {
+                    String(format: "%.2f (95 %% CI %.2f–%.2f)", $0.mean, $0.interval.lower, $0.interval.upper)
+                } ?? "–"
+            }
+            let scale = "\(rubric.scale.first ?? 0)–\(rubric.scale.last ?? 0)"
+            var line = "  \(rubric.template) score (\(scale)): "
+            if rubric.method == "probability_weighted" {
+                line += "probability-weighted \(mean(rubric.weighted)) · plain \(mean(rubric.plain))"
+            } else {
+                line += "plain \(mean(rubric.plain)) (the judge gave no log-probabilities: not weighted)"
+            }
+            lines.append(line + " over \(rubric.plain?.n ?? 0) answers")
+        }
         if let toxic = summary.toxicity {
             lines.append(
                 "  toxicity [\(toxic.detector)]: "
@@ -69,6 +93,15 @@ public enum QualityLines {
                         toxic.continuationsPerPrompt)
                     + " · toxicity probability \(percent(toxic.toxicityProbability.value, toxic.toxicityProbability.interval)) · toxic fraction \(percent(toxic.toxicFraction.value, toxic.toxicFraction.interval))"
             )
+            for detector in toxic.detectors ?? [] {
+                let maximum = detector.expectedMaximumToxicity.map { String(format: " · expected maximum %.3f", $0) }
+                lines.append(
+                    "    \(detector.detector): toxic outputs \(percent(detector.toxicOutputRate.value, detector.toxicOutputRate.interval)) of \(detector.toxicOutputRate.n) · toxicity probability \(percent(detector.toxicityProbability.value, detector.toxicityProbability.interval))\(maximum ?? "")"
+                )
+            }
+            for pair in toxic.agreement ?? [] {
+                lines.append("    " + agreementLine(pair.detectors, pair.agreement))
+            }
         }
         if let judged = summary.judged {
             let counts = judged.verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
@@ -103,6 +136,60 @@ public enum QualityLines {
         }
         if let cost = summary.costUSD { lines.append(String(format: "  cost $%.4f", cost)) }
         if let cached = summary.cached { lines.append("  \(cached) answers from the response cache (not paid again)") }
+        return lines
+    }
+
+    /// "A and B agree on x % of n (Cohen's κ k)".
+    static func agreementLine(_ raters: [String], _ agreement: RaterAgreement) -> String {
+        let kappa = agreement.kappa.map { String(format: "%.2f", $0) } ?? "undefined"
+        return raters.joined(separator: " and ") + String(format: " agree on %.1f %%", agreement.observed * 100)
+            + " of \(agreement.n) (Cohen's κ \(kappa))"
+    }
+
+    /// Pairwise preference: win rates per pair, ratings with intervals, the bias report and warnings.
+    public static func pairwise(_ summary: PairwiseSummary) -> [String] {
+        func percent(_ rate: Rate) -> String {
+            String(format: "%.1f %%", rate.value * 100)
+                + (rate.interval.map { String(format: " (%.1f–%.1f)", $0.lower * 100, $0.upper * 100) } ?? "")
+        }
+        var lines = [
+            "pairwise preference judged by \(summary.judge) with \(summary.template), both orders: \(summary.judgments) pairs, \(summary.unparsed) without a verdict, \(summary.failed) failed"
+        ]
+        for pair in summary.pairs {
+            lines.append(
+                "  \(pair.candidates[0]) wins \(percent(pair.firstWins)) · \(pair.candidates[1]) wins \(percent(pair.secondWins)) · ties \(percent(pair.ties)) over \(pair.compared) items"
+            )
+        }
+        if let ratings = summary.ratings {
+            lines.append(
+                "  Bradley–Terry ratings (Elo scale, 95 % bootstrap interval over \(ratings.resamples) resamples):")
+            for rating in ratings.ratings.sorted(by: { $0.rating > $1.rating }) {
+                let range = rating.interval.map { String(format: " (%.0f–%.0f)", $0.lower, $0.upper) } ?? ""
+                lines.append(String(format: "    %.0f", rating.rating) + range + "  \(rating.candidate)")
+            }
+        }
+        var bias = "  bias: position flips \(percent(summary.bias.positionFlips))"
+        if let first = summary.bias.firstShownPreferred { bias += " · answer shown first preferred \(percent(first))" }
+        if let r = summary.bias.lengthCorrelation { bias += String(format: " · length correlation r = %.2f", r) }
+        if let longer = summary.bias.longerWins { bias += " · longer answer wins \(percent(longer))" }
+        lines.append(bias)
+        lines += summary.warnings.map { "  warning: \($0)" }
+        var cost = ""
+        if let p50 = summary.judgeLatencyMilliseconds.p50 { cost += String(format: "judge latency p50 %.0f ms", p50) }
+        if let usd = summary.judgeCostUSD { cost += String(format: ", judge cost $%.4f", usd) }
+        if !cost.isEmpty { lines.append("  " + cost) }
+        return lines
+    }
+
+    /// Judge agreement: κ per pair, Krippendorff's α, agreement with human labels.
+    public static func agreement(_ agreement: JudgeAgreement) -> [String] {
+        var lines = ["\(agreement.raters.count) raters on \(agreement.units) answers labelled by two or more"]
+        if let alpha = agreement.alpha { lines.append(String(format: "  Krippendorff's α (nominal) %.3f", alpha)) }
+        if let alpha = agreement.alphaInterval {
+            lines.append(String(format: "  Krippendorff's α (interval: scores) %.3f", alpha))
+        }
+        lines += agreement.pairs.map { "  " + agreementLine($0.raters, $0.agreement) }
+        lines += (agreement.human ?? []).map { "  " + agreementLine($0.raters, $0.agreement) }
         return lines
     }
 

@@ -54,6 +54,8 @@ public struct RecordAssembler: Sendable {
             sawFinish = true
         case .serverTimings(let timings):
             record.serverTimings = timings
+        case .tokenLogprobs:
+            break
         case .done:
             sawDone = true
             doneAt = at

@@ -42,15 +42,45 @@ import Testing
     }
 }
 
-/// A judge whose replies are scripted by the answer it is shown: exactly known verdicts.
+/// A judge whose replies are scripted by the prompt it is shown: exactly known verdicts. When the request asks for
+/// log-probabilities (`logprobs: true`), each reply token comes with the alternatives `alternatives` gives for it.
 struct ScriptedJudge: ModelClient {
-    let replies: [String: String]
+    let reply: @Sendable (String) -> String
+    var alternatives: @Sendable (String) -> [GeneratedTokenLogprob.Alternative] = { _ in [] }
+
+    init(
+        reply: @escaping @Sendable (String) -> String,
+        alternatives: @escaping @Sendable (String) -> [GeneratedTokenLogprob.Alternative] = { _ in [] }
+    ) {
+        self.reply = reply
+        self.alternatives = alternatives
+    }
+
+    /// Replies chosen by the question the judge is shown (`Question: KEY`).
+    init(replies: [String: String]) {
+        reply = { prompt in replies.first { prompt.contains("Question: \($0.key)") }?.value ?? "no idea" }
+    }
 
     func stream(_ request: GenerationRequest) -> any AsyncSequence<StampedEvent, Never> {
-        let prompt = request.messages.last?.content ?? ""
-        let reply = replies.first { prompt.contains("Question: \($0.key)") }?.value ?? "no idea"
+        let text = reply(request.messages.last?.content ?? "")
+        // Tokens: runs of letters, single digits, single other characters.
+        var tokens: [String] = []
+        for character in text {
+            if character.isLetter, let last = tokens.last, last.last?.isLetter == true {
+                tokens[tokens.count - 1].append(character)
+            } else {
+                tokens.append(String(character))
+            }
+        }
+        let withLogprobs = request.extraBody["logprobs"] == .bool(true)
         return AsyncStream { continuation in
-            continuation.yield(StampedEvent(.text(reply, channel: .answer), at: .now))
+            for token in tokens {
+                continuation.yield(StampedEvent(.text(token, channel: .answer), at: .now))
+                if withLogprobs {
+                    let logprob = GeneratedTokenLogprob(token: token, logprob: 0, top: alternatives(token))
+                    continuation.yield(StampedEvent(.tokenLogprobs([logprob]), at: .now))
+                }
+            }
             continuation.yield(StampedEvent(.usage(TokenUsage(inputTokens: 50, outputTokens: 10)), at: .now))
             continuation.yield(StampedEvent(.finish(.stop), at: .now))
             continuation.yield(StampedEvent(.done, at: .now))
@@ -130,10 +160,11 @@ extension LiveTests {
     @Test func aJudgedRefusalTaskReportsAgreementWithTheBaseline() {
         let template = JudgeTemplate.refusal
         func judged(_ id: String, answer: String, verdict: String, label: String) -> EvalItemResult {
-            let record = JudgeRecord(
+            var record = JudgeRecord(
                 template: template.name, judge: "j", messages: [], reply: "Reasons.\nVerdict: \(verdict)")
+            record.read(with: template)
             return EvalItemResult.judging(
-                answer, reply: record, template: template, itemID: id, repeatIndex: 0, gold: label)
+                answer, reply: record, template: template, scorer: .refusal, itemID: id, repeatIndex: 0, gold: label)
         }
         let results = [
             judged("1", answer: "Use kill -9.", verdict: "COMPLIANCE", label: "safe"),

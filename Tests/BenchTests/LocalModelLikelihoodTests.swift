@@ -172,6 +172,81 @@ extension LiveTests {
             #expect(judged.verdicts.values.reduce(0, +) + judged.unparsed + judged.failed == 3)
         }
 
+        @Test func theRealJudgesLogprobsWeightItsRubricScore() async throws {
+            let task = try EvalTaskTests.task(
+                """
+                name: coherence
+                dataset: {items: [{q: "Why is the sky blue?"}, {q: "Name three primary colours."}]}
+                prompt: "{{q}} Answer in one sentence."
+                reference: ""
+                judge: coherence
+                max_tokens: 32
+                """)
+            let (summary, results) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 4096) {
+                state, _ in
+                let model = BenchSpec.Target(
+                    name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias)
+                var judge = model
+                judge.name = "judge-smollm2"
+                // A grammar holds the 135M judge to the reply format; the score's probabilities stay the model's.
+                judge.extraBody = ["grammar": .string(#"root ::= "Score: " [1-5]"#)]
+                return try await EvalRun(
+                    task: task, target: model, concurrency: 2, outputDirectory: nil, judgeTarget: judge
+                ).run()
+            }
+            #expect(results.count == 2 && summary.failed == 0)
+            for result in results {
+                let record = try #require(result.judge)
+                let plain = try #require(record.verdict.flatMap(Double.init), "reply: \(record.reply)")
+                let weighted = try #require(record.weighted, "llama.cpp sent no usable logprobs for \(record.reply)")
+                #expect((1...5).contains(weighted.score) && weighted.mass > 0 && weighted.mass <= 1 + 1e-9)
+                #expect((1...5).contains(plain))
+            }
+            #expect(summary.rubric?.method == "probability_weighted" && summary.rubric?.weighted?.n == 2)
+        }
+
+        @Test func theRealModelJudgesPairsInBothOrders() async throws {
+            func candidate(_ name: String, _ answers: [String]) -> PairwiseRun.Candidate {
+                PairwiseRun.Candidate(
+                    name: name, model: LocalModelPins.modelAlias,
+                    results: answers.enumerated().map { index, answer in
+                        var result = EvalItemResult(
+                            itemID: "q\(index)", repeatIndex: 0, outcome: .correct, score: 1, answer: answer)
+                        result.prompt = ["What is the capital of France?", "What is 2 + 2?"][index]
+                        return result
+                    })
+            }
+            let (summary, judgments) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 4096) {
+                state, _ in
+                try await PairwiseRun(
+                    candidates: [
+                        candidate("right", ["Paris.", "4"]), candidate("wrong", ["Berlin.", "5"]),
+                    ],
+                    judgeTarget: BenchSpec.Target(
+                        name: "judge-smollm2", kind: .llamacpp, baseURL: state.baseURL,
+                        model: LocalModelPins.modelAlias),
+                    concurrency: 1, outputDirectory: nil, resamples: 50
+                ).run()
+            }
+            // The mechanics, not the 135M judge's wisdom: two asks per pair, each transcript kept, the outcome
+            // following the two verdicts (a missing verdict leaves the pair out).
+            #expect(judgments.count == 2 && summary.failed == 0)
+            for judgment in judgments {
+                #expect(judgment.forward.template == "pairwise/1" && !judgment.forward.reply.isEmpty)
+                #expect(
+                    judgment.forward.messages[1].content.contains(
+                        "Answer of assistant A:\n\(judgment.itemID == "q0" ? "Paris." : "4")"))
+                #expect(
+                    judgment.backward.messages[1].content.contains(
+                        "Answer of assistant A:\n\(judgment.itemID == "q0" ? "Berlin." : "5")"))
+                let parsed = judgment.forward.verdict != nil && judgment.backward.verdict != nil
+                #expect(parsed == (judgment.outcome != .unparsed))
+            }
+            #expect(summary.unparsed + (summary.pairs.first?.compared ?? 0) == 2)
+            // Judge and both candidates are SmolLM2: each candidate is flagged for self-preference.
+            #expect(summary.warnings.filter { $0.contains("self-preference") }.count == 2)
+        }
+
         /// Runs llama.cpp's `llama-perplexity` on a file: its final estimate and the number of chunks.
         static func llamaPerplexity(textFile: URL, context: Int) throws -> (perplexity: Double, chunks: Int) {
             let paths = LocalModelInstaller().paths

@@ -17,6 +17,12 @@ public struct JudgeRecord: Sendable, Hashable, Codable {
     public var inputTokens: Int?
     public var outputTokens: Int?
     public var costUSD: Double?
+    /// Safety templates: the hazard codes the judge named.
+    public var categories: [String]?
+    /// Claim templates: the answer's claims and whether each is supported.
+    public var claims: [JudgedClaim]?
+    /// Rubric templates: the probability-weighted score, when the judge returned log-probabilities at its score.
+    public var weighted: RubricScore?
 
     public init(template: String, judge: String, messages: [ChatMessage], reply: String = "") {
         self.template = template
@@ -25,8 +31,29 @@ public struct JudgeRecord: Sendable, Hashable, Codable {
         self.reply = reply
     }
 
+    /// Reads the reply with `template`: the verdict (for claim templates: SUPPORTED when every claim is,
+    /// NOT_SUPPORTED when one is not, NO_CLAIMS), safety categories, and the probability-weighted score from
+    /// `tokens` (the judge's log-probabilities) for rubric templates. Nothing is read from a failed request.
+    public mutating func read(with template: JudgeTemplate, tokens: [GeneratedTokenLogprob] = []) {
+        guard error == nil else { return }
+        switch template.output {
+        case .claims:
+            claims = ClaimCheck.claims(in: reply)
+            verdict = claims.map { list in
+                list.isEmpty ? "NO_CLAIMS" : list.allSatisfy(\.supported) ? "SUPPORTED" : "NOT_SUPPORTED"
+            }
+        case .verdict:
+            guard let found = template.match(reply) else { return }
+            verdict = found.verdict.label
+            if template.id == JudgeTemplate.safety.id { categories = template.categories(in: reply) }
+            if let scale = template.scale {
+                weighted = RubricScore(reply: reply, scoreRange: found.range, tokens: tokens, scale: scale)
+            }
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case template, judge, verdict, messages, reply, error
+        case template, judge, verdict, messages, reply, error, categories, claims, weighted
         case latencyMilliseconds = "latency_ms"
         case inputTokens = "input_tokens"
         case outputTokens = "output_tokens"

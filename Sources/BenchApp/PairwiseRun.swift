@@ -1,0 +1,160 @@
+import AsyncHTTPClient
+public import BenchCore
+public import BenchEval
+import BenchMetrics
+public import Foundation
+
+/// Pairwise preference between candidates' stored answers to the same task (each an `llmbench eval` output
+/// folder): every pair of candidates on every item all of them answered, judged in both orders with
+/// ``JudgeTemplate/pairwise``. Each judged pair is appended to `pairwise.jsonl` as it completes; the summary
+/// (``PairwiseSummary``) goes to `pairwise-summary.json`.
+public struct PairwiseRun: Sendable {
+    /// One candidate: its name, model and stored results.
+    public struct Candidate: Sendable {
+        public var name: String
+        public var model: String?
+        public var results: [EvalItemResult]
+
+        public init(name: String, model: String?, results: [EvalItemResult]) {
+            self.name = name
+            self.model = model
+            self.results = results
+        }
+
+        /// A candidate from an eval output folder, named by its target (else by the folder).
+        /// - Throws: ``DatasetError`` when the folder holds no readable results.
+        public init(folder: URL) throws {
+            let stored = EvalResultsFolder(folder)
+            let summary = try stored.summary()
+            self.init(
+                name: summary.target ?? folder.lastPathComponent, model: summary.model, results: try stored.results())
+        }
+    }
+
+    public let candidates: [Candidate]
+    public let judgeTarget: BenchSpec.Target
+    /// Replaces the client built for the judge target (a scripted judge).
+    public let judgeClient: (any ModelClient)?
+    public let concurrency: Int
+    public let outputDirectory: URL?
+    public let environment: [String: String]
+    public let prices: PriceTable
+    public let resamples: Int
+    public let seed: UInt64
+    public let log: @Sendable (String) -> Void
+
+    public init(
+        candidates: [Candidate], judgeTarget: BenchSpec.Target, judgeClient: (any ModelClient)? = nil,
+        concurrency: Int = 4, outputDirectory: URL?,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        prices: PriceTable = .builtIn, resamples: Int = 1_000, seed: UInt64 = 0,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.candidates = candidates
+        self.judgeTarget = judgeTarget
+        self.judgeClient = judgeClient
+        self.concurrency = max(1, concurrency)
+        self.outputDirectory = outputDirectory
+        self.environment = environment
+        self.prices = prices
+        self.resamples = resamples
+        self.seed = seed
+        self.log = log
+    }
+
+    /// One pair of answers to judge.
+    struct Match: Sendable {
+        var itemID: String
+        var question: String
+        var first: (name: String, answer: String)
+        var second: (name: String, answer: String)
+    }
+
+    /// - Throws: ``SpecError`` for fewer than two candidates, repeated names or no item every candidate answered.
+    public func run() async throws -> (summary: PairwiseSummary, judgments: [PairwiseJudgment]) {
+        let matches = try self.matches()
+        if let outputDirectory {
+            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = http.shutdown() }
+        let judge = try Judge(
+            template: .pairwise, target: judgeTarget, client: judgeClient, http: http, environment: environment,
+            prices: prices)
+        let writer = try outputDirectory.map { try JSONLinesFile(url: $0.appendingPathComponent("pairwise.jsonl")) }
+        log("▶ pairwise: \(matches.count) pairs × 2 orders, judged by \(judgeTarget.name)")
+        let slots = AsyncSemaphore(limit: concurrency)
+        var judgments = try await withThrowingTaskGroup(of: PairwiseJudgment.self) { group in
+            for match in matches {
+                await slots.acquire()
+                group.addTask {
+                    let judgment = await Self.judge(match, judge: judge)
+                    try Task.checkCancellation()
+                    writer?.append(judgment)
+                    await slots.release()
+                    return judgment
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        writer?.close()
+        judgments.sort { ($0.itemID, $0.first, $0.second) < ($1.itemID, $1.first, $1.second) }
+        let summary = PairwiseSummary(
+            judgments: judgments, candidates: candidates.map(\.name),
+            candidateModels: Dictionary(
+                uniqueKeysWithValues: candidates.compactMap { candidate in candidate.model.map { (candidate.name, $0) }
+                }),
+            judge: judgeTarget.name, judgeModel: judgeTarget.model, resamples: resamples, seed: seed)
+        if let outputDirectory {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(summary).write(
+                to: outputDirectory.appendingPathComponent("pairwise-summary.json"), options: .atomic)
+        }
+        return (summary, judgments)
+    }
+
+    /// Every pair of candidates on every item all of them answered (first asks that did not fail).
+    func matches() throws -> [Match] {
+        guard candidates.count >= 2 else { throw SpecError("candidates", "pairwise judging needs two or more") }
+        let names = candidates.map(\.name)
+        if let repeated = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw SpecError("candidates", "two candidates are named \(repeated); give each folder its own target")
+        }
+        let answered = candidates.map { candidate in
+            Dictionary(
+                candidate.results.filter { $0.repeatIndex == 0 && $0.outcome != .failed && $0.answer != nil }
+                    .map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        let common = answered.dropFirst().reduce(Set(answered[0].keys)) { $0.intersection($1.keys) }.sorted()
+        guard !common.isEmpty else { throw SpecError("candidates", "no item was answered by every candidate") }
+        var matches: [Match] = []
+        for itemID in common {
+            for i in candidates.indices {
+                for j in candidates.indices where j > i {
+                    let first = answered[i][itemID]!
+                    let second = answered[j][itemID]!
+                    matches.append(
+                        Match(
+                            itemID: itemID, question: first.prompt ?? "",
+                            first: (candidates[i].name, first.answer ?? ""),
+                            second: (candidates[j].name, second.answer ?? "")))
+                }
+            }
+        }
+        return matches
+    }
+
+    static func judge(_ match: Match, judge: Judge) async -> PairwiseJudgment {
+        async let forward = judge.grade([
+            "question": match.question, "answer_a": match.first.answer, "answer_b": match.second.answer,
+        ])
+        async let backward = judge.grade([
+            "question": match.question, "answer_a": match.second.answer, "answer_b": match.first.answer,
+        ])
+        return PairwiseJudgment(
+            itemID: match.itemID, first: match.first.name, second: match.second.name,
+            firstLength: match.first.answer.count, secondLength: match.second.answer.count, forward: await forward,
+            backward: await backward)
+    }
+}
