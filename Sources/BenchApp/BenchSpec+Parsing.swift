@@ -48,7 +48,8 @@ extension BenchSpec {
     init(document: JSONValue) throws {
         self.init()
         let root = try SpecReader(
-            document, path: "", allowed: ["name", "seed", "targets", "load", "prompts", "request", "slo", "quality"]
+            document, path: "",
+            allowed: ["name", "seed", "targets", "load", "prompts", "request", "slo", "quality", "judge"]
         )
         if let seed = try root.number("seed") {
             guard seed >= 0, seed.rounded() == seed else { throw SpecError("seed", "expected a whole number ≥ 0") }
@@ -111,6 +112,9 @@ extension BenchSpec {
         }
         for (index, item) in (root.list("quality") ?? []).enumerated() {
             quality.append(try Self.qualityTask(item, field: "\(root.field("quality"))[\(index)]"))
+        }
+        if let judge = root.value("judge") {
+            self.judge = try Self.target(judge, path: root.field("judge"))
         }
         if let slo = try root.nested("slo", allowed: ["ttft_ms", "ttfa_ms", "itl_ms", "e2e_ms", "max_gap_ms"]) {
             self.slo = ServiceLevelObjectives(

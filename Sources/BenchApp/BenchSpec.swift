@@ -141,6 +141,8 @@ public struct BenchSpec: Sendable, Hashable {
     public var slo = ServiceLevelObjectives()
     /// Quality tasks run against every target after the load steps.
     public var quality: [QualityTask] = []
+    /// The target that grades judged quality tasks (any target can judge).
+    public var judge: Target?
 
     public init() {}
 

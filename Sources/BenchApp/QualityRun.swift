@@ -23,11 +23,20 @@ public struct QualityRun: Sendable {
         self.log = log
     }
 
-    /// The tasks, read and checked against every target: a task file that cannot be read, or a log-likelihood
-    /// task on a target with no method for it, stops the run here, before any request.
+    /// The tasks, read and checked against every target: a task file that cannot be read, a log-likelihood task on
+    /// a target with no method for it, or a judged task without the spec's `judge`, stops the run here, before any
+    /// request.
     /// - Throws: ``SpecError`` naming the quality entry or the target.
     public func tasks() throws -> [TaskDefinition] {
         let tasks = try spec.quality.enumerated().map { index, entry in try entry.load(field: "quality[\(index)]") }
+        for (index, task) in tasks.enumerated() {
+            if let template = task.judge, spec.judge == nil {
+                throw SpecError(
+                    "quality[\(index)]",
+                    "\(task.name) is graded by a judge (\(template.name)): give the judge target as `judge:` in the spec"
+                )
+            }
+        }
         for (index, task) in tasks.enumerated() where task.outputType != .generate {
             for target in spec.targets where LikelihoodEndpoint.method(for: target) == nil {
                 throw SpecError(
@@ -50,7 +59,7 @@ public struct QualityRun: Sendable {
         let (summary, results) = try await EvalRun(
             task: task, target: target, concurrency: spec.quality[index].concurrency,
             temperature: spec.temperature ?? 0, outputDirectory: folder, environment: environment, skip: skip,
-            onResult: onResult, log: log
+            onResult: onResult, judgeTarget: spec.judge, log: log
         ).run()
         for line in QualityLines.summary(summary) { log(line) }
         return results

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
-public import BenchCore
-public import BenchProviders
+import BenchCore
+import BenchProviders
 
 /// A target's wire protocol bound to its base URL and key: the streaming client every run uses, and the raw request
 /// encoder the capability probe uses to send variations of the same request.

@@ -323,7 +323,8 @@ public struct EvalSummary: Sendable, Hashable, Codable {
                 mean(values), ProportionInterval.wilson(successes: wins, trials: values.count, confidence: confidence)
             )
         }
-        return (mean(values), ScoreEstimate(scores: values, clusters: clusters, confidence: confidence)?.interval)
+        let interval = ScoreEstimate(scores: values, clusters: clusters, confidence: confidence)?.interval
+        return (mean(values), interval?.clamped(to: 0...1))
     }
 
     enum CodingKeys: String, CodingKey {
@@ -373,7 +374,8 @@ public struct InstructionFollowingSummary: Sendable, Hashable, Codable {
             let clusters = verdicts.enumerated().flatMap { index, list in list.map { _ in String(index) } }
             return Rate(
                 value: scores.isEmpty ? 0 : scores.reduce(0, +) / Double(scores.count),
-                interval: ScoreEstimate(scores: scores, clusters: clusters, confidence: confidence)?.interval,
+                interval: ScoreEstimate(scores: scores, clusters: clusters, confidence: confidence)?.interval
+                    .clamped(to: 0...1),
                 n: scores.count)
         }
         promptStrict = promptLevel(\.strict)

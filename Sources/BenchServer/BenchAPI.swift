@@ -1,5 +1,5 @@
 import BenchApp
-public import BenchCore
+import BenchCore
 import BenchMetrics
 import BenchReport
 public import BenchStore

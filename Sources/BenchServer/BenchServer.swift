@@ -1,5 +1,5 @@
 import BenchCore
-public import BenchStore
+import BenchStore
 public import Foundation
 import Hummingbird
 public import Logging

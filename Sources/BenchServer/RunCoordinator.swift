@@ -3,7 +3,7 @@ public import BenchCore
 import BenchEval
 import BenchReport
 public import BenchStore
-public import Foundation
+import Foundation
 
 /// The worker: claims units of work (a target's load step) from the store, executes them, renews their leases, and
 /// finishes a run — its report computed from the stored records — when its last unit is done. Any number of

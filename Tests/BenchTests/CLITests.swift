@@ -1,4 +1,6 @@
+import BenchApp
 import BenchCore
+import BenchEval
 import Foundation
 import Testing
 
@@ -150,6 +152,41 @@ extension LiveTests {
             #expect(result.stdout.contains("connection"))
             #expect(result.stderr.contains("every request failed"))
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("report.json").path))
+        }
+
+        @Test func evalAgreementComparesStoredJudgesAndHumanLabels() throws {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-agree-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: root) }
+            func folder(_ name: String, judge: String, verdicts: [String]) throws -> String {
+                let results = verdicts.enumerated().map { index, verdict in
+                    var result = EvalItemResult(
+                        itemID: "\(index)", repeatIndex: 0, outcome: .correct, score: 1, answer: "a")
+                    var record = JudgeRecord(template: "simpleqa/1", judge: judge, messages: [])
+                    record.verdict = verdict
+                    result.judge = record
+                    return result
+                }
+                let url = root.appendingPathComponent(name)
+                try EvalResultsFolder(url).write(EvalSummary(task: "t", results: results), results: results)
+                return url.path
+            }
+            let first = try folder("one", judge: "judge-a", verdicts: ["CORRECT", "CORRECT", "INCORRECT", "CORRECT"])
+            let second = try folder(
+                "two", judge: "judge-b", verdicts: ["CORRECT", "INCORRECT", "INCORRECT", "CORRECT"])
+            let labels = root.appendingPathComponent("human.jsonl")
+            try "{\"item_id\": \"0\", \"label\": \"CORRECT\"}\n{\"item_id\": 1, \"label\": \"INCORRECT\"}\n".write(
+                to: labels, atomically: true, encoding: .utf8)
+            let result = try Self.run(["eval-agreement", first, second, "--human", labels.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("judge-a simpleqa/1 and judge-b simpleqa/1 agree on 75.0 % of 4"))
+            #expect(result.stdout.contains("human and judge-b simpleqa/1 agree on 100.0 % of 2"))
+            #expect(result.stdout.contains("Krippendorff's α (nominal)"))
+            let json = try Self.run(["eval-agreement", first, second, "--json"])
+            let decoded = try JSONDecoder().decode(JudgeAgreement.self, from: Data(json.stdout.utf8))
+            #expect(decoded.units == 4 && decoded.pairs.count == 1)
+            try "{\"item\": 3}\n".write(to: labels, atomically: true, encoding: .utf8)
+            let bad = try Self.run(["eval-agreement", first, second, "--human", labels.path])
+            #expect(bad.status == 64 && bad.stderr.contains("human.jsonl:1"))
         }
     }
 }

@@ -43,6 +43,28 @@ import Testing
             (error as? SpecError)?.field == "quality[4].task"
         }
     }
+
+    @Test func judgedQualityTasksNeedTheSpecsJudge() throws {
+        let text = """
+            targets: [{base_url: "http://127.0.0.1:9/v1", model: m}]
+            quality:
+              - task: {name: facts, dataset: {items: [{q: a}]}, prompt: "{{q}}", reference: r, judge: simpleqa}
+            """
+        let unjudged = try BenchSpec.parse(text)
+        #expect {
+            try QualityRun(spec: unjudged, outputDirectory: nil, environment: [:], log: { _ in }).tasks()
+        } throws: { error in
+            (error as? SpecError)?.field == "quality[0]" && (error as? SpecError)?.problem.contains("`judge:`") == true
+        }
+        let judged = try BenchSpec.parse(text + "\njudge: {kind: anthropic, model: claude-haiku-4-5}")
+        #expect(judged.judge?.kind == .anthropic && judged.judge?.model == "claude-haiku-4-5")
+        #expect(try QualityRun(spec: judged, outputDirectory: nil, environment: [:], log: { _ in }).tasks().count == 1)
+        #expect {
+            try BenchSpec.parse(text + "\njudge: {kind: anthropic}")
+        } throws: { error in
+            (error as? SpecError)?.field.hasPrefix("judge") == true
+        }
+    }
 }
 
 extension LiveTests {

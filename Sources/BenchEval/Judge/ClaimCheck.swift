@@ -12,7 +12,9 @@ public struct JudgedClaim: Sendable, Hashable, Codable {
 }
 
 /// Reads a claim-checking judge's reply (template `claims`): one line per claim, `SUPPORTED: …` or
-/// `NOT_SUPPORTED: …` (bullets, numbering, bold and `UNSUPPORTED` tolerated), or `NO_CLAIMS`.
+/// `NOT_SUPPORTED: …` (bullets, numbering, bold and `UNSUPPORTED` tolerated), or `NO_CLAIMS`. A claim the judge
+/// repeats word for word (ignoring case) counts once, with its first verdict: a judge stuck in a loop must not
+/// multiply one claim.
 public enum ClaimCheck {
     /// The claims in a reply: an empty list for `NO_CLAIMS`, nil when the reply holds neither claims nor
     /// `NO_CLAIMS` (unparsed).
@@ -32,7 +34,9 @@ public enum ClaimCheck {
             guard let (label, supported) = labels.first(where: { upper.hasPrefix($0.0) }) else { continue }
             let text = line.dropFirst(label.count).drop { ":-–— \t".contains($0) }
                 .trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { continue }
+            guard !text.isEmpty, !claims.contains(where: { $0.claim.lowercased() == text.lowercased() }) else {
+                continue
+            }
             claims.append(JudgedClaim(claim: text, supported: supported))
         }
         return claims.isEmpty && !sawNoClaims ? nil : claims

@@ -25,7 +25,8 @@ public struct ClaimSummary: Sendable, Hashable, Codable {
         answersWithoutClaims = judged.count - withClaims.count
         supportedShare = Rate(
             value: flags.isEmpty ? 0 : flags.reduce(0, +) / Double(flags.count),
-            interval: ScoreEstimate(scores: flags, clusters: clusters, confidence: confidence)?.interval, n: claims)
+            interval: ScoreEstimate(scores: flags, clusters: clusters, confidence: confidence)?.interval
+                .clamped(to: 0...1), n: claims)
         fullySupported = Rate(
             successes: withClaims.filter { $0.allSatisfy(\.supported) }.count, of: withClaims.count,
             confidence: confidence)
@@ -100,6 +101,9 @@ public struct RubricSummary: Sendable, Hashable, Codable {
             method = "plain"
         }
         distribution = Dictionary(grouping: scored.compactMap(\.verdict), by: { $0 }).mapValues(\.count)
+        let range = Double(self.scale[0])...Double(self.scale[1])
+        if let interval = plain?.interval { plain?.interval = interval.clamped(to: range) }
+        if let interval = weighted?.interval { weighted?.interval = interval.clamped(to: range) }
     }
 }
 

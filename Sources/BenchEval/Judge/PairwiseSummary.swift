@@ -22,8 +22,8 @@ public struct PairwiseSummary: Sendable, Hashable, Codable {
 
     /// How far the judge's preferences follow the presentation instead of the content.
     ///
-    /// - position flips = pairs whose preferred candidate changed when the order was swapped ÷ pairs with both
-    ///   orders read (0 is ideal; these pairs count as ties);
+    /// - position flips = pairs where each order preferred a different candidate (the judge followed the position,
+    ///   not the answers) ÷ pairs with both orders read (0 is ideal; these pairs count as ties);
     /// - answer shown first preferred = single-order verdicts picking A ÷ single-order verdicts that are not TIE
     ///   (½ is ideal);
     /// - length correlation = Pearson's r between the relative length difference (Lₐ − L_b) ÷ (Lₐ + L_b) and the

@@ -15,14 +15,20 @@ public struct RubricScore: Sendable, Hashable, Codable {
     public init?(reply: String, scoreRange: Range<String.Index>, tokens: [GeneratedTokenLogprob], scale: [Int]) {
         guard !tokens.isEmpty, scale.allSatisfy({ (0...9).contains($0) }) else { return nil }
         let offset = reply.utf8.distance(from: reply.startIndex, to: scoreRange.lowerBound)
+        // The token whose bytes cover the score's first byte (the reply is the tokens' text, in order).
         var start = 0
-        guard
-            let position = tokens.first(where: { token in
-                defer { start += token.token.utf8.count }
-                return start <= offset && offset < start + token.token.utf8.count
-            }),
-            Int(position.token.trimmingCharacters(in: .whitespaces)) != nil
-        else { return nil }
+        var covering: GeneratedTokenLogprob?
+        for token in tokens {
+            let end = start + token.token.utf8.count
+            if start <= offset && offset < end {
+                covering = token
+                break
+            }
+            start = end
+        }
+        guard let position = covering, Int(position.token.trimmingCharacters(in: .whitespaces)) != nil else {
+            return nil
+        }
         var probability: [Int: Double] = [:]
         for alternative in position.top {
             guard let label = Int(alternative.token.trimmingCharacters(in: .whitespaces)), scale.contains(label)

@@ -1,4 +1,4 @@
-public import BenchCore
+import BenchCore
 import Foundation
 
 /// Bradley–Terry ratings from pairwise comparisons: P(i beats j) = πᵢ ÷ (πᵢ + πⱼ), fitted by Hunter's MM

@@ -13,6 +13,13 @@ public struct Interval: Sendable, Hashable, Codable {
     }
 
     public func contains(_ value: Double) -> Bool { value >= lower && value <= upper }
+
+    /// The interval cut to the values the quantity can take (a normal interval of a share can pass 0 or 1).
+    public func clamped(to range: ClosedRange<Double>) -> Interval {
+        Interval(
+            lower: min(max(lower, range.lowerBound), range.upperBound),
+            upper: max(min(upper, range.upperBound), range.lowerBound), confidence: confidence)
+    }
 }
 
 /// Quantiles of the standard normal distribution.
