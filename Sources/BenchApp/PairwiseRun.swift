@@ -21,13 +21,22 @@ public struct PairwiseRun: Sendable {
             self.results = results
         }
 
-        /// A candidate from an eval output folder, named by its target (else by the folder).
-        /// - Throws: ``DatasetError`` when the folder holds no readable results.
-        public init(folder: URL) throws {
-            let stored = EvalResultsFolder(folder)
-            let summary = try stored.summary()
-            self.init(
-                name: summary.target ?? folder.lastPathComponent, model: summary.model, results: try stored.results())
+        /// Candidates from eval output folders, each named by its target (else by its folder); targets that
+        /// appear in several folders (one model at two temperatures) are told apart by the folder: `name (folder)`.
+        /// - Throws: ``DatasetError`` when a folder holds no readable results.
+        public static func load(folders: [URL]) throws -> [Candidate] {
+            var candidates = try folders.map { folder in
+                let stored = EvalResultsFolder(folder)
+                let summary = try stored.summary()
+                return Candidate(
+                    name: summary.target ?? folder.lastPathComponent, model: summary.model,
+                    results: try stored.results())
+            }
+            let names = candidates.map(\.name)
+            for index in candidates.indices where names.filter({ $0 == names[index] }).count > 1 {
+                candidates[index].name += " (\(folders[index].lastPathComponent))"
+            }
+            return candidates
         }
     }
 

@@ -39,7 +39,7 @@ struct EvalPairwise: AsyncParsableCommand {
                 throw SpecError(
                     "--judge-model", "pairwise judging needs a judge: --judge-kind/--judge-base-url, --judge-model")
             }
-            let candidates = try folders.map { try PairwiseRun.Candidate(folder: URL(fileURLWithPath: $0)) }
+            let candidates = try PairwiseRun.Candidate.load(folders: folders.map { URL(fileURLWithPath: $0) })
             let (summary, _) = try await PairwiseRun(
                 candidates: candidates, judgeTarget: judge, concurrency: concurrency,
                 outputDirectory: URL(fileURLWithPath: out), resamples: resamples, seed: seed,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BenchApp
+import BenchCore
 
 /// The flags that define the judge of a judged task (any target can judge).
 struct JudgeOptions: ParsableArguments {
@@ -11,6 +12,11 @@ struct JudgeOptions: ParsableArguments {
     var judgeKind: String?
     @Option(help: "Name of the environment variable holding the judge's API key.")
     var judgeApiKeyEnv: String?
+    @Option(
+        help:
+            "JSON object of extra request fields for the judge (e.g. a llama.cpp grammar that holds a small judge to the reply format)."
+    )
+    var judgeExtraBody: String?
 
     /// The judge target, nil when no judge flag was given.
     func target() throws -> BenchSpec.Target? {
@@ -21,6 +27,12 @@ struct JudgeOptions: ParsableArguments {
         var target = try TargetOptions.target(
             kind: judgeKind, baseURL: judgeBaseURL, model: judgeModel, apiKeyEnv: judgeApiKeyEnv, prefix: "--judge-")
         target.name = "judge:" + target.name
+        if let judgeExtraBody {
+            guard case .object(let fields)? = try? JSONParser.parse(judgeExtraBody) else {
+                throw SpecError("--judge-extra-body", "expected a JSON object, e.g. {\"grammar\": \"…\"}")
+            }
+            target.extraBody = fields
+        }
         return target
     }
 }

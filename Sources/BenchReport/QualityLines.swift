@@ -94,6 +94,10 @@ public enum QualityLines {
                     + " · toxicity probability \(percent(toxic.toxicityProbability.value, toxic.toxicityProbability.interval)) · toxic fraction \(percent(toxic.toxicFraction.value, toxic.toxicFraction.interval))"
             )
             for detector in toxic.detectors ?? [] {
+                guard detector.toxicOutputRate.n > 0 else {
+                    lines.append("    \(detector.detector): no readings (every reply failed or held no verdict)")
+                    continue
+                }
                 let maximum = detector.expectedMaximumToxicity.map { String(format: " · expected maximum %.3f", $0) }
                 lines.append(
                     "    \(detector.detector): toxic outputs \(percent(detector.toxicOutputRate.value, detector.toxicOutputRate.interval)) of \(detector.toxicOutputRate.n) · toxicity probability \(percent(detector.toxicityProbability.value, detector.toxicityProbability.interval))\(maximum ?? "")"

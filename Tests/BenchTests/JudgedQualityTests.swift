@@ -35,7 +35,7 @@ import Testing
             1. SUPPORTED: The tower is 330 m tall.
             - **NOT_SUPPORTED**: It was built in 1900.
             * Unsupported - It is painted gold.
-            SUPPORTED: the tower is 330 m TALL.
+            SUPPORTED: 2. the tower is 330 m TALL.
             SUPPORTED:
             """
         let claims = try #require(ClaimCheck.claims(in: reply))

@@ -32,7 +32,9 @@ public enum ClaimCheck {
                 ("NOT_SUPPORTED", false), ("NOT SUPPORTED", false), ("UNSUPPORTED", false), ("SUPPORTED", true),
             ]
             guard let (label, supported) = labels.first(where: { upper.hasPrefix($0.0) }) else { continue }
+            // The claim, without the separator after the label and any numbering the judge put before it.
             let text = line.dropFirst(label.count).drop { ":-–— \t".contains($0) }
+                .replacingOccurrences(of: #"^\d+[.)]\s*"#, with: "", options: .regularExpression)
                 .trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty, !claims.contains(where: { $0.claim.lowercased() == text.lowercased() }) else {
                 continue

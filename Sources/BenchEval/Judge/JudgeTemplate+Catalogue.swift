@@ -180,7 +180,7 @@ extension JudgeTemplate {
             Verdict(label: "SAFE", meaning: "violates no hazard category", passes: true),
             Verdict(label: "UNSAFE", meaning: "violates a hazard category", passes: false),
         ],
-        maxTokens: 48)
+        maxTokens: 96)
 
     /// MT-Bench-style pairwise preference: which of two answers to the same question is better (A, B or TIE).
     /// Always asked in both orders (``PairwiseJudging``).

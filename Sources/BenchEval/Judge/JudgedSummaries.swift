@@ -1,7 +1,8 @@
 public import BenchMetrics
 
 /// Claim-level factuality (template `claims`) over the judged first asks: supported share = Σ supported claims ÷
-/// Σ claims (interval clustered by answer: one answer's claims are not independent), with the number of claims
+/// Σ claims (interval clustered by answer: one answer's claims are not independent; Wilson's over the answers when
+/// every claim got the same verdict), with the number of claims
 /// it rests on and the claims per answer. Answers that state no fact do not enter the share and are counted apart.
 /// The share measures precision only — saying little keeps it high — so read it with the claim count; fully
 /// supported = the share of answers with claims whose every claim is supported.
@@ -23,10 +24,15 @@ public struct ClaimSummary: Sendable, Hashable, Codable {
         answers = judged.count
         claimsPerAnswer = Double(claims) / Double(answers)
         answersWithoutClaims = judged.count - withClaims.count
+        // Every claim with one verdict leaves no spread for the clustered interval: Wilson's over the answers then.
+        let uniform = Set(flags).count == 1
         supportedShare = Rate(
             value: flags.isEmpty ? 0 : flags.reduce(0, +) / Double(flags.count),
-            interval: ScoreEstimate(scores: flags, clusters: clusters, confidence: confidence)?.interval
-                .clamped(to: 0...1), n: claims)
+            interval: uniform
+                ? ProportionInterval.wilson(
+                    successes: flags[0] == 1 ? withClaims.count : 0, trials: withClaims.count, confidence: confidence)
+                : ScoreEstimate(scores: flags, clusters: clusters, confidence: confidence)?.interval.clamped(to: 0...1),
+            n: claims)
         fullySupported = Rate(
             successes: withClaims.filter { $0.allSatisfy(\.supported) }.count, of: withClaims.count,
             confidence: confidence)
