@@ -99,6 +99,12 @@ public struct BenchmarkRun: Sendable {
             try encoder.encode(report).write(to: outputDirectory.appendingPathComponent("report.json"))
             try Data(MarkdownReportRenderer.render(report).utf8).write(
                 to: outputDirectory.appendingPathComponent("report.md"))
+            var records: [RequestRecord] = []
+            for target in spec.targets {
+                for index in spec.steps.indices { records += try await sink.records(target: target.name, step: index) }
+            }
+            try Data(HTMLReportRenderer.render(report, records: records, title: "llmbench report").utf8).write(
+                to: outputDirectory.appendingPathComponent("report.html"))
         }
         return report
     }

@@ -20,16 +20,12 @@ public struct EvalResultsFolder: Sendable {
         } catch {
             throw DatasetError(location: file.path, problem: "cannot read: \(error.localizedDescription)")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-        var results: [EvalItemResult] = []
-        for (index, line) in lines.enumerated() {
-            do {
-                results.append(try JSONDecoder().decode(EvalItemResult.self, from: Data(line.utf8)))
-            } catch  where index == lines.count - 1 && !text.hasSuffix("\n") {
-                break  // the line being written when the run was killed
-            } catch {
-                throw DatasetError(location: "\(file.path):\(index + 1)", problem: "not an item result: \(error)")
-            }
+        let results: [EvalItemResult]
+        do {
+            results = try JSONLinesFile.decode(EvalItemResult.self, from: text)
+        } catch let error as JSONLinesFile.LineError {
+            throw DatasetError(
+                location: "\(file.path):\(error.line)", problem: "not an item result: \(error.underlying)")
         }
         return results.sorted { ($0.itemID, $0.repeatIndex) < ($1.itemID, $1.repeatIndex) }
     }

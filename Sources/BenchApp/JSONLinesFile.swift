@@ -23,3 +23,30 @@ final class JSONLinesFile: Sendable {
         try? file.close()
     }
 }
+
+extension JSONLinesFile {
+    /// A line that is not the document expected, with its number (1-based).
+    struct LineError: Error {
+        var line: Int
+        var underlying: any Error
+    }
+
+    /// The documents of a JSON-lines `text`, one per non-empty line; a last line without its newline that does not
+    /// decode is the one being written when the writer was killed, and is skipped.
+    /// - Throws: ``LineError`` for any other line that does not decode.
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> [T] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        let decoder = JSONDecoder()
+        var values: [T] = []
+        for (index, line) in lines.enumerated() {
+            do {
+                values.append(try decoder.decode(T.self, from: Data(line.utf8)))
+            } catch  where index == lines.count - 1 && !text.hasSuffix("\n") {
+                break
+            } catch {
+                throw LineError(line: index + 1, underlying: error)
+            }
+        }
+        return values
+    }
+}

@@ -72,7 +72,7 @@ struct Bench: AsyncParsableCommand {
                 spec: spec, outputDirectory: URL(fileURLWithPath: out),
                 log: { line in if !quiet || line.hasPrefix("\n") { Console.info(line) } }
             ).run()
-            Console.info("\nwrote \(out)/report.json, \(out)/report.md, \(out)/records.jsonl")
+            Console.info("\nwrote \(out)/report.html, \(out)/report.json, \(out)/report.md, \(out)/records.jsonl")
             let steps = report.targets.flatMap(\.steps)
             if !steps.isEmpty, steps.allSatisfy({ $0.metrics.counts.succeeded == 0 }) {
                 Console.error("every request failed; see the notes above and \(out)/report.md")

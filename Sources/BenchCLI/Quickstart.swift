@@ -45,7 +45,7 @@ struct Quickstart: AsyncParsableCommand {
             server.stop()
             log("llama-server stopped")
             let report = try result.get()
-            Console.info("\nwrote \(out)/report.json, \(out)/report.md, \(out)/records.jsonl")
+            Console.info("\nwrote \(out)/report.html, \(out)/report.json, \(out)/report.md, \(out)/records.jsonl")
             if let determinism = report.targets.first?.steps.compactMap(\.metrics.determinism).first {
                 Console.info(
                     "determinism at temperature 0: \(determinism.identical) of \(determinism.repeatedPrompts) repeated prompts identical (first step)"

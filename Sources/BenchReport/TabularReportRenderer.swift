@@ -2,8 +2,7 @@ public import BenchCore
 import BenchMetrics
 import Foundation
 
-/// The report as CSV (one row per target and step, full-precision numbers, empty where not available) and as a
-/// plain self-contained HTML page with the summary table.
+/// The report as CSV: one row per target and step, full-precision numbers, empty where not available.
 public enum TabularReportRenderer {
     /// CSV columns, units in the names.
     public static let csvHeaders = [
@@ -59,41 +58,6 @@ public enum TabularReportRenderer {
     static func field(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// One self-contained page (inline CSS, no scripts) with the summary table and each step's notes.
-    public static func html(_ report: BenchmarkReport, title: String) -> String {
-        let rows = report.targets.flatMap { target in
-            target.steps.map { StepTable.row(target: target.name, label: $0.label, metrics: $0.metrics) }
-        }
-        let head = StepTable.headers.map { "<th>\(escape($0))</th>" }.joined()
-        let body = rows.map { row in
-            "<tr>"
-                + row.enumerated().map { index, cell in
-                    index < 2 ? "<td>\(escape(cell))</td>" : "<td class=\"n\">\(escape(cell))</td>"
-                }.joined() + "</tr>"
-        }.joined(separator: "\n")
-        let notes = report.targets.flatMap { target in
-            target.notes.map { "\(target.name): \($0)" }
-                + target.steps.flatMap { step in step.notes.map { "\(target.name) \(step.label): \($0)" } }
-        }
-        let noteList = notes.isEmpty ? "" : "<ul>" + notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
-        return """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title))</title>
-            <style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}
-            th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd}td.n{text-align:right;font-variant-numeric:tabular-nums}
-            th{text-align:left;background:#f4f4f4}</style></head>
-            <body><h1>\(escape(title))</h1>
-            <p>llmbench \(escape(report.llmbenchVersion)), generated \(escape(report.generatedAt)), seed \(report.seed)</p>
-            <table><thead><tr>\(head)</tr></thead><tbody>
-            \(body)
-            </tbody></table>
-            \(noteList)
-            </body></html>
-
-            """
     }
 
     /// Text made safe inside HTML elements and attribute values.

@@ -7,7 +7,7 @@ import Hummingbird
 
 extension BenchAPI {
     private static let problem = "application/problem+json"
-    private static func problems(_ statuses: [Int]) -> [Int: APIOperation.ResponseDoc] {
+    static func problems(_ statuses: [Int]) -> [Int: APIOperation.ResponseDoc] {
         let descriptions = [
             400: "malformed request", 401: "missing or wrong bearer token", 404: "no such resource",
             409: "the resource is not in a state that allows this", 413: "request too large",
@@ -222,7 +222,7 @@ extension BenchAPI {
             ) { _, _ in
                 try Self.text(OpenAPIDocument.html(self), type: "text/html; charset=utf-8")
             },
-        ]
+        ] + dashboardOperations
     }
 
     func prometheusText() async throws -> String {

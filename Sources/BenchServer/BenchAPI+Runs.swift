@@ -190,7 +190,9 @@ extension BenchAPI {
         case "csv": return try Self.text(TabularReportRenderer.csv(report), type: "text/csv")
         default:
             return try Self.text(
-                TabularReportRenderer.html(report, title: "llmbench run \(run.id)"), type: "text/html; charset=utf-8")
+                HTMLReportRenderer.render(
+                    report, records: try await storedRecords(run, report), title: "llmbench run \(run.id)"),
+                type: "text/html; charset=utf-8")
         }
     }
 

@@ -188,5 +188,24 @@ extension LiveTests {
             let bad = try Self.run(["eval-agreement", first, second, "--human", labels.path])
             #expect(bad.status == 64 && bad.stderr.contains("human.jsonl:1"))
         }
+
+        @Test func reportRendersARunFolderAgainInEveryFormat() throws {
+            let run = Fixtures.repositoryRoot.appendingPathComponent("Tests/Golden/sample-run").path
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID()).html")
+            defer { try? FileManager.default.removeItem(at: out) }
+            let html = try Self.run(["report", run, "--out", out.path])
+            #expect(html.status == 0, "\(html.stderr)")
+            let golden = Fixtures.repositoryRoot.appendingPathComponent("Tests/Golden/report.html")
+            #expect(try String(contentsOf: out, encoding: .utf8) == String(contentsOf: golden, encoding: .utf8))
+            let csv = try Self.run(["report", run, "--format", "csv"])
+            #expect(csv.status == 0 && csv.stdout.hasPrefix("target,load,succeeded"))
+            #expect(csv.stdout.split(separator: "\n").count == 9)
+            let markdown = try Self.run(["report", run, "--format", "md"])
+            #expect(markdown.stdout.hasPrefix("# llmbench report"))
+            let wrong = try Self.run(["report", run, "--format", "pdf"])
+            #expect(wrong.status == 64 && wrong.stderr.contains("--format"))
+            let missing = try Self.run(["report", "/nonexistent/run"])
+            #expect(missing.status == 64 && missing.stderr.contains("report.json"))
+        }
     }
 }

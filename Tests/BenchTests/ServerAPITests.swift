@@ -41,7 +41,7 @@ extension LiveTests {
 
                     for (format, expected) in [
                         ("json", "\"llmbench.report/1\""), ("md", "| sim | c=2 |"), ("csv", "sim,c=2,4,0,0"),
-                        ("html", "<td>sim</td>"),
+                        ("html", "<td data-metric=\"target\">sim</td>"),
                     ] {
                         let report = try await server.request(.GET, "/v1/runs/\(id)/report?format=\(format)")
                         #expect(

@@ -1,0 +1,50 @@
+import ArgumentParser
+import BenchApp
+import BenchReport
+import Foundation
+
+struct Report: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render a run's report again: one self-contained HTML page with charts, Markdown, CSV or JSON.",
+        discussion: """
+            Reads report.json and records.jsonl from a `llmbench bench` output folder. The HTML page has inline \\
+            CSS and SVG charts drawn by llmbench (latency CDFs, throughput, p99 TTFT and goodput against load with \\
+            the saturation knee, cost, accuracy with intervals, quality against cost and speed with the Pareto \\
+            front) and nothing to fetch: it can be mailed or attached to a ticket.
+            """
+    )
+
+    @Argument(help: "A `llmbench bench` output folder.")
+    var run: String
+    @Option(help: "html, md, csv or json.")
+    var format = "html"
+    @Option(help: "Write here instead of standard output.")
+    var out: String?
+
+    func run() async throws {
+        do {
+            let folder = RunFolder(URL(fileURLWithPath: run))
+            let report = try folder.report()
+            let text: String
+            switch format {
+            case "html":
+                text = HTMLReportRenderer.render(
+                    report, records: try folder.records(),
+                    title: "llmbench report: \(URL(fileURLWithPath: run).lastPathComponent)")
+            case "md": text = MarkdownReportRenderer.render(report)
+            case "csv": text = TabularReportRenderer.csv(report)
+            case "json": text = try Console.json(report)
+            default: throw SpecError("--format", "expected html, md, csv or json")
+            }
+            if let out {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: out))
+                Console.info("wrote \(out)")
+            } else {
+                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            }
+        } catch let error as SpecError {
+            Console.error("invalid input: \(error)")
+            throw ExitCode(64)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import BenchCore
+import BenchMetrics
+import BenchReport
+import Foundation
+import Testing
+
+@Suite struct ChartTests {
+    @Test func axesGetRoundTicksThatCoverTheData() {
+        let axis = ChartAxis(title: "TTFT (ms)", covering: [12, 87], include: [0])
+        #expect(axis.lower == 0 && axis.upper == 100 && axis.ticks == [0, 20, 40, 60, 80, 100])
+        let log = ChartAxis(title: "E2E (ms)", covering: [3, 700], logarithmic: true)
+        #expect(log.ticks.first == 5 && log.lower == 3 && log.ticks.last == 1000 && log.ticks.contains(100))
+        #expect(abs(log.fraction(log.upper) - 1) < 1e-12 && log.fraction(log.lower) == 0)
+        #expect(ChartAxis.label(12_500) == "12.5k" && ChartAxis.label(0.25) == "0.25" && ChartAxis.label(40) == "40")
+        let flat = ChartAxis(title: "x", covering: [5, 5])
+        #expect(flat.lower < 5 && flat.upper > 5)
+    }
+
+    @Test func theKneeIsTheFirstLoadAfterWhichThroughputStopsGrowing() {
+        // 1 → 2 → 4 → 8 → 16 users: +90 %, +80 %, +5 %, +1 %: the knee is at 4 users (index 2).
+        #expect(LoadCurve.knee(loads: [1, 2, 4, 8, 16], throughput: [100, 190, 342, 359, 362]) == 2)
+        #expect(LoadCurve.knee(loads: [16, 1, 4, 2, 8], throughput: [362, 100, 342, 190, 359]) == 2)
+        #expect(LoadCurve.knee(loads: [1, 2, 4], throughput: [100, 200, 400]) == nil)
+        #expect(LoadCurve.knee(loads: [1], throughput: [100]) == nil)
+    }
+
+    @Test func theParetoFrontKeepsWhatNothingBeatsOnBothAxes() {
+        // (cost, accuracy): A cheap and weak, B dear and strong, C dearer than B and weaker: dominated.
+        let cost = [0.2, 3.0, 5.0, 0.2]
+        let accuracy = [40.0, 80.0, 70.0, 30.0]
+        #expect(LoadCurve.paretoFront(x: cost, y: accuracy, lowerXIsBetter: true) == [0, 1])
+        #expect(LoadCurve.paretoFront(x: [100, 50], y: [60, 70], lowerXIsBetter: false) == [1, 0])
+    }
+
+    @Test func chartsAreSelfContainedSVGWithEscapedText() throws {
+        var chart = XYChart(
+            title: "Throughput <against> load",
+            x: ChartAxis(title: "concurrency", covering: [1, 4]),
+            y: ChartAxis(title: "output tokens/s", covering: [0, 400]),
+            series: [
+                XYChart.Series(
+                    name: "vllm & co", points: [.init(x: 1, y: 100), .init(x: 2, y: 300), .init(x: 4, y: 400)],
+                    style: .line),
+                XYChart.Series(name: "api", points: [.init(x: 1, y: 50), .init(x: 4, y: 60)], style: .line),
+            ])
+        chart.markers = [XYChart.Marker(x: 2, label: "knee", series: 0)]
+        let svg = chart.svg()
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>"))
+        #expect(svg.contains("<title>Throughput &lt;against&gt; load</title>") && svg.contains("vllm &amp; co"))
+        #expect(!svg.contains("<script") && !svg.contains("href"))
+        #expect(svg.contains(ChartPalette.colour(0)) && svg.contains(ChartPalette.colour(1)))
+        #expect(svg.contains(">knee</text>") && svg.components(separatedBy: "<polyline").count - 1 == 3)
+        let bars = CategoryChart(
+            title: "USD per 1M output tokens", categories: ["a", "b"], seriesNames: ["USD"],
+            values: [[.init(2.5), nil]], axis: ChartAxis(title: "USD", covering: [2.5], include: [0]), style: .bars)
+        #expect(bars.svg().components(separatedBy: "<rect").count - 1 == 1 && bars.svg().contains(">2.5</text>"))
+    }
+}

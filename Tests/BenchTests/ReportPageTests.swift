@@ -1,0 +1,75 @@
+import BenchApp
+import BenchCore
+import BenchReport
+import Foundation
+import Testing
+
+/// The HTML report of a real run (two simulator targets, four concurrency steps, a quality suite; stored in
+/// Tests/Golden/sample-run): its golden file, and the page opened in a real headless Chromium.
+@Suite struct ReportPageTests {
+    static let golden = Fixtures.repositoryRoot.appendingPathComponent("Tests/Golden")
+    static let run = RunFolder(golden.appendingPathComponent("sample-run"))
+
+    static func page() throws -> String {
+        HTMLReportRenderer.render(try run.report(), records: try run.records(), title: "llmbench report: sample-run")
+    }
+
+    /// Regenerate with LLMBENCH_UPDATE_GOLDEN=1 after a deliberate change, and read the diff.
+    @Test func theHTMLReportMatchesItsGoldenFile() throws {
+        let file = Self.golden.appendingPathComponent("report.html")
+        let rendered = try Self.page()
+        if ProcessInfo.processInfo.environment["LLMBENCH_UPDATE_GOLDEN"] == "1" {
+            try rendered.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(rendered == expected, "the rendered report differs from Tests/Golden/report.html")
+    }
+
+    @Test func thePageCarriesEveryChartTableAndReadingGuide() throws {
+        let page = try Self.page()
+        let report = try Self.run.report()
+        for title in [
+            "TTFT distribution", "E2E latency distribution", "Throughput against load", "p99 TTFT against load",
+            "Accuracy per task", "Quality against speed",
+        ] {
+            #expect(page.contains("<title>\(title)</title>"), "missing chart \(title)")
+        }
+        #expect(page.contains(">knee</text>"))
+        #expect(page.contains("How to read these figures") && page.contains("lower is better"))
+        // Nothing to fetch: no scripts, links, images or stylesheets from elsewhere.
+        for external in ["<script", "src=", "href=\"http", "<link", "url(", "@import"] {
+            #expect(!page.contains(external), "the page refers to something outside: \(external)")
+        }
+        for target in report.targets {
+            for step in target.steps {
+                let row = StepTable.row(target: target.name, label: step.label, metrics: step.metrics)
+                #expect(page.contains("<td class=\"n\" data-metric=\"output_tps\">\(row[10])</td>"))
+            }
+        }
+    }
+
+    @Test(.enabled(if: HeadlessChromium.shouldRun, "chromium is not installed"))
+    func theReportOpensInARealBrowserWithoutErrors() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-page-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = folder.appendingPathComponent("report.html")
+        try Self.page().write(to: html, atomically: true, encoding: .utf8)
+        let report = try Self.run.report()
+        let keep = ProcessInfo.processInfo.environment["LLMBENCH_UPDATE_SCREENSHOTS"] == "1"
+        let screenshots = Fixtures.repositoryRoot.appendingPathComponent("docs/screenshots")
+        for (width, name) in [(1280, "report-1280.png"), (390, "report-phone.png")] {
+            let shot = (keep ? screenshots : folder).appendingPathComponent(name)
+            let page = try HeadlessChromium.open(html.absoluteString, width: width, height: 3200, screenshot: shot)
+            #expect(page.problems.isEmpty, "the browser reported: \(page.problems)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: shot.path)
+            #expect((attributes[.size] as? Int ?? 0) > 20_000, "the screenshot is blank")
+            #expect(page.dom.components(separatedBy: "<svg class=\"chart\"").count - 1 >= 6)
+            for target in report.targets {
+                let last = try #require(target.steps.last)
+                let row = StepTable.row(target: target.name, label: last.label, metrics: last.metrics)
+                #expect(page.dom.contains(">\(row[4])</td>") && page.dom.contains(">\(row[10])</td>"))
+            }
+        }
+    }
+}
