@@ -27,6 +27,39 @@ public struct BenchmarkRun: Sendable {
     public let resumption: Resumption?
     /// Limits on requests in flight per endpoint, shared with other runs of the process.
     public let sharedLimits: EndpointLimits?
+    /// Told after every request of a step completes (a progress bar).
+    public let progress: (@Sendable (StepProgress) async -> Void)?
+
+    /// Where a running step stands.
+    public struct StepProgress: Sendable, Hashable {
+        public init(
+            target: String, label: String, step: Int, steps: Int, done: Int, failed: Int, expected: Int?,
+            duration: Duration?, elapsed: Duration
+        ) {
+            self.target = target
+            self.label = label
+            self.step = step
+            self.steps = steps
+            self.done = done
+            self.failed = failed
+            self.expected = expected
+            self.duration = duration
+            self.elapsed = elapsed
+        }
+
+        public var target: String
+        public var label: String
+        /// 1-based position of the step among the run's steps, and their number.
+        public var step: Int
+        public var steps: Int
+        public var done: Int
+        public var failed: Int
+        /// The requests the step sends, when it is bounded by a count.
+        public var expected: Int?
+        /// The step's time limit, when it has one.
+        public var duration: Duration?
+        public var elapsed: Duration
+    }
 
     /// How a resumed run continues: its records form a new segment, on a clock whose offsets continue after the
     /// last instant stored, so that no two segments overlap.
@@ -51,9 +84,10 @@ public struct BenchmarkRun: Sendable {
     public init(
         spec: BenchSpec, outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
         sink: (any RecordSink)? = nil, resumption: Resumption? = nil, sharedLimits: EndpointLimits? = nil,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        progress: (@Sendable (StepProgress) async -> Void)? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.sharedLimits = sharedLimits
+        self.progress = progress
         self.spec = spec
         self.outputDirectory = outputDirectory
         self.sink = sink
@@ -182,6 +216,13 @@ public struct BenchmarkRun: Sendable {
                         origin: origin, requestTimeout: spec.requestTimeout, seed: spec.seed, skipping: plan.stored,
                         segment: segment, sharedLimit: sharedLimit
                     )
+                    let counter = ProgressCounter(
+                        StepProgress(
+                            target: target.name, label: step.shape.label, step: stepsDone + 1, steps: totalSteps,
+                            done: previous.count, failed: previous.filter { $0.outcome == .failed }.count,
+                            expected: step.maxRequests, duration: step.maxDuration, elapsed: .zero))
+                    let started = ContinuousClock.now
+                    let progress = self.progress
                     _ = await executor.run { record in
                         // Interrupted by cancellation, not by the benchmark: to be sent again on resume.
                         if record.outcome == .cancelled && Task.isCancelled { return }
@@ -189,6 +230,10 @@ public struct BenchmarkRun: Sendable {
                             try await sink.append(record)
                         } catch {
                             await sinkFailure.keep(error)
+                        }
+                        if let progress {
+                            await progress(
+                                await counter.count(record, elapsed: ContinuousClock.now - started))
                         }
                     }
                     if let failure = await sinkFailure.error { throw failure }
@@ -342,5 +387,46 @@ public actor EndpointLimits {
         let created = AsyncSemaphore(limit: limit)
         semaphores[baseURL] = created
         return created
+    }
+}
+
+/// Counts a step's completed requests for progress reports.
+actor ProgressCounter {
+    private var state: BenchmarkRun.StepProgress
+
+    init(_ state: BenchmarkRun.StepProgress) {
+        self.state = state
+    }
+
+    func count(_ record: RequestRecord, elapsed: Duration) -> BenchmarkRun.StepProgress {
+        state.done += 1
+        if record.outcome == .failed { state.failed += 1 }
+        state.elapsed = elapsed
+        return state
+    }
+}
+
+extension BenchmarkRun.StepProgress {
+    /// `  target c=4 [████████░░░░░░░░] 10/16 · 1 failed · about 3 s left · step 2 of 8`: the share of the step's
+    /// requests (or of its duration) done, and the time left at the rate so far (or of the duration).
+    public func bar(width: Int = 24) -> String {
+        let seconds = elapsed.seconds
+        var fraction: Double?
+        var left: Double?
+        if let expected, expected > 0 {
+            fraction = min(1, Double(done) / Double(expected))
+            if done > 0, seconds > 0 { left = Double(max(0, expected - done)) * seconds / Double(done) }
+        } else if let limit = duration?.seconds, limit > 0 {
+            fraction = min(1, seconds / limit)
+            left = max(0, limit - seconds)
+        }
+        let filled = Int(((fraction ?? 0) * Double(width)).rounded())
+        var text =
+            "  \(target) \(label) [" + String(repeating: "█", count: filled)
+            + String(repeating: "░", count: width - filled) + "] \(done)"
+        if let expected { text += "/\(expected)" }
+        if failed > 0 { text += " · \(failed) failed" }
+        if let left { text += " · about \(Int(left.rounded())) s left" }
+        return text + " · step \(step) of \(steps)"
     }
 }

@@ -63,20 +63,49 @@ struct Bench: AsyncParsableCommand {
     var out: String = "results"
     @Flag(help: "Print only the final table.")
     var quiet = false
+    @Flag(help: "Print the report as JSON on standard output (progress and notes go to standard error).")
+    var json = false
+    @Option(help: "CI gate: exit 3 when any step's error rate is over this share (e.g. 0.01).")
+    var maxErrorRate: Double?
+    @Option(help: "CI gate: exit 3 when in any step fewer than this share of requests met the SLOs (e.g. 0.99).")
+    var minGoodputShare: Double?
 
     func run() async throws {
         do {
             let spec = try buildSpec()
-            let quiet = self.quiet
+            let gate = ReportGate(maxErrorRate: maxErrorRate, minGoodputShare: minGoodputShare)
+            for (flag, value) in [("--max-error-rate", maxErrorRate), ("--min-goodput-share", minGoodputShare)] {
+                if let value, !(0...1).contains(value) { throw SpecError(flag, "expected a share from 0 to 1") }
+            }
+            let (quiet, json) = (self.quiet, self.json)
+            let live = !quiet && Console.isTerminal(FileHandle.standardError)
+            let bar = ProgressBar(enabled: live)
             let report = try await BenchmarkRun(
                 spec: spec, outputDirectory: URL(fileURLWithPath: out),
-                log: { line in if !quiet || line.hasPrefix("\n") { Console.info(line) } }
+                progress: { await bar.update($0) },
+                log: { line in
+                    guard !quiet || line.hasPrefix("\n") else { return }
+                    if live { ProgressBar.clearLine() }
+                    json ? Console.status(line) : Console.info(Console.highlight(line))
+                }
             ).run()
-            Console.info("\nwrote \(out)/report.html, \(out)/report.json, \(out)/report.md, \(out)/records.jsonl")
+            await bar.clear()
+            let wrote = "wrote \(out)/report.html, \(out)/report.json, \(out)/report.md, \(out)/records.jsonl"
+            if json {
+                print(try Console.json(report))
+                Console.status(wrote)
+            } else {
+                Console.info("\n" + wrote)
+            }
             let steps = report.targets.flatMap(\.steps)
             if !steps.isEmpty, steps.allSatisfy({ $0.metrics.counts.succeeded == 0 }) {
                 Console.error("every request failed; see the notes above and \(out)/report.md")
                 throw ExitCode(2)
+            }
+            let failures = gate.failures(report)
+            if !failures.isEmpty {
+                for failure in failures { Console.error(Console.paint("gate failed: ", .red) + failure) }
+                throw ExitCode(3)
             }
         } catch let error as SpecError {
             Console.error("invalid input: \(error)")

@@ -22,6 +22,42 @@ enum Console {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// Whether `handle` is a terminal (progress bars and colour are for people, not log files).
+    static func isTerminal(_ handle: FileHandle) -> Bool {
+        isatty(handle.fileDescriptor) == 1
+    }
+
+    /// Colour for terminals only, and never when NO_COLOR is set (no-color.org).
+    static let colours =
+        isTerminal(FileHandle.standardOutput) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+
+    /// `text` in an ANSI colour when colours are on: green for good news, yellow for notes, red for failures.
+    static func paint(_ text: String, _ colour: Colour) -> String {
+        colours ? "\u{1B}[\(colour.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    enum Colour: Int {
+        case red = 31, green = 32, yellow = 33, bold = 1
+    }
+
+    /// A progress or note line on standard error (when standard output carries JSON).
+    static func status(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// A run's log line, coloured by what it says: a step's summary green without failures, red with them; notes
+    /// yellow.
+    static func highlight(_ line: String) -> String {
+        guard colours else { return line }
+        if line.hasPrefix("  note:") { return paint(line, .yellow) }
+        if line.hasPrefix("▶") { return paint(line, .bold) }
+        if line.hasPrefix("  "), line.contains(" ok, "), let range = line.range(of: " failed") {
+            let failed = line[..<range.lowerBound].split(separator: " ").last.flatMap { Int($0) } ?? 0
+            return paint(line, failed == 0 ? .green : .red)
+        }
+        return line
+    }
+
     static func error(_ line: String) {
         FileHandle.standardError.write(Data(("llmbench: " + line + "\n").utf8))
     }

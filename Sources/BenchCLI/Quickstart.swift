@@ -80,8 +80,16 @@ struct Quickstart: AsyncParsableCommand {
         spec.shapes = levels.map { .concurrency(users: $0) }
         spec.maxRequests = requests
         log("benchmark: concurrency \(levels.map(String.init).joined(separator: ", ")), \(requests) requests each")
-        return try await BenchmarkRun(
-            spec: spec, outputDirectory: URL(fileURLWithPath: out), log: { log($0) }
+        let live = Console.isTerminal(FileHandle.standardError)
+        let bar = ProgressBar(enabled: live)
+        let report = try await BenchmarkRun(
+            spec: spec, outputDirectory: URL(fileURLWithPath: out), progress: { await bar.update($0) },
+            log: { line in
+                if live { ProgressBar.clearLine() }
+                log(Console.highlight(line))
+            }
         ).run()
+        await bar.clear()
+        return report
     }
 }

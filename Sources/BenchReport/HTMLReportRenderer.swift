@@ -89,7 +89,7 @@ public enum HTMLReportRenderer {
     static func guide(_ entries: [MetricGuide.Entry]) -> String {
         "<details class=\"guide\" open><summary>How to read these figures</summary><table>"
             + entries.map {
-                "<tr><td>\(escape($0.metric))</td><td>\(escape($0.better)) is better</td><td>\(escape($0.reading))</td></tr>"
+                "<tr><td>\(escape($0.metric))</td><td>\($0.better == "—" ? "—" : escape($0.better) + " is better")</td><td>\(escape($0.reading))</td></tr>"
             }.joined() + "</table></details>"
     }
 

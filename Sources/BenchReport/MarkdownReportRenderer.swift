@@ -64,6 +64,13 @@ public enum MarkdownReportRenderer {
                 }
             }
         }
+        let hasQuality = report.targets.contains { !($0.quality ?? []).isEmpty }
+        out += "\n## How to read these figures\n\n"
+        out += table(
+            [["metric", "better", "how to read it"]]
+                + (MetricGuide.speed + (hasQuality ? MetricGuide.quality : [])).map {
+                    [$0.metric, $0.better, $0.reading]
+                })
         return out
     }
 

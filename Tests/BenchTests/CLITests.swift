@@ -1,6 +1,8 @@
 import BenchApp
 import BenchCore
 import BenchEval
+import BenchMetrics
+import BenchReport
 import Foundation
 import Testing
 
@@ -206,6 +208,32 @@ extension LiveTests {
             #expect(wrong.status == 64 && wrong.stderr.contains("--format"))
             let missing = try Self.run(["report", "/nonexistent/run"])
             #expect(missing.status == 64 && missing.stderr.contains("report.json"))
+        }
+
+        @Test func aFailedGateExitsThreeAndJSONGoesToStandardOutput() throws {
+            let (simulator, port) = try Self.startSimulator([
+                "--ttft-ms", "30", "--itl-ms", "1", "--output-tokens", "8",
+            ])
+            defer { simulator.terminate(); simulator.waitUntilExit() }
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-gate-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let base = [
+                "bench", "--base-url", "http://127.0.0.1:\(port)/v1", "--model", "sim", "--concurrency", "2",
+                "--requests", "6", "--output-tokens", "8", "--out", directory.path, "--json",
+            ]
+            // A TTFT objective of 1 ms no request can meet: the goodput gate fails, naming the step.
+            let failed = try Self.run(base + ["--slo", "ttft_ms=1", "--min-goodput-share", "0.9"])
+            #expect(failed.status == 3, "\(failed.stderr)")
+            #expect(
+                failed.stderr.contains("gate failed") && failed.stderr.contains("c=2: 0.0% of requests met the SLOs"))
+            let report = try JSONDecoder().decode(BenchmarkReport.self, from: Data(failed.stdout.utf8))
+            #expect(report.targets.first?.steps.first?.metrics.counts.succeeded == 6)
+            #expect(!failed.stdout.contains("▶"), "progress lines stay off standard output")
+            let passed = try Self.run(
+                base + ["--slo", "ttft_ms=5000", "--min-goodput-share", "0.9", "--max-error-rate", "0"])
+            #expect(passed.status == 0, "\(passed.stderr)")
+            let wrong = try Self.run(base + ["--max-error-rate", "5"])
+            #expect(wrong.status == 64 && wrong.stderr.contains("--max-error-rate"))
         }
     }
 }

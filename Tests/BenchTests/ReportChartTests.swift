@@ -1,3 +1,4 @@
+import BenchApp
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -54,5 +55,33 @@ import Testing
             title: "USD per 1M output tokens", categories: ["a", "b"], seriesNames: ["USD"],
             values: [[.init(2.5), nil]], axis: ChartAxis(title: "USD", covering: [2.5], include: [0]), style: .bars)
         #expect(bars.svg().components(separatedBy: "<rect").count - 1 == 1 && bars.svg().contains(">2.5</text>"))
+    }
+}
+
+@Suite struct ReportGateTests {
+    @Test func theGateNamesEveryStepThatFailsItAndPassesTheRest() throws {
+        let report = try ReportPageTests.run.report()
+        // The sample run: the local model never met its 400 ms TTFT objective, the simulator always did.
+        let failures = ReportGate(minGoodputShare: 0.5).failures(report)
+        #expect(failures.count == 4 && failures.allSatisfy { $0.hasPrefix("smollm2-local c=") })
+        #expect(failures[0].contains("0.0% of requests met the SLOs, under 50.0%"))
+        #expect(ReportGate(maxErrorRate: 0).failures(report).isEmpty)
+        #expect(ReportGate().isEmpty && ReportGate().failures(report).isEmpty)
+    }
+}
+
+@Suite struct ProgressBarTests {
+    @Test func theBarShowsTheShareDoneAndTheTimeLeft() {
+        let progress = BenchmarkRun.StepProgress(
+            target: "sim", label: "c=4", step: 2, steps: 8, done: 4, failed: 1, expected: 16, duration: nil,
+            elapsed: .seconds(2))
+        // 4 of 16 done in 2 s: 12 more at 2 per second is 6 s.
+        #expect(
+            progress.bar(width: 8) == "  sim c=4 [██░░░░░░] 4/16 · 1 failed · about 6 s left · step 2 of 8")
+        var timed = progress
+        timed.expected = nil
+        timed.duration = .seconds(10)
+        timed.failed = 0
+        #expect(timed.bar(width: 10) == "  sim c=4 [██░░░░░░░░] 4 · about 8 s left · step 2 of 8")
     }
 }
