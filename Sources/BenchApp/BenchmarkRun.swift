@@ -420,13 +420,19 @@ extension BenchmarkRun.StepProgress {
             fraction = min(1, seconds / limit)
             left = max(0, limit - seconds)
         }
-        let filled = Int(((fraction ?? 0) * Double(width)).rounded())
-        var text =
-            "  \(target) \(label) [" + String(repeating: "█", count: filled)
-            + String(repeating: "░", count: width - filled) + "] \(done)"
+        var text = "  \(target) \(label) " + TextBar.render(fraction: fraction ?? 0, width: width) + " \(done)"
         if let expected { text += "/\(expected)" }
         if failed > 0 { text += " · \(failed) failed" }
         if let left { text += " · about \(Int(left.rounded())) s left" }
         return text + " · step \(step) of \(steps)"
+    }
+}
+
+/// A text progress bar: `[██████░░░░]`.
+public enum TextBar {
+    /// `width` cells, filled in proportion to `fraction` (clamped to 0…1).
+    public static func render(fraction: Double, width: Int) -> String {
+        let filled = Int((min(1, max(0, fraction)) * Double(width)).rounded())
+        return "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "]"
     }
 }

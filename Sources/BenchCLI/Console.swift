@@ -1,3 +1,4 @@
+import BenchApp
 import Foundation
 
 /// Writes lines to standard output and standard error.
@@ -6,13 +7,27 @@ enum Console {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    /// A logger that prefixes each line with the time elapsed since it was made.
+    /// A logger that prefixes each line with the time elapsed since it was made. On a terminal, the ticks of long
+    /// work ("building… 45 %, about 2m left", "downloading…") redraw one live line with a bar instead of scrolling.
     static func timestamped() -> @Sendable (String) -> Void {
         let start = ContinuousClock.now
+        let live = isTerminal(FileHandle.standardOutput)
         return { line in
             let seconds = Int((ContinuousClock.now - start).components.seconds)
-            info(String(format: "[%3d:%02d] ", seconds / 60, seconds % 60) + line)
+            let stamped = String(format: "[%3d:%02d] ", seconds / 60, seconds % 60) + line
+            if live, line.contains("…") {
+                let bar = percent(in: line).map { " " + TextBar.render(fraction: $0 / 100, width: 20) } ?? ""
+                FileHandle.standardOutput.write(Data(("\r\u{1B}[2K" + stamped + bar).utf8))
+            } else {
+                info((live ? "\r\u{1B}[2K" : "") + stamped)
+            }
         }
+    }
+
+    /// The first "NN %" in a line.
+    static func percent(in line: String) -> Double? {
+        guard let sign = line.range(of: " %") else { return nil }
+        return line[..<sign.lowerBound].split(separator: " ").last.flatMap { Double($0) }
     }
 
     /// `value` as readable JSON with sorted keys.
