@@ -16,7 +16,7 @@ struct Report: AsyncParsableCommand {
 
     @Argument(help: "A `llmbench bench` output folder.")
     var run: String
-    @Option(help: "html, md, csv or json.")
+    @Option(help: "html, md, csv (one row per target and step), quality-csv (one per target and task) or json.")
     var format = "html"
     @Option(help: "Write here instead of standard output.")
     var out: String?
@@ -33,8 +33,9 @@ struct Report: AsyncParsableCommand {
                     title: "llmbench report: \(URL(fileURLWithPath: run).lastPathComponent)")
             case "md": text = MarkdownReportRenderer.render(report)
             case "csv": text = TabularReportRenderer.csv(report)
+            case "quality-csv": text = TabularReportRenderer.qualityCSV(report)
             case "json": text = try Console.json(report)
-            default: throw SpecError("--format", "expected html, md, csv or json")
+            default: throw SpecError("--format", "expected html, md, csv, quality-csv or json")
             }
             if let out {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: out))

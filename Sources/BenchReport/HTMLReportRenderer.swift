@@ -29,6 +29,8 @@ public enum HTMLReportRenderer {
         var body: [String] = [
             "<p class=\"meta\">llmbench \(escape(report.llmbenchVersion)) · generated \(escape(report.generatedAt)) · seed \(report.seed)"
                 + (report.temperature.map { " · temperature \(NumberFormatting.value($0))" } ?? "") + "</p>",
+            "<h2>At a glance</h2>",
+            glance(report),
             "<h2>Speed</h2>",
             summaryTable(report),
             guide(MetricGuide.speed),
@@ -63,6 +65,38 @@ public enum HTMLReportRenderer {
         """
 
     static func escape(_ text: String) -> String { TabularReportRenderer.escape(text) }
+
+    /// One row per target, side by side: its highest measured throughput and the latency at that load, its
+    /// saturation knee, mean accuracy over the quality tasks, and what a million output tokens cost.
+    static func glance(_ report: BenchmarkReport) -> String {
+        let headers = [
+            "target", "model", "peak out tok/s", "at load", "TTFT p99 ms there", "knee at", "mean accuracy",
+            "USD per 1M out tok", "run cost USD",
+        ]
+        let rows = report.targets.map { target -> [(String, Bool)] in
+            let best = bestStep(target)
+            let loads = target.steps.map { $0.load.concurrency.map(Double.init) ?? $0.load.ratePerS ?? .nan }
+            let knee = LoadCurve.knee(loads: loads, throughput: target.steps.map { $0.metrics.outputTps ?? .nan })
+            let scores = (target.quality ?? []).compactMap(\.accuracy)
+            let mean = scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
+            return [
+                (target.name, false), (target.model, false),
+                (NumberFormatting.value(best?.metrics.outputTps), true), (best?.label ?? "–", false),
+                (NumberFormatting.value(best?.metrics.ttftMs.p99), true),
+                (knee.map { target.steps[$0].label } ?? "–", false),
+                (mean.map { NumberFormatting.percent($0) + " over \(scores.count) tasks" } ?? "–", true),
+                (NumberFormatting.value(best?.metrics.cost?.usdPer1mOutputTokens), true),
+                (NumberFormatting.value(target.usdTotal), true),
+            ]
+        }
+        let head = headers.map { "<th>\(escape($0))</th>" }.joined()
+        let body = rows.map { row in
+            "<tr>" + row.map { "<td\($0.1 ? " class=\"n\"" : "")>\(escape($0.0))</td>" }.joined() + "</tr>"
+        }.joined(separator: "\n")
+        return
+            "<div class=\"scroll\"><table id=\"glance\"><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table></div>"
+            + "<p class=\"meta\">Peak = the step with the highest output throughput; the knee is the first load after which more load adds under 10 % throughput; mean accuracy is unweighted over tasks (see each task's interval below).</p>"
+    }
 
     static func summaryTable(_ report: BenchmarkReport) -> String {
         let keys = [

@@ -1,4 +1,5 @@
 public import BenchCore
+import BenchEval
 import BenchMetrics
 import Foundation
 
@@ -25,6 +26,27 @@ public enum TabularReportRenderer {
                     [field(target.name), field(step.label)]
                     + [m.counts.succeeded, m.counts.failed, m.counts.cancelled].map(String.init)
                     + numbers.map { $0.map { String($0) } ?? "" }
+                lines.append(cells.joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Quality summaries as CSV, one row per target and task: accuracy with its interval, counts, cost.
+    public static func qualityCSV(_ report: BenchmarkReport) -> String {
+        let headers = [
+            "target", "task", "output_type", "method", "items", "accuracy", "accuracy_lower", "accuracy_upper",
+            "correct", "incorrect", "unparsed", "failed", "truncated", "cost_usd",
+        ]
+        var lines = [headers.joined(separator: ",")]
+        for target in report.targets {
+            for s in target.quality ?? [] {
+                let numbers: [Double?] = [s.accuracy, s.interval?.lower, s.interval?.upper]
+                let cells =
+                    [field(target.name), field(s.task), s.outputType, s.method ?? "", String(s.items)]
+                    + numbers.map { $0.map { String($0) } ?? "" }
+                    + [s.correct, s.incorrect, s.unparsed, s.failed, s.truncated].map(String.init)
+                    + [s.costUSD.map { String($0) } ?? ""]
                 lines.append(cells.joined(separator: ","))
             }
         }

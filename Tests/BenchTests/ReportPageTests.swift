@@ -35,6 +35,10 @@ import Testing
             #expect(page.contains("<title>\(title)</title>"), "missing chart \(title)")
         }
         #expect(page.contains(">knee</text>"))
+        // At a glance: the local model peaks at c=8 (5.1 s p99 TTFT there) though its knee is at c=1.
+        #expect(
+            page.contains("<table id=\"glance\">") && page.contains("<td>c=8</td><td class=\"n\">5108</td><td>c=1</td>")
+        )
         #expect(page.contains("How to read these figures") && page.contains("lower is better"))
         // Nothing to fetch: no scripts, links, images or stylesheets from elsewhere.
         for external in ["<script", "src=", "href=\"http", "<link", "url(", "@import"] {
