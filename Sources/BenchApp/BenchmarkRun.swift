@@ -233,7 +233,8 @@ public struct BenchmarkRun: Sendable {
                         }
                         if let progress {
                             await progress(
-                                await counter.count(record, elapsed: ContinuousClock.now - started))
+                                await counter.count(
+                                    failed: record.outcome == .failed, elapsed: ContinuousClock.now - started))
                         }
                     }
                     if let failure = await sinkFailure.error { throw failure }
@@ -390,17 +391,18 @@ public actor EndpointLimits {
     }
 }
 
-/// Counts a step's completed requests for progress reports.
-actor ProgressCounter {
+/// Counts a step's (or an evaluation's) finished requests for progress reports.
+public actor ProgressCounter {
     private var state: BenchmarkRun.StepProgress
 
-    init(_ state: BenchmarkRun.StepProgress) {
+    public init(_ state: BenchmarkRun.StepProgress) {
         self.state = state
     }
 
-    func count(_ record: RequestRecord, elapsed: Duration) -> BenchmarkRun.StepProgress {
+    /// One more finished request (`failed` when it failed), `elapsed` since the work started.
+    public func count(failed: Bool, elapsed: Duration) -> BenchmarkRun.StepProgress {
         state.done += 1
-        if record.outcome == .failed { state.failed += 1 }
+        if failed { state.failed += 1 }
         state.elapsed = elapsed
         return state
     }
@@ -408,7 +410,8 @@ actor ProgressCounter {
 
 extension BenchmarkRun.StepProgress {
     /// `  target c=4 [████████░░░░░░░░] 10/16 · 1 failed · about 3 s left · step 2 of 8`: the share of the step's
-    /// requests (or of its duration) done, and the time left at the rate so far (or of the duration).
+    /// requests (or of its duration) done, and the time left at the rate so far (or of the duration); the step's
+    /// place is left out when there is only one.
     public func bar(width: Int = 24) -> String {
         let seconds = elapsed.seconds
         var fraction: Double?
@@ -424,7 +427,7 @@ extension BenchmarkRun.StepProgress {
         if let expected { text += "/\(expected)" }
         if failed > 0 { text += " · \(failed) failed" }
         if let left { text += " · about \(Int(left.rounded())) s left" }
-        return text + " · step \(step) of \(steps)"
+        return steps > 1 ? text + " · step \(step) of \(steps)" : text
     }
 }
 

@@ -42,6 +42,8 @@ struct Eval: AsyncParsableCommand {
             "Re-score the answers stored in this earlier output directory (no requests to the model; judged tasks are judged again by the --judge-* target); writes to --out."
     )
     var rescore: String?
+    @Flag(help: "Print the summary as JSON on standard output (progress on standard error).")
+    var json = false
     @Option(
         help:
             "Toxicity tasks: also classify each answer with OpenAI's moderation endpoint, its key read from this environment variable."
@@ -73,17 +75,35 @@ struct Eval: AsyncParsableCommand {
             guard let target = spec.targets.first else {
                 throw SpecError("--model", "give the target with --kind/--base-url and --model")
             }
+            let json = self.json
+            let say: @Sendable (String) -> Void = { json ? Console.status($0) : Console.info($0) }
+            let asks = try task.loadItems().count * (task.outputType == .generate ? task.repeats : 1)
+            let bar = ProgressBar(enabled: Console.isTerminal(FileHandle.standardError))
+            let counter = ProgressCounter(
+                BenchmarkRun.StepProgress(
+                    target: target.name, label: task.name, step: 1, steps: 1, done: 0, failed: 0, expected: asks,
+                    duration: nil, elapsed: .zero))
+            let started = ContinuousClock.now
             let (summary, results) = try await EvalRun(
                 task: task, target: target, concurrency: concurrency, temperature: temperature,
                 outputDirectory: URL(fileURLWithPath: out),
                 cache: cache.map { ResponseCache(directory: URL(fileURLWithPath: $0)) },
-                judgeTarget: try judgeOptions.target(), moderationTarget: moderation, log: { Console.info($0) }
+                onResult: { result in
+                    await bar.update(
+                        await counter.count(failed: result.outcome == .failed, elapsed: ContinuousClock.now - started))
+                },
+                judgeTarget: try judgeOptions.target(), moderationTarget: moderation, log: say
             ).run()
-            for line in QualityLines.summary(summary) { Console.info(line) }
+            await bar.clear()
+            if json {
+                print(try Console.json(summary))
+            } else {
+                for line in QualityLines.summary(summary) { Console.info(line) }
+            }
             if let failure = results.first(where: { $0.outcome == .failed })?.error {
                 Console.error("\(summary.failed) failed; the first: \(failure)")
             }
-            Console.info("wrote \(out)/items.jsonl, \(out)/summary.json")
+            say("wrote \(out)/items.jsonl, \(out)/summary.json")
             if summary.failed == summary.results { throw ExitCode(2) }
         } catch let error as SpecError {
             Console.error("invalid input: \(error)")
