@@ -14,8 +14,10 @@ struct Report: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "A `llmbench bench` output folder.")
+    @Argument(help: "A `llmbench bench` output folder, or a run id with --server.")
     var run: String
+    @Option(help: "Fetch the report of run RUN from this `llmbench serve` (e.g. http://127.0.0.1:8088).")
+    var server: String?
     @Option(help: "html, md, csv (one row per target and step), quality-csv (one per target and task) or json.")
     var format = "html"
     @Option(help: "Write here instead of standard output.")
@@ -23,19 +25,14 @@ struct Report: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let folder = RunFolder(URL(fileURLWithPath: run))
-            let report = try folder.report()
             let text: String
-            switch format {
-            case "html":
-                text = HTMLReportRenderer.render(
-                    report, records: try folder.records(),
-                    title: "llmbench report: \(URL(fileURLWithPath: run).lastPathComponent)")
-            case "md": text = MarkdownReportRenderer.render(report)
-            case "csv": text = TabularReportRenderer.csv(report)
-            case "quality-csv": text = TabularReportRenderer.qualityCSV(report)
-            case "json": text = try Console.json(report)
-            default: throw SpecError("--format", "expected html, md, csv, quality-csv or json")
+            if let server {
+                guard ["html", "md", "csv", "json"].contains(format) else {
+                    throw SpecError("--format", "the service renders html, md, csv or json")
+                }
+                text = try await RemoteReport.fetch(server: server, run: run, format: format)
+            } else {
+                text = try render()
             }
             if let out {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: out))
@@ -46,6 +43,23 @@ struct Report: AsyncParsableCommand {
         } catch let error as SpecError {
             Console.error("invalid input: \(error)")
             throw ExitCode(64)
+        }
+    }
+
+    /// The report of the run folder in `format`.
+    private func render() throws -> String {
+        let folder = RunFolder(URL(fileURLWithPath: run))
+        let report = try folder.report()
+        switch format {
+        case "html":
+            return HTMLReportRenderer.render(
+                report, records: try folder.records(),
+                title: "llmbench report: \(URL(fileURLWithPath: run).lastPathComponent)")
+        case "md": return MarkdownReportRenderer.render(report)
+        case "csv": return TabularReportRenderer.csv(report)
+        case "quality-csv": return TabularReportRenderer.qualityCSV(report)
+        case "json": return try Console.json(report)
+        default: throw SpecError("--format", "expected html, md, csv, quality-csv or json")
         }
     }
 }

@@ -1,3 +1,4 @@
+import BenchApp
 import BenchCore
 import BenchReport
 import NIOHTTP1
@@ -33,6 +34,15 @@ extension LiveTests {
                             && compare.body.contains("\(second): sim"))
                     #expect(try await server.request(.GET, "/compare?runs=run_nope").status == 404)
                     #expect(try await server.request(.GET, "/runs/run_nope").status == 404)
+                    // `llmbench report ID --server URL` fetches the same report.
+                    let root = "http://127.0.0.1:\(server.port)"
+                    let fetched = try await RemoteReport.fetch(server: root, run: first, format: "html")
+                    #expect(fetched.contains("<title>TTFT distribution</title>"))
+                    await #expect {
+                        try await RemoteReport.fetch(server: root, run: "run_nope", format: "md")
+                    } throws: { error in
+                        (error as? SpecError)?.problem.contains("HTTP 404") == true
+                    }
 
                     guard HeadlessChromium.shouldRun else { return }
                     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
