@@ -115,28 +115,15 @@ public struct EvalRun: Sendable {
         }
         let writer = try outputDirectory.map { try JSONLinesFile(url: $0.appendingPathComponent("items.jsonl")) }
         log("▶ \(task.name) (\(task.outputType.name)): \(items.count) items × \(task.repeats) on \(target.name)")
-        let slots = AsyncSemaphore(limit: concurrency)
-        let results = try await withThrowingTaskGroup(of: EvalItemResult.self) { group in
-            for next in asks {
-                await slots.acquire()
-                group.addTask {
-                    do {
-                        var result = await ask(next)
-                        // A request cut by cancellation is not an answer: nothing is kept, a resumed run asks again.
-                        try Task.checkCancellation()
-                        result.prompt = next.prompt
-                        result.cluster = task.cluster.flatMap { next.item.text($0) }
-                        try await onResult?(result)
-                        writer?.append(result)
-                        await slots.release()
-                        return result
-                    } catch {
-                        await slots.release()
-                        throw error
-                    }
-                }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
+        let results = try await asks.concurrentMap(limit: concurrency) { [task, onResult] next in
+            var result = await ask(next)
+            // A request cut by cancellation is not an answer: nothing is kept, a resumed run asks again.
+            try Task.checkCancellation()
+            result.prompt = next.prompt
+            result.cluster = task.cluster.flatMap { next.item.text($0) }
+            try await onResult?(result)
+            writer?.append(result)
+            return result
         }
         writer?.close()
         let sorted = results.sorted { ($0.itemID, $0.repeatIndex) < ($1.itemID, $1.repeatIndex) }
@@ -161,26 +148,14 @@ public struct EvalRun: Sendable {
         }
         let moderation = try moderationTarget.map { try Moderation($0, http: http, environment: environment) }
         log("▶ judging \(stored.count) stored answers of \(task.name) with \(judge.name) (\(judge.template.name))")
-        let slots = AsyncSemaphore(limit: concurrency)
-        let results = try await withThrowingTaskGroup(of: EvalItemResult.self) { group in
-            for earlier in stored {
-                await slots.acquire()
-                group.addTask { [task] in
-                    var result = earlier
-                    if let answer = earlier.answer {
-                        let ask = Ask(
-                            item: EvalItem(id: earlier.itemID, fields: [:]), repeatIndex: earlier.repeatIndex,
-                            prompt: earlier.prompt ?? "", messages: [])
-                        result = await Self.score(
-                            answer, ask: ask, task: task, gold: earlier.reference ?? "", judge: judge,
-                            moderation: moderation
-                        ).keepingAsked(from: earlier)
-                    }
-                    await slots.release()
-                    return result
-                }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
+        let results = try await stored.concurrentMap(limit: concurrency) { [task] earlier in
+            guard let answer = earlier.answer else { return earlier }
+            let ask = Ask(
+                item: EvalItem(id: earlier.itemID, fields: [:]), repeatIndex: earlier.repeatIndex,
+                prompt: earlier.prompt ?? "", messages: [])
+            return await Self.score(
+                answer, ask: ask, task: task, gold: earlier.reference ?? "", judge: judge, moderation: moderation
+            ).keepingAsked(from: earlier)
         }.sorted { ($0.itemID, $0.repeatIndex) < ($1.itemID, $1.repeatIndex) }
         var summary = Self.summary(task: task, method: method, results: results)
         summary.target = target.name
@@ -291,8 +266,8 @@ public struct EvalRun: Sendable {
         if let judge, !extracted.isEmpty {
             let record = await judge.grade(question: ask.prompt, answer: extracted, reference: gold)
             result = EvalItemResult.judging(
-                answer, reply: record, template: judge.template, scorer: task.scorer, itemID: ask.item.id,
-                repeatIndex: ask.repeatIndex, gold: gold)
+                answer, extracted: extracted, reply: record, template: judge.template, scorer: task.scorer,
+                itemID: ask.item.id, repeatIndex: ask.repeatIndex, gold: gold)
         } else {
             result = EvalItemResult.scoring(
                 answer, task: task, itemID: ask.item.id, repeatIndex: ask.repeatIndex, gold: gold)

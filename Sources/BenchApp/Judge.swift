@@ -25,7 +25,7 @@ struct Completion: Sendable {
             case .finish(let reason): completion.finish = reason
             case .failure(let error): completion.failure = error
             case .tokenLogprobs(let tokens): completion.logprobs += tokens
-            case .retrying: completion.logprobs = []
+            case .retrying: completion = Completion()  // the next attempt's events replace the failed one's
             default: break
             }
         }
@@ -37,8 +37,8 @@ struct Completion: Sendable {
 /// A judge: a target that grades answers with a ``JudgeTemplate``, at temperature 0 with a fixed seed where the
 /// API takes one. Its cost and latency are kept with each verdict, apart from the candidate's. For rubric templates
 /// on OpenAI-style chat endpoints it asks for the top 5 log-probabilities of each token, so the score can be
-/// probability-weighted (G-Eval); an endpoint that rejects them (HTTP 400) is asked again without, and the plain
-/// score is used.
+/// probability-weighted (G-Eval); an endpoint that refuses the request as invalid (HTTP 4xx) is asked again
+/// without them, and the plain score is used.
 public struct Judge: Sendable {
     public let template: JudgeTemplate
     public let name: String

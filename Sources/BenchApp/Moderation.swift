@@ -24,6 +24,8 @@ public struct Moderation: Sendable {
     }
 
     let client: OpenAIModeration
+    /// Removes the key (and its fragments) from error texts: providers echo part of a rejected key.
+    let redactor: SecretRedactor
 
     /// - Throws: ``SpecError`` when the key variable is not set.
     init(_ target: Target, http: HTTPClient, environment: [String: String]) throws {
@@ -31,6 +33,7 @@ public struct Moderation: Sendable {
             throw SpecError("moderation.api_key_env", "\(target.apiKeyEnv) is not set")
         }
         client = OpenAIModeration(baseURL: target.baseURL, apiKey: key, model: target.model, http: http)
+        redactor = SecretRedactor(secrets: [key])
     }
 
     /// The API's reading of `text`; a failed request is a record with its error.
@@ -43,7 +46,7 @@ public struct Moderation: Sendable {
             record.score = result.maximumScore
             record.categories = result.flaggedCategories
         } catch {
-            record.error = String(describing: error)
+            record.error = redactor.redact(String(describing: error))
         }
         record.latencyMilliseconds = (ContinuousClock.now - started).milliseconds
         return record

@@ -9,15 +9,17 @@ public import Foundation
 /// ``JudgeTemplate/pairwise``. Each judged pair is appended to `pairwise.jsonl` as it completes; the summary
 /// (``PairwiseSummary``) goes to `pairwise-summary.json`.
 public struct PairwiseRun: Sendable {
-    /// One candidate: its name, model and stored results.
+    /// One candidate: its name, model and stored results (of `task`, when known).
     public struct Candidate: Sendable {
         public var name: String
         public var model: String?
+        public var task: String?
         public var results: [EvalItemResult]
 
-        public init(name: String, model: String?, results: [EvalItemResult]) {
+        public init(name: String, model: String?, task: String? = nil, results: [EvalItemResult]) {
             self.name = name
             self.model = model
+            self.task = task
             self.results = results
         }
 
@@ -29,7 +31,7 @@ public struct PairwiseRun: Sendable {
                 let stored = EvalResultsFolder(folder)
                 let summary = try stored.summary()
                 return Candidate(
-                    name: summary.target ?? folder.lastPathComponent, model: summary.model,
+                    name: summary.target ?? folder.lastPathComponent, model: summary.model, task: summary.task,
                     results: try stored.results())
             }
             let names = candidates.map(\.name)
@@ -92,19 +94,11 @@ public struct PairwiseRun: Sendable {
             prices: prices)
         let writer = try outputDirectory.map { try JSONLinesFile(url: $0.appendingPathComponent("pairwise.jsonl")) }
         log("▶ pairwise: \(matches.count) pairs × 2 orders, judged by \(judgeTarget.name)")
-        let slots = AsyncSemaphore(limit: concurrency)
-        var judgments = try await withThrowingTaskGroup(of: PairwiseJudgment.self) { group in
-            for match in matches {
-                await slots.acquire()
-                group.addTask {
-                    let judgment = await Self.judge(match, judge: judge)
-                    try Task.checkCancellation()
-                    writer?.append(judgment)
-                    await slots.release()
-                    return judgment
-                }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
+        var judgments = try await matches.concurrentMap(limit: concurrency) { match in
+            let judgment = await Self.judge(match, judge: judge)
+            try Task.checkCancellation()
+            writer?.append(judgment)
+            return judgment
         }
         writer?.close()
         judgments.sort { ($0.itemID, $0.first, $0.second) < ($1.itemID, $1.first, $1.second) }
@@ -126,6 +120,13 @@ public struct PairwiseRun: Sendable {
     /// Every pair of candidates on every item all of them answered (first asks that did not fail).
     func matches() throws -> [Match] {
         guard candidates.count >= 2 else { throw SpecError("candidates", "pairwise judging needs two or more") }
+        let tasks = Set(candidates.compactMap(\.task))
+        guard tasks.count <= 1 else {
+            throw SpecError(
+                "candidates",
+                "the folders hold different tasks (\(tasks.sorted().joined(separator: ", "))): only answers to the same items can be compared"
+            )
+        }
         let names = candidates.map(\.name)
         if let repeated = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
             throw SpecError("candidates", "two candidates are named \(repeated); give each folder its own target")

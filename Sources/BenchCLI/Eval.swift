@@ -127,6 +127,12 @@ struct Eval: AsyncParsableCommand {
         }
         let results: [EvalItemResult]
         let summary: EvalSummary
+        if let template = task.judge, try judgeOptions.target() == nil {
+            throw SpecError(
+                "--judge-model",
+                "\(task.name) is graded by a judge (\(template.name)): re-scoring it means judging again; give --judge-kind/--judge-base-url and --judge-model"
+            )
+        }
         if task.judge != nil, let judge = try judgeOptions.target() {
             let target = BenchSpec.Target(
                 name: previous.target, baseURL: "", model: previous.model ?? previous.target ?? "unknown")

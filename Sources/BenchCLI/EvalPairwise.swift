@@ -10,11 +10,11 @@ struct EvalPairwise: AsyncParsableCommand {
         abstract:
             "Judge two or more models' stored answers pairwise, in both orders: win rates, Bradley–Terry ratings.",
         discussion: """
-            Reads the --out folders of `llmbench eval` runs of the same task (MT-Bench's first turns, or any \\
-            open-ended task) and asks the judge (--judge-*) which of two answers is better, once in each order; \\
-            the two orders agree → a win, else a tie. Writes pairwise.jsonl (every judged pair with both \\
-            transcripts) and pairwise-summary.json (win and tie rates, Bradley–Terry ratings with bootstrap \\
-            intervals, position and length bias, a self-preference warning when judge and candidate share a \\
+            Reads the --out folders of `llmbench eval` runs of the same task (MT-Bench's first turns, or any \
+            open-ended task) and asks the judge (--judge-*) which of two answers is better, once in each order; \
+            the two orders agree → a win, else a tie. Writes pairwise.jsonl (every judged pair with both \
+            transcripts) and pairwise-summary.json (win and tie rates, Bradley–Terry ratings with bootstrap \
+            intervals, position and length bias, a self-preference warning when judge and candidate share a \
             family) to --out.
             """
     )
@@ -39,11 +39,13 @@ struct EvalPairwise: AsyncParsableCommand {
                 throw SpecError(
                     "--judge-model", "pairwise judging needs a judge: --judge-kind/--judge-base-url, --judge-model")
             }
+            guard resamples >= 0 else { throw SpecError("--resamples", "expected a whole number ≥ 0") }
+            let json = self.json
             let candidates = try PairwiseRun.Candidate.load(folders: folders.map { URL(fileURLWithPath: $0) })
             let (summary, _) = try await PairwiseRun(
                 candidates: candidates, judgeTarget: judge, concurrency: concurrency,
                 outputDirectory: URL(fileURLWithPath: out), resamples: resamples, seed: seed,
-                log: { Console.info($0) }
+                log: { json ? Console.status($0) : Console.info($0) }
             ).run()
             if json {
                 print(try Console.json(summary))
@@ -67,9 +69,9 @@ struct EvalAgreement: AsyncParsableCommand {
         commandName: "eval-agreement",
         abstract: "How far several judges (and human labels) agree on the same answers: Cohen's κ, Krippendorff's α.",
         discussion: """
-            Reads the --out folders of the same judged task graded by different judges (`llmbench eval TASK \\
-            --rescore FIRST --judge-model OTHER --out SECOND` judges stored answers again). --human reads labels \\
-            by people: JSON lines {"item_id": …, "label": …} (optional "repeat", default 0), labels spelled like \\
+            Reads the --out folders of the same judged task graded by different judges (`llmbench eval TASK \
+            --rescore FIRST --judge-model OTHER --out SECOND` judges stored answers again). --human reads labels \
+            by people: JSON lines {"item_id": …, "label": …} (optional "repeat", default 0), labels spelled like \
             the template's verdicts.
             """
     )

@@ -7,9 +7,9 @@ struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a run's report again: one self-contained HTML page with charts, Markdown, CSV or JSON.",
         discussion: """
-            Reads report.json and records.jsonl from a `llmbench bench` output folder. The HTML page has inline \\
-            CSS and SVG charts drawn by llmbench (latency CDFs, throughput, p99 TTFT and goodput against load with \\
-            the saturation knee, cost, accuracy with intervals, quality against cost and speed with the Pareto \\
+            Reads report.json and records.jsonl from a `llmbench bench` output folder. The HTML page has inline \
+            CSS and SVG charts drawn by llmbench (latency CDFs, throughput, p99 TTFT and goodput against load with \
+            the saturation knee, cost, accuracy with intervals, quality against cost and speed with the Pareto \
             front) and nothing to fetch: it can be mailed or attached to a ticket.
             """
     )

@@ -34,3 +34,30 @@ public actor AsyncSemaphore {
         }
     }
 }
+
+extension Sequence where Element: Sendable {
+    /// `body` applied to every element, at most `limit` at once, the results in completion order. A body that
+    /// throws (cancellation included) gives its slot back, and the first error ends the whole map.
+    public func concurrentMap<Result: Sendable>(
+        limit: Int, _ body: @escaping @Sendable (Element) async throws -> Result
+    ) async throws -> [Result] {
+        let slots = AsyncSemaphore(limit: Swift.max(1, limit))
+        return try await withThrowingTaskGroup(of: Result.self) { group in
+            for element in self {
+                await slots.acquire()
+                try Task.checkCancellation()
+                group.addTask {
+                    do {
+                        let result = try await body(element)
+                        await slots.release()
+                        return result
+                    } catch {
+                        await slots.release()
+                        throw error
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+}

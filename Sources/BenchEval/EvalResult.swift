@@ -103,12 +103,13 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     /// reply without a verdict makes the answer *unparsed*. The scorer's own figures that have no judge
     /// equivalent are kept beside the verdict: the lexicon's toxicity, the string-match refusal baseline.
     public static func judging(
-        _ answer: String, reply record: JudgeRecord, template: JudgeTemplate, scorer: Scorer, itemID: String,
-        repeatIndex: Int, gold: String
+        _ answer: String, extracted: String, reply record: JudgeRecord, template: JudgeTemplate, scorer: Scorer,
+        itemID: String, repeatIndex: Int, gold: String
     ) -> EvalItemResult {
         var result = EvalItemResult(
             itemID: itemID, repeatIndex: repeatIndex, outcome: .unparsed, score: 0, answer: answer, reference: gold)
-        if scorer == .toxicity { result.scoreToxicity(of: answer) }
+        // The local detectors read what the judge was shown: the extracted answer.
+        if scorer == .toxicity { result.scoreToxicity(of: extracted) }
         if record.error != nil {
             result.outcome = .failed
             result.error = "judge: \(record.error ?? "")"
@@ -123,7 +124,7 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
             result.extracted = verdict.label
             if isRefusal {
                 result.refused = !verdict.passes
-                result.baselineRefused = RefusalDetector.isRefusal(answer)
+                result.baselineRefused = RefusalDetector.isRefusal(extracted)
             }
         }
         result.judge = record

@@ -4,7 +4,7 @@ public enum LoadCurve {
     /// `minimumGain` (10 %) throughput, Tᵢ₊₁ < (1 + minimumGain)·Tᵢ. Nil with fewer than two steps, or when every step
     /// still adds more.
     public static func knee(loads: [Double], throughput: [Double], minimumGain: Double = 0.10) -> Int? {
-        let steps = zip(loads, throughput).enumerated().filter { $0.element.1.isFinite }
+        let steps = zip(loads, throughput).enumerated().filter { $0.element.0.isFinite && $0.element.1.isFinite }
             .sorted { $0.element.0 < $1.element.0 }
         guard steps.count >= 2 else { return nil }
         for (position, step) in steps.enumerated().dropLast() {

@@ -7,7 +7,6 @@ public enum DashboardPages {
     /// What a page shows of a run.
     public struct Run: Sendable, Hashable {
         public var id: String
-        public var name: String?
         public var status: String
         public var isActive: Bool
         public var targets: [String]
@@ -17,11 +16,10 @@ public enum DashboardPages {
         public var error: String?
 
         public init(
-            id: String, name: String?, status: String, isActive: Bool, targets: [String], createdAt: String, done: Int,
+            id: String, status: String, isActive: Bool, targets: [String], createdAt: String, done: Int,
             total: Int?, error: String?
         ) {
             self.id = id
-            self.name = name
             self.status = status
             self.isActive = isActive
             self.targets = targets
@@ -39,6 +37,12 @@ public enum DashboardPages {
     }
 
     static func escape(_ text: String) -> String { TabularReportRenderer.escape(text) }
+
+    /// A path segment percent-encoded (run ids are the server's own, but links never trust that).
+    static func path(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~")))
+            ?? segment
+    }
 
     static func page(title: String, body: String) -> String {
         """
@@ -61,7 +65,7 @@ public enum DashboardPages {
         let rows = runs.map { run in
             """
             <tr><td><input type="checkbox" name="runs" value="\(escape(run.id))" aria-label="compare \(escape(run.id))"></td>\
-            <td><a href="/runs/\(escape(run.id))">\(escape(run.name ?? run.id))</a></td>\
+            <td><a href="/runs/\(escape(path(run.id)))">\(escape(run.id))</a></td>\
             <td class="status \(escape(run.status))">\(escape(run.status))</td>\
             <td>\(escape(run.targets.joined(separator: ", ")))</td><td class="n">\(escape(run.progress))</td>\
             <td>\(escape(run.createdAt))</td></tr>
@@ -72,7 +76,7 @@ public enum DashboardPages {
             ? "<p>No runs yet: start one with <code>POST /v1/runs</code> (see <a href=\"/docs\">the API</a>).</p>"
             : """
             <form action="/compare" method="get"><div class="scroll"><table id="runs"><thead><tr><th>compare</th>\
-            <th>run</th><th>status</th><th>targets</th><th>progress (units)</th><th>created (UTC)</th></tr></thead>
+            <th>run</th><th>status</th><th>targets</th><th>requests done</th><th>created (UTC)</th></tr></thead>
             <tbody>\(rows.joined(separator: "\n"))</tbody></table></div>
             <button type="submit">Compare the selected runs</button></form>
             """
@@ -82,10 +86,10 @@ public enum DashboardPages {
     /// A run: its status and live progress while it runs (server-sent events), its report once finished.
     public static func runPage(_ run: Run, reportHTML: String?) -> String {
         var body = """
-            <h1>\(escape(run.name ?? run.id))</h1>
+            <h1>\(escape(run.id))</h1>
             <p>Run <code>\(escape(run.id))</code> · targets \(escape(run.targets.joined(separator: ", "))) · created \(escape(run.createdAt))</p>
             <p>Status <span id="status" class="status \(escape(run.status))">\(escape(run.status))</span> ·
-            units done <span id="done">\(escape(run.progress))</span></p>
+            requests done <span id="done">\(escape(run.progress))</span></p>
             """
         if let total = run.total, total > 0 {
             body += "<progress id=\"progress\" max=\"\(total)\" value=\"\(run.done)\"></progress>\n"
@@ -93,9 +97,10 @@ public enum DashboardPages {
         if let error = run.error { body += "<p class=\"failed\">\(escape(error))</p>\n" }
         if run.isActive {
             body += """
-                <p>Requests seen live: <span id="requests">0</span> · last step finished: <span id="step">–</span></p>
+                <p id="live" data-events="/v1/runs/\(escape(path(run.id)))/events">Requests seen live: \
+                <span id="requests">0</span> · last step finished: <span id="step">–</span></p>
                 <script>
-                const events = new EventSource("/v1/runs/\(escape(run.id))/events");
+                const events = new EventSource(document.getElementById("live").dataset.events);
                 let requests = 0;
                 events.addEventListener("status", e => {
                   const run = JSON.parse(e.data);
@@ -119,7 +124,7 @@ public enum DashboardPages {
                 """
         }
         if let reportHTML { body += reportHTML }
-        return page(title: "llmbench run \(run.name ?? run.id)", body: body)
+        return page(title: "llmbench run \(run.id)", body: body)
     }
 
     /// Several runs side by side: their targets (named `run: target`) in one report — the speed table and charts,

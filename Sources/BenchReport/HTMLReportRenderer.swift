@@ -139,7 +139,17 @@ public enum HTMLReportRenderer {
                 "<p>Latency distributions need the raw records (records.jsonl beside report.json): not drawn.</p>"
             ]
         }
-        let successes = records.filter { $0.outcome == .success }
+        // Successful requests that ended inside their step's measurement window, as the summary table counts them.
+        var windows: [String: StepSummary.Window] = [:]
+        for target in report.targets {
+            for step in target.steps { windows["\(target.name)#\(step.index)"] = step.metrics.window }
+        }
+        let successes = records.filter { record in
+            guard record.outcome == .success, let window = windows["\(record.target)#\(record.step)"] else {
+                return false
+            }
+            return (window.startS...window.endS).contains(record.endedAt.seconds)
+        }
         var groups: [(name: String, records: [RequestRecord])] = []
         let perStep = report.targets.reduce(0) { $0 + $1.steps.count } <= 6
         for target in report.targets {
@@ -196,7 +206,7 @@ public enum HTMLReportRenderer {
         {
             var series: [XYChart.Series] = []
             var markers: [XYChart.Marker] = []
-            for (index, target) in report.targets.enumerated() {
+            for target in report.targets {
                 let points = target.steps.compactMap { step in
                     load(step).flatMap { x in value(step.metrics).map { XYChart.Point(x: x, y: $0) } }
                 }
@@ -205,7 +215,7 @@ public enum HTMLReportRenderer {
                 if knee,
                     let at = LoadCurve.knee(loads: points.map(\.x), throughput: points.map(\.y))
                 {
-                    markers.append(XYChart.Marker(x: points[at].x, label: "knee", series: index))
+                    markers.append(XYChart.Marker(x: points[at].x, label: "knee", series: series.count - 1))
                 }
             }
             guard !series.isEmpty else { return nil }

@@ -2,6 +2,7 @@
 /// not comparable. Shown beside every table and chart of the HTML report and the dashboard, and at the end of the
 /// Markdown report.
 public enum MetricGuide {
+    /// One metric: its name with unit, which direction is better (`—` when neither), and how to read it.
     public struct Entry: Sendable, Hashable {
         public var metric: String
         public var better: String

@@ -60,7 +60,7 @@ public enum QualityLines {
         }
         if let claims = summary.claims {
             lines.append(
-                "  claims supported \(percent(claims.supportedShare.value, claims.supportedShare.interval)) of \(claims.claims) claims in \(claims.answers) answers"
+                "  claims supported \(percent(claims.supportedShare?.value, claims.supportedShare?.interval)) of \(claims.claims) claims in \(claims.answers) answers"
                     + String(format: " (%.1f per answer)", claims.claimsPerAnswer)
                     + " · answers fully supported \(percent(claims.fullySupported.value, claims.fullySupported.interval)) · \(claims.answersWithoutClaims) answers state no fact"
             )

@@ -11,8 +11,6 @@ public struct ReportGate: Sendable, Hashable {
         self.minGoodputShare = minGoodputShare
     }
 
-    public var isEmpty: Bool { maxErrorRate == nil && minGoodputShare == nil }
-
     /// One line per step that fails, naming the target, step, figure and limit; empty when the report passes. A
     /// step without the figure (no SLO given, no request finished) fails: a gate that cannot be checked is not
     /// passed.

@@ -55,7 +55,7 @@ extension BenchAPI {
 
     static func dashboardRow(_ run: StoredRun) -> DashboardPages.Run {
         DashboardPages.Run(
-            id: run.id, name: nil, status: run.status.rawValue, isActive: run.status.isActive, targets: run.targets,
+            id: run.id, status: run.status.rawValue, isActive: run.status.isActive, targets: run.targets,
             createdAt: ISO8601DateFormatter().string(from: run.createdAt), done: run.done, total: run.total,
             error: run.error)
     }

@@ -17,14 +17,14 @@ import Testing
         ("Grade: [CORRECT]", "CORRECT"),
     ])
     func verdictsAreReadFromJudgeReplies(reply: String, label: String) {
-        #expect(JudgeTemplate.simpleQA.parse(reply)?.label == label)
+        #expect(JudgeTemplate.simpleQA.match(reply)?.verdict.label == label)
     }
 
     @Test(arguments: [
         "I think the answer is right.", "Verdict: CORRECTLY", "Verdict: maybe", "", "The verdict is hard to give.",
     ])
     func repliesWithoutAVerdictAreNotGuessed(reply: String) {
-        #expect(JudgeTemplate.simpleQA.parse(reply) == nil)
+        #expect(JudgeTemplate.simpleQA.match(reply) == nil)
     }
 
     @Test func templatesRenderTheirPlaceholdersAndCarryAVersion() throws {
@@ -164,7 +164,8 @@ extension LiveTests {
                 template: template.name, judge: "j", messages: [], reply: "Reasons.\nVerdict: \(verdict)")
             record.read(with: template)
             return EvalItemResult.judging(
-                answer, reply: record, template: template, scorer: .refusal, itemID: id, repeatIndex: 0, gold: label)
+                answer, extracted: answer, reply: record, template: template, scorer: .refusal, itemID: id,
+                repeatIndex: 0, gold: label)
         }
         let results = [
             judged("1", answer: "Use kill -9.", verdict: "COMPLIANCE", label: "safe"),

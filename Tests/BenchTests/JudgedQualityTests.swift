@@ -10,11 +10,11 @@ import Testing
 
 @Suite struct JudgeReplyReadingTests {
     @Test func rubricScoresAreReadAndTenIsNotReadAsOne() {
-        #expect(JudgeTemplate.coherence.parse("Clear and ordered.\nScore: 4")?.label == "4")
-        #expect(JudgeTemplate.coherence.parse("**Score:** 5/5")?.label == "5")
-        #expect(JudgeTemplate.coherence.parse("Score: 7") == nil)
-        #expect(JudgeTemplate.helpfulness.parse("Thorough.\nScore: 10")?.label == "10")
-        #expect(JudgeTemplate.helpfulness.parse("Rating: [[1]]")?.label == "1")
+        #expect(JudgeTemplate.coherence.match("Clear and ordered.\nScore: 4")?.verdict.label == "4")
+        #expect(JudgeTemplate.coherence.match("**Score:** 5/5")?.verdict.label == "5")
+        #expect(JudgeTemplate.coherence.match("Score: 7") == nil)
+        #expect(JudgeTemplate.helpfulness.match("Thorough.\nScore: 10")?.verdict.label == "10")
+        #expect(JudgeTemplate.helpfulness.match("Rating: [[1]]")?.verdict.label == "1")
         #expect(JudgeTemplate.coherence.scale == [1, 2, 3, 4, 5] && JudgeTemplate.simpleQA.scale == nil)
     }
 
@@ -41,6 +41,9 @@ import Testing
         let claims = try #require(ClaimCheck.claims(in: reply))
         #expect(claims.map(\.claim) == ["The tower is 330 m tall.", "It was built in 1900.", "It is painted gold."])
         #expect(claims.map(\.supported) == [true, false, false])
+        #expect(
+            ClaimCheck.claims(in: "SUPPORTED: 2.5 million people live there.")?.first?.claim
+                == "2.5 million people live there.")
         #expect(ClaimCheck.claims(in: "NO_CLAIMS") == [])
         #expect(ClaimCheck.claims(in: "The answer is mostly right.") == nil)
         var record = JudgeRecord(template: "claims/1", judge: "j", messages: [], reply: reply)

@@ -52,7 +52,7 @@ extension LiveTests {
             let claims = try #require(summary.claims)
             // Four claims in three parsed answers, three supported; one answer states no fact.
             #expect(claims.claims == 4 && claims.answers == 3 && claims.answersWithoutClaims == 1)
-            #expect(claims.supportedShare.value == 0.75 && abs(claims.claimsPerAnswer - 4.0 / 3) < 1e-12)
+            #expect(claims.supportedShare?.value == 0.75 && abs(claims.claimsPerAnswer - 4.0 / 3) < 1e-12)
             #expect(claims.fullySupported.value == 0.5 && claims.fullySupported.n == 2)
         }
 
@@ -244,16 +244,19 @@ extension LiveTests {
 }
 
 /// A loopback stand-in for OpenAI's moderation endpoint: answers with `flagged` when the input contains `flagging`
-/// (and a non-empty marker), 401 for any key but `sk-test-moderation`.
+/// (and a non-empty marker), 401 quoting the key for any key but `sk-test-moderation`.
 func withModerationServer<T: Sendable>(
     flagging marker: String, _ body: @Sendable (Int) async throws -> T
 ) async throws -> T {
     let router = Router()
     router.post("/v1/moderations") { request, context in
         guard request.headers[.authorization] == "Bearer sk-test-moderation" else {
+            // As OpenAI does, the refusal quotes the key it was given.
+            let given = request.headers[.authorization]?.replacingOccurrences(of: "Bearer ", with: "") ?? ""
             return Response(
                 status: .unauthorized, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"Incorrect API key provided"}}"#)))
+                body: .init(
+                    byteBuffer: ByteBuffer(string: #"{"error":{"message":"Incorrect API key provided: \#(given)."}}"#)))
         }
         let input = try await request.body.collect(upTo: 1 << 20)
         let text = String(buffer: input)

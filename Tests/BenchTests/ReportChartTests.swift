@@ -66,7 +66,7 @@ import Testing
         #expect(failures.count == 4 && failures.allSatisfy { $0.hasPrefix("smollm2-local c=") })
         #expect(failures[0].contains("0.0% of requests met the SLOs, under 50.0%"))
         #expect(ReportGate(maxErrorRate: 0).failures(report).isEmpty)
-        #expect(ReportGate().isEmpty && ReportGate().failures(report).isEmpty)
+        #expect(ReportGate().failures(report).isEmpty)
     }
 }
 
@@ -83,5 +83,21 @@ import Testing
         timed.duration = .seconds(10)
         timed.failed = 0
         #expect(timed.bar(width: 10) == "  sim c=4 [██░░░░░░░░] 4 · about 8 s left · step 2 of 8")
+    }
+}
+
+@Suite struct LoadChartTests {
+    @Test func theKneeTakesTheColourOfTheTargetWhoseCurveItMarks() throws {
+        var report = try ReportPageTests.run.report()
+        // The first target without throughput figures draws no line; the knee belongs to the second line drawn.
+        for index in report.targets[0].steps.indices { report.targets[0].steps[index].metrics.outputTps = nil }
+        for index in report.targets[1].steps.indices {
+            report.targets[1].steps[index].metrics.outputTps = [100, 190, 200, 201][index]
+        }
+        let page = HTMLReportRenderer.render(report, title: "knee")
+        let chart = try #require(page.components(separatedBy: "<title>Throughput against load</title>").last)
+        let knee = try #require(
+            chart.components(separatedBy: ">knee</text>").first?.components(separatedBy: "<text").last)
+        #expect(knee.contains(ChartPalette.colour(0)), "the only line drawn has the first colour: \(knee)")
     }
 }

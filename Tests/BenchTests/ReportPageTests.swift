@@ -1,5 +1,6 @@
 import BenchApp
 import BenchCore
+import BenchEval
 import BenchReport
 import Foundation
 import Testing
@@ -50,6 +51,22 @@ import Testing
                 #expect(page.contains("<td class=\"n\" data-metric=\"output_tps\">\(row[10])</td>"))
             }
         }
+    }
+
+    @Test func hostileNamesAreEscapedEverywhere() throws {
+        var report = try Self.run.report()
+        let hostile = "<img src=x onerror=alert(1)>"
+        report.targets[0].name = hostile
+        report.targets[0].quality?[0].task = hostile
+        let records = try Self.run.records().map { record in
+            var renamed = record
+            if renamed.target == "smollm2-local" { renamed.target = hostile }
+            return renamed
+        }
+        let page = HTMLReportRenderer.render(report, records: records, title: hostile)
+        #expect(!page.contains("<img") && page.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        let dashboard = DashboardPages.comparison([(hostile, report, records)])
+        #expect(!dashboard.contains("<img"))
     }
 
     @Test(.enabled(if: HeadlessChromium.shouldRun, "chromium is not installed"))

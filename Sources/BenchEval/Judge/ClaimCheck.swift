@@ -34,7 +34,7 @@ public enum ClaimCheck {
             guard let (label, supported) = labels.first(where: { upper.hasPrefix($0.0) }) else { continue }
             // The claim, without the separator after the label and any numbering the judge put before it.
             let text = line.dropFirst(label.count).drop { ":-–— \t".contains($0) }
-                .replacingOccurrences(of: #"^\d+[.)]\s*"#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #"^\d+[.)]\s+"#, with: "", options: .regularExpression)
                 .trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty, !claims.contains(where: { $0.claim.lowercased() == text.lowercased() }) else {
                 continue

@@ -28,6 +28,7 @@ public struct JudgeAgreement: Sendable, Hashable, Codable {
         }
     }
 
+    /// Two raters (a judge and `human` for the human labels) and how far they agree.
     public struct Pair: Sendable, Hashable, Codable {
         public var raters: [String]
         public var agreement: RaterAgreement

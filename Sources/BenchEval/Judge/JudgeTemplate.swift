@@ -82,13 +82,9 @@ public struct JudgeTemplate: Sendable, Hashable, Codable {
         ]
     }
 
-    /// The verdict in a judge's reply: the label after the last `Verdict:` (or `Grade:`, `Score:`, `Rating:`),
-    /// else a reply that is nothing but a label; nil when neither is there — recorded as unparsed, never guessed.
-    public func parse(_ reply: String) -> Verdict? {
-        match(reply)?.verdict
-    }
-
-    /// The verdict and where its label stands in the reply (where a rubric score's log-probabilities are read).
+    /// The verdict in a judge's reply and where its label stands (where a rubric score's log-probabilities are
+    /// read): the label after the last `Verdict:` (or `Grade:`, `Score:`, `Rating:`), else a reply that is nothing
+    /// but a label; nil when neither is there — recorded as unparsed, never guessed.
     public func match(_ reply: String) -> (verdict: Verdict, range: Range<String.Index>)? {
         // Longest labels first, so "10" is not read as "1".
         let labels = verdicts.map(\.label).sorted { $0.count > $1.count }

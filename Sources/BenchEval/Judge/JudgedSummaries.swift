@@ -3,11 +3,13 @@ public import BenchMetrics
 /// Claim-level factuality (template `claims`) over the judged first asks: supported share = Σ supported claims ÷
 /// Σ claims (interval clustered by answer: one answer's claims are not independent; Wilson's over the answers when
 /// every claim got the same verdict), with the number of claims
-/// it rests on and the claims per answer. Answers that state no fact do not enter the share and are counted apart.
+/// it rests on and the claims per answer. Answers that state no fact do not enter the share and are counted apart
+/// (in the task's accuracy they count as not passing: nothing in them is supported).
 /// The share measures precision only — saying little keeps it high — so read it with the claim count; fully
 /// supported = the share of answers with claims whose every claim is supported.
 public struct ClaimSummary: Sendable, Hashable, Codable {
-    public var supportedShare: Rate
+    /// Nil when no judged answer stated a fact.
+    public var supportedShare: Rate?
     public var claims: Int
     public var answers: Int
     public var claimsPerAnswer: Double
@@ -26,13 +28,18 @@ public struct ClaimSummary: Sendable, Hashable, Codable {
         answersWithoutClaims = judged.count - withClaims.count
         // Every claim with one verdict leaves no spread for the clustered interval: Wilson's over the answers then.
         let uniform = Set(flags).count == 1
-        supportedShare = Rate(
-            value: flags.isEmpty ? 0 : flags.reduce(0, +) / Double(flags.count),
-            interval: uniform
-                ? ProportionInterval.wilson(
-                    successes: flags[0] == 1 ? withClaims.count : 0, trials: withClaims.count, confidence: confidence)
-                : ScoreEstimate(scores: flags, clusters: clusters, confidence: confidence)?.interval.clamped(to: 0...1),
-            n: claims)
+        supportedShare =
+            flags.isEmpty
+            ? nil
+            : Rate(
+                value: flags.reduce(0, +) / Double(max(1, flags.count)),
+                interval: uniform
+                    ? ProportionInterval.wilson(
+                        successes: flags[0] == 1 ? withClaims.count : 0, trials: withClaims.count,
+                        confidence: confidence)
+                    : ScoreEstimate(scores: flags, clusters: clusters, confidence: confidence)?.interval.clamped(
+                        to: 0...1),
+                n: claims)
         fullySupported = Rate(
             successes: withClaims.filter { $0.allSatisfy(\.supported) }.count, of: withClaims.count,
             confidence: confidence)

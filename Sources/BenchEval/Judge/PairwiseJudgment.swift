@@ -2,6 +2,8 @@
 /// answer A, `backward` shows `second` as A. The orders agree → that candidate wins; they disagree (including one
 /// TIE) → tie, as MT-Bench counts it; a failed or unparsed order leaves the pair out, counted apart.
 public struct PairwiseJudgment: Sendable, Hashable, Codable {
+    /// Which candidate the pair went to: `first`, `second`, `tie`; or left out, `unparsed` (an order held no
+    /// verdict) or `failed` (an order's request failed).
     public enum Outcome: String, Sendable, Hashable, Codable {
         case first, second, tie, unparsed, failed
     }
@@ -75,6 +77,7 @@ public enum ModelFamily {
         ("kimi", "moonshot"), ("glm", "zhipu"), ("granite", "ibm"), ("olmo", "allenai"),
     ]
 
+    /// The family whose marker starts one of the name's words (split at anything not a letter or digit).
     public static func of(_ model: String) -> String? {
         let words = model.lowercased().split { !$0.isLetter && !$0.isNumber }
         for word in words {

@@ -7,7 +7,9 @@ import Foundation
 public struct PairwiseSummary: Sendable, Hashable, Codable {
     /// Two candidates' record against each other.
     public struct PairFigures: Sendable, Hashable, Codable {
+        /// The two candidates, in the order the rates name them.
         public var candidates: [String]
+        /// Items both orders could be read for.
         public var compared: Int
         public var firstWins: Rate
         public var secondWins: Rate
@@ -43,14 +45,17 @@ public struct PairwiseSummary: Sendable, Hashable, Codable {
         }
     }
 
+    /// `id/version` of the pairwise template.
     public var template: String
     public var judge: String
     public var judgeModel: String
     public var candidates: [String]
+    /// Pairs judged (each in both orders), and those left out: an order without a verdict, or failed.
     public var judgments: Int
     public var unparsed: Int
     public var failed: Int
     public var pairs: [PairFigures]
+    /// Nil with fewer than two candidates or no decided pair.
     public var ratings: BradleyTerry?
     public var bias: Bias
     /// Self-preference (judge and a candidate of one family) and a detected position bias.

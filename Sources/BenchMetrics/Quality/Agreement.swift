@@ -5,9 +5,13 @@
 /// below 0 worse than chance. κ is undefined (nil) when p_e = 1, i.e. both raters give one and the same label to
 /// everything.
 public struct RaterAgreement: Sendable, Hashable, Codable {
+    /// Items both raters labelled.
     public var n: Int
+    /// p_o, the share labelled alike.
     public var observed: Double
+    /// p_e, the share chance would label alike.
     public var expected: Double
+    /// Cohen's κ; nil when p_e = 1.
     public var kappa: Double?
 
     /// Nil without items or with lists of different lengths.

@@ -24,13 +24,16 @@ public struct BradleyTerry: Sendable, Hashable, Codable {
         }
     }
 
+    /// A candidate's Elo-scale rating and its bootstrap interval (nil without resamples).
     public struct Rating: Sendable, Hashable, Codable {
         public var candidate: String
         public var rating: Double
         public var interval: Interval?
     }
 
+    /// In the order the candidates were given.
     public var ratings: [Rating]
+    /// Bootstrap resamples behind the intervals.
     public var resamples: Int
 
     /// Nil with no comparisons or fewer than two candidates.
@@ -38,7 +41,7 @@ public struct BradleyTerry: Sendable, Hashable, Codable {
         candidates: [String], comparisons: [Comparison], resamples: Int = 1_000, confidence: Double = 0.95,
         seed: UInt64 = 0
     ) {
-        guard candidates.count >= 2, !comparisons.isEmpty else { return nil }
+        guard candidates.count >= 2, !comparisons.isEmpty, resamples >= 0 else { return nil }
         let point = Self.fit(count: candidates.count, comparisons)
         let groups = Dictionary(grouping: comparisons, by: \.group).sorted { $0.key < $1.key }.map(\.value)
         var generator = SeededRandom(seed: seed)

@@ -36,6 +36,7 @@ public struct CategoryChart: Sendable {
         self.style = style
     }
 
+    /// The chart as an inline `<svg>` element that scales to its container's width.
     public func svg() -> String {
         let width = XYChart.width
         let height = XYChart.height

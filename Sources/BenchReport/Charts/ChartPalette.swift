@@ -1,8 +1,10 @@
 /// Colours and marker shapes that stay apart for colour-blind readers: the Okabe–Ito palette (yellow left out: too
 /// pale on white), each series also with its own marker shape.
 public enum ChartPalette {
+    /// The series colours, in the order series take them.
     public static let colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000"]
 
+    /// Series `index`'s colour (the palette repeats after seven).
     public static func colour(_ index: Int) -> String { colours[index % colours.count] }
 
     /// An SVG marker of series `index` centred on (x, y).
