@@ -15,7 +15,7 @@ public enum HumanLabels {
             throw DatasetError(location: path, problem: "cannot read: \(error.localizedDescription)")
         }
         var labels: [String: String] = [:]
-        for (index, line) in text.split(separator: "\n").enumerated()
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
         where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let entry = try? JSONParser.parse(String(line))
             let item = entry?["item_id"]?.string ?? entry?["item_id"]?.integer.map(String.init)

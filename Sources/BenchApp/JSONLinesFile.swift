@@ -35,10 +35,10 @@ extension JSONLinesFile {
     /// decode is the one being written when the writer was killed, and is skipped.
     /// - Throws: ``LineError`` for any other line that does not decode.
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> [T] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let decoder = JSONDecoder()
         var values: [T] = []
-        for (index, line) in lines.enumerated() {
+        for (index, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             do {
                 values.append(try decoder.decode(T.self, from: Data(line.utf8)))
             } catch  where index == lines.count - 1 && !text.hasSuffix("\n") {

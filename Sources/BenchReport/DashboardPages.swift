@@ -151,8 +151,13 @@ public enum DashboardPages {
             }
         }
         let names = runs.map(\.name).joined(separator: ", ")
+        let provenance = runs.map { run in
+            "<li>\(escape(run.name)): llmbench \(escape(run.report.llmbenchVersion)), generated \(escape(run.report.generatedAt)), seed \(run.report.seed)"
+                + (run.report.temperature.map { ", temperature \(NumberFormatting.value($0))" } ?? "") + "</li>"
+        }.joined()
         return page(
             title: "llmbench comparison",
-            body: "<h1>Comparison of \(escape(names))</h1>\n" + HTMLReportRenderer.sections(merged, records: records))
+            body: "<h1>Comparison of \(escape(names))</h1>\n<ul class=\"meta\">\(provenance)</ul>\n"
+                + HTMLReportRenderer.sections(merged, records: records, provenance: false))
     }
 }

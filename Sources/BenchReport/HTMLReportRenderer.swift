@@ -25,10 +25,14 @@ public enum HTMLReportRenderer {
     }
 
     /// The report's content without the page around it (the dashboard puts it in its own pages).
-    public static func sections(_ report: BenchmarkReport, records: [RequestRecord] = []) -> String {
+    /// - Parameter provenance: the version, date, seed and temperature line (a comparison lists each run's instead).
+    public static func sections(_ report: BenchmarkReport, records: [RequestRecord] = [], provenance: Bool = true)
+        -> String
+    {
         var body: [String] = [
-            "<p class=\"meta\">llmbench \(escape(report.llmbenchVersion)) · generated \(escape(report.generatedAt)) · seed \(report.seed)"
-                + (report.temperature.map { " · temperature \(NumberFormatting.value($0))" } ?? "") + "</p>",
+            provenance
+                ? "<p class=\"meta\">llmbench \(escape(report.llmbenchVersion)) · generated \(escape(report.generatedAt)) · seed \(report.seed)"
+                    + (report.temperature.map { " · temperature \(NumberFormatting.value($0))" } ?? "") + "</p>" : "",
             "<h2>At a glance</h2>",
             glance(report),
             "<h2>Speed</h2>",

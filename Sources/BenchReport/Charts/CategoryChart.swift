@@ -66,7 +66,8 @@ public struct CategoryChart: Sendable {
                 extra: #" transform="rotate(-90 14 \#(SVG.number((y0 + y1) / 2)))""#))
         for (column, category) in categories.enumerated() {
             let centre = x0 + band * (Double(column) + 0.5)
-            let label = category.count > 18 ? String(category.prefix(17)) + "…" : category
+            // Long names lose their middle, so "run_…: target" names stay told apart.
+            let label = category.count > 18 ? String(category.prefix(8)) + "…" + String(category.suffix(9)) : category
             parts.append(SVG.text(label, x: centre, y: y0 + 17, anchor: "middle", size: 11))
             for (row, series) in values.enumerated() {
                 guard column < series.count, let entry = series[column] else { continue }
