@@ -56,6 +56,8 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
         public var metrics: StepSummary
         /// Plain-language findings: failures and their reasons, unmet exact lengths, token-count sources.
         public var notes: [String]
+        /// The same figures under vLLM's, GuideLLM's and AIPerf's names (absent in reports from before it).
+        public var aliases: ToolAliases?
 
         public init(index: Int, step: LoadStep, metrics: StepSummary) {
             self.index = index
@@ -63,6 +65,7 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
             load = Load(step)
             self.metrics = metrics
             notes = StepNotes.notes(for: metrics)
+            aliases = ToolAliases(metrics)
         }
     }
 

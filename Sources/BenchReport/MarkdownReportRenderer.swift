@@ -64,6 +64,7 @@ public enum MarkdownReportRenderer {
                 }
             }
         }
+        out += aliases(report)
         let hasQuality = report.targets.contains { !($0.quality ?? []).isEmpty }
         out += "\n## How to read these figures\n\n"
         out += table(
@@ -168,5 +169,23 @@ public enum MarkdownReportRenderer {
                 [String(d.count)]
                 + [d.mean, d.stdev, d.min, d.p50, d.p90, d.p95, d.p99, d.max].map(NumberFormatting.value)
         }
+    }
+
+    /// Each step's figures under `vllm bench serve`'s result keys, and where the tools' definitions differ
+    /// (GuideLLM's and AIPerf's names are in report.json, `aliases`).
+    static func aliases(_ report: BenchmarkReport) -> String {
+        let steps = report.targets.flatMap { target in target.steps.map { (target.name, $0) } }
+        guard let notes = steps.first?.1.aliases?.notes else { return "" }
+        let keys = Array(Set(steps.flatMap { $0.1.aliases?.vllmBenchServe.keys.map { $0 } ?? [] })).sorted()
+        var out = "\n## Under other tools' names\n\n"
+        out += "The same figures as `vllm bench serve` names them in its result JSON (GuideLLM's and AIPerf's names "
+        out += "are in report.json, `aliases`):\n\n"
+        out += table(
+            [["key"] + steps.map { "\($0.0) \($0.1.label)" }]
+                + keys.map { key in
+                    [key] + steps.map { NumberFormatting.value($0.1.aliases?.vllmBenchServe[key]) }
+                })
+        out += "\n" + notes.map { "- \($0)" }.joined(separator: "\n") + "\n"
+        return out
     }
 }

@@ -101,3 +101,32 @@ import Testing
         #expect(knee.contains(ChartPalette.colour(0)), "the only line drawn has the first colour: \(knee)")
     }
 }
+
+@Suite struct ToolAliasTests {
+    @Test func figuresAppearUnderTheOtherToolsNamesOnlyWhereTheDefinitionsMatch() throws {
+        let sample = try ReportPageTests.run.report()
+        let metrics = try #require(sample.targets.last?.steps.last?.metrics)
+        let aliases = ToolAliases(metrics)
+        // vLLM's TPOT is llmbench's ITL; vLLM's ITL is llmbench's chunk gaps.
+        #expect(aliases.vllmBenchServe["median_tpot_ms"] == metrics.itlMs.p50)
+        #expect(aliases.vllmBenchServe["p99_itl_ms"] == metrics.chunkGapMs.p99)
+        #expect(aliases.vllmBenchServe["mean_e2el_ms"] == metrics.e2eMs.mean)
+        #expect(aliases.vllmBenchServe["output_throughput"] == metrics.outputTps)
+        #expect(aliases.vllmBenchServe["request_goodput"] == metrics.goodputRps)
+        // GuideLLM's request latency is in seconds; its TPOT (which includes the first token) is not given.
+        #expect(aliases.guidellm["request_latency.median"] == metrics.e2eMs.p50.map { $0 * 0.001 })
+        #expect(aliases.guidellm["inter_token_latency_ms.p99"] == metrics.itlMs.p99)
+        #expect(!aliases.guidellm.keys.contains { $0.hasPrefix("time_per_output_token") })
+        #expect(aliases.aiperf["time_to_first_output_token.p50"] == metrics.ttfaMs.p50)
+        #expect(aliases.aiperf["inter_chunk_latency.avg"] == metrics.chunkGapMs.mean)
+        #expect(aliases.notes.contains { $0.contains("time_per_output_token_ms includes the first token") })
+        // Every step of a new report carries them, and the Markdown report lists vLLM's keys.
+        var report = sample
+        report.targets = [report.targets[1]]
+        report.targets[0].steps = [
+            BenchmarkReport.Step(index: 0, step: LoadStep(shape: .concurrency(users: 1)), metrics: metrics)
+        ]
+        let markdown = MarkdownReportRenderer.render(report)
+        #expect(markdown.contains("## Under other tools' names") && markdown.contains("| median_tpot_ms |"))
+    }
+}
