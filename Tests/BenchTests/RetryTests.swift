@@ -74,51 +74,54 @@ struct ScriptedModelClient: ModelClient {
     }
 }
 
-@Suite struct RetryingClientTests {
-    @Test func throttledAttemptsAreRetriedAndKeptOutOfLatency() async throws {
-        var throttle = ProviderError(.rateLimited, "slow down", httpStatus: 429)
-        throttle.retryAfterSeconds = 0.03
-        let failed: [(Duration, GenerationEvent)] = [(.zero, .requestSent), (.milliseconds(5), .failure(throttle))]
-        let success: [(Duration, GenerationEvent)] = [
-            (.zero, .requestSent), (.milliseconds(1), .responseHead(status: 200)),
-            (.milliseconds(20), .text("a", channel: .answer)), (.milliseconds(10), .text("b", channel: .answer)),
-            (.milliseconds(1), .finish(.stop)), (.zero, .done),
-        ]
-        let scripted = ScriptedModelClient(attempts: [failed, failed, success])
-        let client = RetryingModelClient(base: scripted, policy: RetryPolicy())
-        let origin = ContinuousClock.now
-        var assembler = RecordAssembler(
-            origin: origin,
-            template: blankRecord()
-        )
-        for await event in client.stream(GenerationRequest(model: "m", messages: [])) { assembler.consume(event) }
-        let record = assembler.finish(endedAt: .now)
-        #expect(scripted.calls.count.load(ordering: .relaxed) == 3)
-        #expect(record.outcome == .success)
-        #expect(record.attempts == 3)
-        #expect(record.retriedErrors.map(\.kind) == [.rateLimited, .rateLimited])
-        #expect(record.wasThrottled)
-        // Two failed attempts of ~5 ms and two 30 ms waits come before the attempt that counts …
-        #expect(record.retryTime >= .milliseconds(70))
-        // … and TTFT is measured from that attempt's dispatch only.
-        let ttft = try #require(record.timeToFirstToken)
-        #expect(ttft >= .milliseconds(20) && ttft < .milliseconds(60), "TTFT \(ttft)")
-        #expect(record.textChunks == 2)
-    }
+/// Timing checks: with the live tests, one at a time.
+extension LiveTests {
+    @Suite struct RetryingClientTests {
+        @Test func throttledAttemptsAreRetriedAndKeptOutOfLatency() async throws {
+            var throttle = ProviderError(.rateLimited, "slow down", httpStatus: 429)
+            throttle.retryAfterSeconds = 0.03
+            let failed: [(Duration, GenerationEvent)] = [(.zero, .requestSent), (.milliseconds(5), .failure(throttle))]
+            let success: [(Duration, GenerationEvent)] = [
+                (.zero, .requestSent), (.milliseconds(1), .responseHead(status: 200)),
+                (.milliseconds(20), .text("a", channel: .answer)), (.milliseconds(10), .text("b", channel: .answer)),
+                (.milliseconds(1), .finish(.stop)), (.zero, .done),
+            ]
+            let scripted = ScriptedModelClient(attempts: [failed, failed, success])
+            let client = RetryingModelClient(base: scripted, policy: RetryPolicy())
+            let origin = ContinuousClock.now
+            var assembler = RecordAssembler(
+                origin: origin,
+                template: blankRecord()
+            )
+            for await event in client.stream(GenerationRequest(model: "m", messages: [])) { assembler.consume(event) }
+            let record = assembler.finish(endedAt: .now)
+            #expect(scripted.calls.count.load(ordering: .relaxed) == 3)
+            #expect(record.outcome == .success)
+            #expect(record.attempts == 3)
+            #expect(record.retriedErrors.map(\.kind) == [.rateLimited, .rateLimited])
+            #expect(record.wasThrottled)
+            // Two failed attempts of ~5 ms and two 30 ms waits come before the attempt that counts …
+            #expect(record.retryTime >= .milliseconds(70))
+            // … and TTFT is measured from that attempt's dispatch only.
+            let ttft = try #require(record.timeToFirstToken)
+            #expect(ttft >= .milliseconds(20) && ttft < .milliseconds(60), "TTFT \(ttft)")
+            #expect(record.textChunks == 2)
+        }
 
-    @Test func exhaustedRetriesEndWithTheLastFailure() async {
-        let throttle = ProviderError(.overloaded, "busy", httpStatus: 529, retryAfterSeconds: 0.001)
-        let scripted = ScriptedModelClient(attempts: [[(.zero, .requestSent), (.zero, .failure(throttle))]])
-        let client = RetryingModelClient(base: scripted, policy: RetryPolicy(maxRetries: 2))
-        var assembler = RecordAssembler(
-            origin: .now,
-            template: blankRecord()
-        )
-        for await event in client.stream(GenerationRequest(model: "m", messages: [])) { assembler.consume(event) }
-        let record = assembler.finish(endedAt: .now)
-        #expect(scripted.calls.count.load(ordering: .relaxed) == 3)
-        #expect(record.outcome == .failed && record.error?.kind == .overloaded)
-        #expect(record.attempts == 3)
+        @Test func exhaustedRetriesEndWithTheLastFailure() async {
+            let throttle = ProviderError(.overloaded, "busy", httpStatus: 529, retryAfterSeconds: 0.001)
+            let scripted = ScriptedModelClient(attempts: [[(.zero, .requestSent), (.zero, .failure(throttle))]])
+            let client = RetryingModelClient(base: scripted, policy: RetryPolicy(maxRetries: 2))
+            var assembler = RecordAssembler(
+                origin: .now,
+                template: blankRecord()
+            )
+            for await event in client.stream(GenerationRequest(model: "m", messages: [])) { assembler.consume(event) }
+            let record = assembler.finish(endedAt: .now)
+            #expect(scripted.calls.count.load(ordering: .relaxed) == 3)
+            #expect(record.outcome == .failed && record.error?.kind == .overloaded)
+            #expect(record.attempts == 3)
+        }
     }
 }
 
