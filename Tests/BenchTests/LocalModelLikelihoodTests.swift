@@ -150,10 +150,7 @@ extension LiveTests {
                 """)
             let (summary, results) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 4096) {
                 state, _ in
-                let model = BenchSpec.Target(
-                    name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias)
-                var judge = model
-                judge.name = "judge-smollm2"
+                let (model, judge) = Self.modelAndJudge(baseURL: state.baseURL)
                 return try await EvalRun(
                     task: task, target: model, concurrency: 2, outputDirectory: nil, judgeTarget: judge
                 ).run()
@@ -184,10 +181,7 @@ extension LiveTests {
                 """)
             let (summary, results) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 4096) {
                 state, _ in
-                let model = BenchSpec.Target(
-                    name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias)
-                var judge = model
-                judge.name = "judge-smollm2"
+                var (model, judge) = Self.modelAndJudge(baseURL: state.baseURL)
                 // A grammar holds the 135M judge to the reply format; the score's probabilities stay the model's.
                 judge.extraBody = ["grammar": .string(#"root ::= "Score: " [1-5]"#)]
                 return try await EvalRun(
@@ -245,6 +239,15 @@ extension LiveTests {
             #expect(summary.unparsed + (summary.pairs.first?.compared ?? 0) == 2)
             // Judge and both candidates are SmolLM2: each candidate is flagged for self-preference.
             #expect(summary.warnings.filter { $0.contains("self-preference") }.count == 2)
+        }
+
+        /// SmolLM2 on the private server, as the evaluated model and (under its own name) as the judge.
+        static func modelAndJudge(baseURL: String) -> (model: BenchSpec.Target, judge: BenchSpec.Target) {
+            let model = BenchSpec.Target(
+                name: "smollm2", kind: .llamacpp, baseURL: baseURL, model: LocalModelPins.modelAlias)
+            var judge = model
+            judge.name = "judge-smollm2"
+            return (model, judge)
         }
 
         /// Runs llama.cpp's `llama-perplexity` on a file: its final estimate and the number of chunks.

@@ -45,25 +45,9 @@ public struct CategoryChart: Sendable {
         func py(_ value: Double) -> Double { y0 - axis.fraction(value) * (y0 - y1) }
         let band = (x1 - x0) / Double(max(1, categories.count))
         let slot = band * 0.8 / Double(max(1, seriesNames.count))
-        var parts: [String] = [
-            #"<svg class="chart" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-label="\#(SVG.escape(title))" xmlns="http://www.w3.org/2000/svg" font-family="system-ui,sans-serif">"#,
-            "<title>\(SVG.escape(title))</title>",
-            SVG.text(title, x: x0, y: 18, size: 14, extra: #" font-weight="600""#),
-        ]
-        for tick in axis.ticks {
-            let at = py(tick)
-            parts.append(
-                #"<line x1="\#(SVG.number(x0))" y1="\#(SVG.number(at))" x2="\#(SVG.number(x1))" y2="\#(SVG.number(at))" stroke="rgb(229,229,229)"/>"#
-            )
-            parts.append(SVG.text(ChartAxis.label(tick), x: x0 - 6, y: at + 4, anchor: "end", size: 11))
-        }
-        parts.append(
-            #"<polyline points="\#(SVG.number(x0)),\#(SVG.number(y1)) \#(SVG.number(x0)),\#(SVG.number(y0)) \#(SVG.number(x1)),\#(SVG.number(y0))" fill="none" stroke="rgb(85,85,85)"/>"#
-        )
-        parts.append(
-            SVG.text(
-                axis.title, x: 14, y: (y0 + y1) / 2, anchor: "middle",
-                extra: #" transform="rotate(-90 14 \#(SVG.number((y0 + y1) / 2)))""#))
+        var parts = SVG.open(title: title) + SVG.gridlines(axis.ticks, y: py)
+        parts.append(SVG.frame())
+        parts.append(SVG.verticalTitle(axis.title))
         for (column, category) in categories.enumerated() {
             let centre = x0 + band * (Double(column) + 0.5)
             // Long names lose their middle, so "run_…: target" names stay told apart.

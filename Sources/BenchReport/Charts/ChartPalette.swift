@@ -41,6 +41,41 @@ enum SVG {
         TabularReportRenderer.escape(text)
     }
 
+    /// The start of a chart: the scalable `<svg>` element, its accessible title, and the title written at the top.
+    static func open(title: String) -> [String] {
+        [
+            #"<svg class="chart" viewBox="0 0 \#(Int(XYChart.width)) \#(Int(XYChart.height))" role="img" aria-label="\#(escape(title))" xmlns="http://www.w3.org/2000/svg" font-family="system-ui,sans-serif">"#,
+            "<title>\(escape(title))</title>",
+            text(title, x: XYChart.left, y: 18, size: 14, extra: #" font-weight="600""#),
+        ]
+    }
+
+    /// Horizontal gridlines at `ticks` (placed by `y`), each labelled at the left of the plot area.
+    static func gridlines(_ ticks: [Double], y: (Double) -> Double) -> [String] {
+        ticks.flatMap { tick -> [String] in
+            let at = y(tick)
+            return [
+                #"<line x1="\#(number(XYChart.left))" y1="\#(number(at))" x2="\#(number(XYChart.width - XYChart.right))" y2="\#(number(at))" stroke="rgb(229,229,229)"/>"#,
+                text(ChartAxis.label(tick), x: XYChart.left - 6, y: at + 4, anchor: "end", size: 11),
+            ]
+        }
+    }
+
+    /// The plot area's left and bottom edges.
+    static func frame() -> String {
+        let (x0, x1) = (XYChart.left, XYChart.width - XYChart.right)
+        let (y0, y1) = (XYChart.height - XYChart.bottom, XYChart.top)
+        return
+            #"<polyline points="\#(number(x0)),\#(number(y1)) \#(number(x0)),\#(number(y0)) \#(number(x1)),\#(number(y0))" fill="none" stroke="rgb(85,85,85)"/>"#
+    }
+
+    /// The vertical axis title, written upwards beside the plot area.
+    static func verticalTitle(_ title: String) -> String {
+        let middle = (XYChart.height - XYChart.bottom + XYChart.top) / 2
+        return text(
+            title, x: 14, y: middle, anchor: "middle", extra: #" transform="rotate(-90 14 \#(number(middle)))""#)
+    }
+
     static func text(
         _ content: String, x: Double, y: Double, anchor: String = "start", size: Int = 12, extra: String = ""
     ) -> String {

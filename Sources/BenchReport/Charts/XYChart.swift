@@ -81,11 +81,7 @@ public struct XYChart: Sendable {
 
     /// The chart as an inline `<svg>` element that scales to its container's width.
     public func svg() -> String {
-        var parts: [String] = [
-            #"<svg class="chart" viewBox="0 0 \#(Int(Self.width)) \#(Int(Self.height))" role="img" aria-label="\#(SVG.escape(title))" xmlns="http://www.w3.org/2000/svg" font-family="system-ui,sans-serif">"#,
-            "<title>\(SVG.escape(title))</title>",
-            SVG.text(title, x: Self.left, y: 18, size: 14, extra: #" font-weight="600""#),
-        ]
+        var parts = SVG.open(title: title)
         parts += axes()
         if frontier.count > 1 {
             let path = frontier.map { "\(SVG.number(px($0.x))),\(SVG.number(py($0.y)))" }.joined(separator: " ")
@@ -110,16 +106,9 @@ public struct XYChart: Sendable {
     }
 
     func axes() -> [String] {
-        var parts: [String] = []
+        var parts = SVG.gridlines(y.ticks, y: py)
         let (x0, x1) = (Self.left, Self.width - Self.right)
-        let (y0, y1) = (Self.height - Self.bottom, Self.top)
-        for tick in y.ticks {
-            let at = py(tick)
-            parts.append(
-                #"<line x1="\#(SVG.number(x0))" y1="\#(SVG.number(at))" x2="\#(SVG.number(x1))" y2="\#(SVG.number(at))" stroke="rgb(229,229,229)"/>"#
-            )
-            parts.append(SVG.text(ChartAxis.label(tick), x: x0 - 6, y: at + 4, anchor: "end", size: 11))
-        }
+        let y0 = Self.height - Self.bottom
         for tick in x.ticks {
             let at = px(tick)
             parts.append(
@@ -127,14 +116,9 @@ public struct XYChart: Sendable {
             )
             parts.append(SVG.text(ChartAxis.label(tick), x: at, y: y0 + 17, anchor: "middle", size: 11))
         }
-        parts.append(
-            #"<polyline points="\#(SVG.number(x0)),\#(SVG.number(y1)) \#(SVG.number(x0)),\#(SVG.number(y0)) \#(SVG.number(x1)),\#(SVG.number(y0))" fill="none" stroke="rgb(85,85,85)"/>"#
-        )
+        parts.append(SVG.frame())
         parts.append(SVG.text(x.title, x: (x0 + x1) / 2, y: Self.height - 10, anchor: "middle"))
-        parts.append(
-            SVG.text(
-                y.title, x: 14, y: (y0 + y1) / 2, anchor: "middle",
-                extra: #" transform="rotate(-90 14 \#(SVG.number((y0 + y1) / 2)))""#))
+        parts.append(SVG.verticalTitle(y.title))
         return parts
     }
 
