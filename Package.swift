@@ -11,7 +11,9 @@ let package = Package(
     name: "llmbench",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "llmbench", targets: ["BenchCLI"])
+        .executable(name: "llmbench", targets: ["BenchCLI"]),
+        // The wire codecs alone, for the fuzzing package in Fuzz/.
+        .library(name: "BenchProviders", targets: ["BenchProviders"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -104,6 +106,9 @@ let package = Package(
                 "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
                 "BenchLocal", "BenchEval",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Resources/prices.json")],
             swiftSettings: swiftSettings

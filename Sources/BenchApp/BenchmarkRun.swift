@@ -29,6 +29,8 @@ public struct BenchmarkRun: Sendable {
     public let sharedLimits: EndpointLimits?
     /// Told after every request of a step completes (a progress bar).
     public let progress: (@Sendable (StepProgress) async -> Void)?
+    /// The client's ceiling on this host, written into the report and compared with every step's load.
+    public var clientCeiling: HarnessCeiling?
 
     /// Where a running step stands.
     public struct StepProgress: Sendable, Hashable {
@@ -123,7 +125,7 @@ public struct BenchmarkRun: Sendable {
                 + StepTable.aligned(
                     [StepTable.headers]
                         + report.targets.flatMap { t in
-                            t.steps.map { StepTable.row(target: t.name, label: $0.label, metrics: $0.metrics) }
+                            t.steps.map { StepTable.row(target: t.name, step: $0) }
                         }
                 )
         )
@@ -159,8 +161,21 @@ public struct BenchmarkRun: Sendable {
         return targetIndex * perTarget.reduce(0, +) + perTarget.prefix(stepIndex).reduce(0, +)
     }
 
+    /// The client a target's requests go through: its wire protocol over `http`, paced by its rate budget, with
+    /// the spec's retry policy.
+    func modelClient(for target: BenchSpec.Target, http: HTTPClient, apiKey: String?) -> any ModelClient {
+        let transport = TargetEndpoint(
+            target: target, http: http, apiKey: apiKey, headTimeout: spec.requestTimeout, environment: environment
+        ).client
+        return RetryingModelClient(
+            base: target.rateLimit.isEmpty
+                ? transport : PacedModelClient(base: transport, pacer: RequestPacer(budget: target.rateLimit)),
+            policy: spec.retry, seed: spec.seed
+        )
+    }
+
     /// What each target sends and the notes that go with it.
-    private func plan(for target: BenchSpec.Target) -> (settings: GenerationSettings, notes: [String]) {
+    func plan(for target: BenchSpec.Target) -> (settings: GenerationSettings, notes: [String]) {
         let probe = probes.load(kind: target.kind.rawValue, baseURL: target.baseURL, model: target.model)
         let exactOutput = target.requestsExactOutput(default: spec.exactOutput, probe: probe)
         let acceptsTemperature = ModelParameterRules.acceptsTemperature(target)
@@ -187,14 +202,7 @@ public struct BenchmarkRun: Sendable {
         var stepsDone = 0
         for (targetIndex, (target, key)) in zip(spec.targets, keys).enumerated() {
             if let only, only.target != target.name { continue }
-            let transport = TargetEndpoint(
-                target: target, http: http, apiKey: key, headTimeout: spec.requestTimeout, environment: environment
-            ).client
-            let client = RetryingModelClient(
-                base: target.rateLimit.isEmpty
-                    ? transport : PacedModelClient(base: transport, pacer: RequestPacer(budget: target.rateLimit)),
-                policy: spec.retry, seed: spec.seed
-            )
+            let client = modelClient(for: target, http: http, apiKey: key)
             let (settings, notes) = plan(for: target)
             for note in notes { log("  \(target.name): \(note)") }
             let sharedLimit = await sharedLimits?.semaphore(baseURL: target.baseURL)
@@ -223,19 +231,26 @@ public struct BenchmarkRun: Sendable {
                             expected: step.maxRequests, duration: step.maxDuration, elapsed: .zero))
                     let started = ContinuousClock.now
                     let progress = self.progress
-                    _ = await executor.run { record in
-                        // Interrupted by cancellation, not by the benchmark: to be sent again on resume.
-                        if record.outcome == .cancelled && Task.isCancelled { return }
-                        do {
-                            try await sink.append(record)
-                        } catch {
-                            await sinkFailure.keep(error)
+                    let monitor = ClientLoadMonitor(eventLoopProbe: HarnessCalibration.eventLoopLag)
+                    await withTaskGroup(of: Void.self) { group in
+                        group.addTask { await monitor.run() }
+                        _ = await executor.run { record in
+                            // Interrupted by cancellation, not by the benchmark: to be sent again on resume.
+                            if record.outcome == .cancelled && Task.isCancelled { return }
+                            var record = record
+                            record.clientLoad = await monitor.latest
+                            do {
+                                try await sink.append(record)
+                            } catch {
+                                await sinkFailure.keep(error)
+                            }
+                            if let progress {
+                                await progress(
+                                    await counter.count(
+                                        failed: record.outcome == .failed, elapsed: ContinuousClock.now - started))
+                            }
                         }
-                        if let progress {
-                            await progress(
-                                await counter.count(
-                                    failed: record.outcome == .failed, elapsed: ContinuousClock.now - started))
-                        }
+                        group.cancelAll()
                     }
                     if let failure = await sinkFailure.error { throw failure }
                 } else {
@@ -278,10 +293,12 @@ public struct BenchmarkRun: Sendable {
                     notes: plan(for: target).notes, usdTotal: usdTotal)
             )
         }
-        return BenchmarkReport(
+        var report = BenchmarkReport(
             llmbenchVersion: Self.version, generatedAt: ISO8601DateFormatter().string(from: Date()), seed: spec.seed,
             temperature: spec.temperature, slo: spec.slo, targets: targets
         )
+        report.certify(ceiling: clientCeiling)
+        return report
     }
 
     /// The summary of one target's step from its records; nil when the spec has no such target or step.
@@ -305,7 +322,7 @@ public struct BenchmarkRun: Sendable {
     }
 
     /// The spec's prompts: a file, inline items, or synthetic prompts.
-    private func promptSource() throws -> any PromptSource {
+    func promptSource() throws -> any PromptSource {
         if let file = spec.promptFile {
             return try PromptFile.load(path: file, defaultMaxTokens: spec.outputTokens)
         }
@@ -332,20 +349,20 @@ public struct BenchmarkRun: Sendable {
 
     /// The target's own price, else the built-in row for its price model or model; none for a self-hosted
     /// target priced by the hour.
-    private func price(for target: BenchSpec.Target) -> ModelPrice? {
+    func price(for target: BenchSpec.Target) -> ModelPrice? {
         if let price = target.price { return price }
         if target.machineUSDPerHour != nil { return nil }
         return PriceTable.builtIn.price(for: target.priceModel ?? target.model)
     }
 
-    private func apiKey(_ target: BenchSpec.Target) throws -> String? {
+    func apiKey(_ target: BenchSpec.Target) throws -> String? {
         let index = spec.targets.firstIndex(of: target) ?? 0
         return try target.apiKey(environment: environment, field: "targets[\(index)].api_key_env")
     }
 
     /// One client for the run, its per-host pool raised to the largest concurrency any step can reach (the
     /// default of 8 would silently queue the rest).
-    private func httpConfiguration() -> HTTPClient.Configuration {
+    func httpConfiguration() -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         let widest =
             spec.shapes.map { shape -> Int in

@@ -65,6 +65,10 @@ struct Bench: AsyncParsableCommand {
     var quiet = false
     @Flag(help: "Print the report as JSON on standard output (progress and notes go to standard error).")
     var json = false
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Compare every step with the client's ceiling on this host (measured once per version, then cached).")
+    var calibration = true
     @Option(help: "CI gate: exit 3 when any step's error rate is over this share (e.g. 0.01).")
     var maxErrorRate: Double?
     @Option(help: "CI gate: exit 3 when in any step fewer than this share of requests met the SLOs (e.g. 0.99).")
@@ -80,15 +84,15 @@ struct Bench: AsyncParsableCommand {
             let (quiet, json) = (self.quiet, self.json)
             let live = !quiet && Console.isTerminal(FileHandle.standardError)
             let bar = ProgressBar(enabled: live)
-            let report = try await BenchmarkRun(
-                spec: spec, outputDirectory: URL(fileURLWithPath: out),
-                progress: { await bar.update($0) },
-                log: { line in
-                    guard !quiet || line.hasPrefix("\n") else { return }
-                    if live { ProgressBar.clearLine() }
-                    json ? Console.status(line) : Console.info(Console.highlight(line))
-                }
-            ).run()
+            let log: @Sendable (String) -> Void = { line in
+                guard !quiet || line.hasPrefix("\n") else { return }
+                if live { ProgressBar.clearLine() }
+                json ? Console.status(line) : Console.info(Console.highlight(line))
+            }
+            var benchmark = BenchmarkRun(
+                spec: spec, outputDirectory: URL(fileURLWithPath: out), progress: { await bar.update($0) }, log: log)
+            if calibration { benchmark.clientCeiling = try await HarnessCalibration.cachedOrMeasured(log: log) }
+            let report = try await benchmark.run()
             await bar.clear()
             let wrote = "wrote \(out)/report.html, \(out)/report.json, \(out)/report.md, \(out)/records.jsonl"
             if json {
@@ -101,6 +105,9 @@ struct Bench: AsyncParsableCommand {
             if !steps.isEmpty, steps.allSatisfy({ $0.metrics.counts.succeeded == 0 }) {
                 Console.error("every request failed; see the notes above and \(out)/report.md")
                 throw ExitCode(2)
+            }
+            for step in report.clientBoundSteps {
+                Console.error(Console.paint("client-bound: ", .yellow) + step + " (see the step's client notes)")
             }
             let failures = gate.failures(report)
             if !failures.isEmpty {

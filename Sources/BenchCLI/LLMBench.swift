@@ -6,7 +6,8 @@ struct LLMBench: AsyncParsableCommand {
         commandName: "llmbench",
         abstract: "Benchmark LLM endpoints: speed under load, measured honestly.",
         subcommands: [
-            Quickstart.self, Bench.self, SLOSearchCommand.self, Report.self, Eval.self, EvalCompare.self,
+            Quickstart.self, Bench.self, SLOSearchCommand.self, Paired.self, Calibrate.self, Report.self, Eval.self,
+            EvalCompare.self,
             EvalPairwise.self,
             EvalAgreement.self,
             EvalPlan.self, Probe.self, Serve.self,

@@ -30,6 +30,8 @@ struct Serve: AsyncParsableCommand {
     var leaseSeconds = 15.0
     @Option(help: "At most this many requests in flight to one endpoint across all runs this process executes.")
     var maxInFlightPerEndpoint: Int?
+    @Flag(inversion: .prefixedNo, help: "Measure the client's ceiling on this host at start (cached per version).")
+    var calibration = true
     @Flag(help: "Allow targets on link-local and cloud-metadata addresses (169.254.0.0/16, fe80::/10).")
     var allowLinkLocalTargets = false
     @Option(help: "Largest request body accepted, in bytes.")
@@ -44,6 +46,7 @@ struct Serve: AsyncParsableCommand {
         options.maxConcurrentUnits = maxConcurrentUnits
         options.lease = .seconds(leaseSeconds)
         options.maxInFlightPerEndpoint = maxInFlightPerEndpoint
+        options.calibrate = calibration
         options.allowLinkLocalTargets = allowLinkLocalTargets
         options.maxBodyBytes = maxBodyBytes
         var logger = Logger(label: "llmbench.server")

@@ -22,13 +22,15 @@ struct Worker: AsyncParsableCommand {
     var leaseSeconds = 15.0
     @Option(help: "At most this many requests in flight to one endpoint across all runs this process executes.")
     var maxInFlightPerEndpoint: Int?
+    @Flag(inversion: .prefixedNo, help: "Measure the client's ceiling on this host at start (cached per version).")
+    var calibration = true
 
     func run() async throws {
         var logger = Logger(label: "llmbench.worker")
         logger.logLevel = .warning
         try await BenchWorker(
             database: database, maxConcurrentUnits: maxConcurrentUnits, lease: .seconds(leaseSeconds),
-            maxInFlightPerEndpoint: maxInFlightPerEndpoint, logger: logger
+            maxInFlightPerEndpoint: maxInFlightPerEndpoint, calibrate: calibration, logger: logger
         ).run { name in
             Console.info("llmbench worker \(name) working on \(Self.redacted(database))")
         }

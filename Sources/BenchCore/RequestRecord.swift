@@ -94,6 +94,8 @@ public struct RequestRecord: Sendable, Hashable, Codable {
     /// How long the client-side rate budget (requests/tokens per minute) held the first attempt back; nil when no
     /// budget was set. Not latency: it lies between the slot and t0.
     public var pacingWait: Duration?
+    /// How loaded the client process was when the request finished; nil in records from before it was sampled.
+    public var clientLoad: ClientLoad?
 
     public init(
         id: Int, target: String, step: Int, promptIndex: Int,
@@ -178,6 +180,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         case pacingWait = "pacing_ns"
         case segment
         case retriedErrors = "retried_errors"
+        case clientLoad = "client_load"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -220,6 +223,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         retriedErrors = try c.decodeIfPresent([ProviderError].self, forKey: .retriedErrors) ?? []
         pacingWait = try instant(.pacingWait)
         segment = try c.decodeIfPresent(Int.self, forKey: .segment) ?? 0
+        clientLoad = try c.decodeIfPresent(ClientLoad.self, forKey: .clientLoad)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -259,5 +263,6 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         if !retriedErrors.isEmpty { try c.encode(retriedErrors, forKey: .retriedErrors) }
         try c.encodeIfPresent(pacingWait?.nanoseconds, forKey: .pacingWait)
         if segment != 0 { try c.encode(segment, forKey: .segment) }
+        try c.encodeIfPresent(clientLoad, forKey: .clientLoad)
     }
 }

@@ -117,6 +117,8 @@ public struct StepSummary: Sendable, Hashable, Codable {
     public var determinism: DeterminismSummary?
     /// What the step cost, when the target has a price row or a machine price.
     public var cost: StepCost?
+    /// The client's own load and whether the step is client-bound (nil when its records carry no client samples).
+    public var client: ClientLoadSummary?
 
     enum CodingKeys: String, CodingKey {
         case window, counts
@@ -146,7 +148,7 @@ public struct StepSummary: Sendable, Hashable, Codable {
         case errors
         case serverTimings = "server_timings"
         case determinism
-        case cost
+        case cost, client
     }
 
     /// Summarises one step's records.
@@ -222,6 +224,7 @@ public struct StepSummary: Sendable, Hashable, Codable {
         serverTimings = ServerTimingSummary(records: inWindow)
         determinism = DeterminismSummary(records: inWindow)
         cost = StepCost(records: inWindow, outputTps: outputTps, price: price, machineUSDPerHour: machineUSDPerHour)
+        client = ClientLoadSummary(records: inWindow, windowSeconds: seconds, schedulerLagMs: schedulerLagMs)
     }
 
     /// The most intervals [dispatched, ended] open at once, by a sweep over their endpoints (an end at the same

@@ -84,20 +84,14 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
         var state = State.idle
         var pending: [StampedEvent] = []
         var pendingIndex = 0
-        var sse = SSEDecoder()
-        var lines = JSONLinesDecoder()
-        var frames = AWSEventStreamDecoder()
-        var sseEvents: [ServerSentEvent] = []
-        var decoder: Wire.Decoder
-        /// The terminal event arrived: later bytes are drained, not decoded.
-        var sawDone = false
-        var textChunks = 0
+        var body: ResponseBodyDecoder<Wire.Decoder>
+        var decoded: [GenerationEvent] = []
         var url = ""
 
         init(client: StreamingModelClient, request: GenerationRequest) {
             self.client = client
             self.request = request
-            decoder = client.wire.makeDecoder()
+            body = ResponseBodyDecoder(framing: client.wire.framing, decoder: client.wire.makeDecoder())
         }
 
         mutating func next() async -> StampedEvent? {
@@ -113,8 +107,8 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
                     return nil
                 case .idle:
                     await start()
-                case .streaming(var body):
-                    await read(&body)
+                case .streaming(var response):
+                    await read(&response)
                 }
             }
         }
@@ -168,67 +162,30 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
             state = .streaming(response.body.makeAsyncIterator())
         }
 
-        private mutating func read(_ body: inout HTTPClientResponse.Body.AsyncIterator) async {
+        private mutating func read(_ response: inout HTTPClientResponse.Body.AsyncIterator) async {
             let buffer: ByteBuffer?
             do {
-                buffer = try await body.next()
+                buffer = try await response.next()
             } catch {
                 fail(classifyTransportError(error, beforeHead: false), at: .now)
                 return
             }
             let arrivedAt = ContinuousClock.now
-            guard let buffer else {
-                if client.wire.framing == .jsonLines && !sawDone {
-                    sseEvents.removeAll(keepingCapacity: true)
-                    lines.finish(into: &sseEvents)
-                    decodeEvents(at: arrivedAt)
-                    if case .finished = state { return }
-                }
-                if !sawDone && !decoder.isComplete {
-                    fail(
-                        ProviderError(
-                            .truncated, "the stream ended without its terminal event after \(textChunks) text chunks"
-                        ),
-                        at: arrivedAt
-                    )
-                } else {
-                    state = .finished
-                }
-                return
+            decoded.removeAll(keepingCapacity: true)
+            if let buffer {
+                // After the terminal event the body is still read (and dropped) so the connection can be reused.
+                state = .streaming(response)
+                buffer.withUnsafeReadableBytes { body.push($0, into: &decoded) }
+            } else {
+                state = .finished
+                body.finish(into: &decoded)
             }
-            sseEvents.removeAll(keepingCapacity: true)
-            do {
-                switch client.wire.framing {
-                case .serverSentEvents: try buffer.withUnsafeReadableBytes { try sse.push($0, into: &sseEvents) }
-                case .jsonLines: try buffer.withUnsafeReadableBytes { try lines.push($0, into: &sseEvents) }
-                case .awsEventStream: try frames.push(buffer.readableBytesView, into: &sseEvents)
+            for event in decoded {
+                if case .failure(let error) = event {
+                    fail(error, at: arrivedAt)
+                    return
                 }
-            } catch {
-                fail(ProviderError(.decoding, "\(error)"), at: arrivedAt)
-                return
-            }
-            state = .streaming(body)
-            guard !sawDone else { return }  // after [DONE], drain the body so the connection can be reused
-            decodeEvents(at: arrivedAt)
-        }
-
-        /// Decodes the framed events of one read, all stamped with the read's arrival instant.
-        private mutating func decodeEvents(at arrivedAt: ContinuousClock.Instant) {
-            for sseEvent in sseEvents {
-                for event in decoder.decode(sseEvent) {
-                    switch event {
-                    case .failure(let error):
-                        fail(client.redactor.redact(error), at: arrivedAt)
-                        return
-                    case .done:
-                        sawDone = true
-                    case .text:
-                        textChunks += 1
-                    default:
-                        break
-                    }
-                    pending.append(StampedEvent(event, at: arrivedAt))
-                }
+                pending.append(StampedEvent(event, at: arrivedAt))
             }
         }
 

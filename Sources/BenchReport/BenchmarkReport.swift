@@ -58,6 +58,8 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
         public var notes: [String]
         /// The same figures under vLLM's, GuideLLM's and AIPerf's names (absent in reports from before it).
         public var aliases: ToolAliases?
+        /// Whether the figures may describe the client rather than the endpoint (absent in reports from before it).
+        public var client: ClientVerdict?
 
         public init(index: Int, step: LoadStep, metrics: StepSummary) {
             self.index = index
@@ -66,6 +68,21 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
             self.metrics = metrics
             notes = StepNotes.notes(for: metrics)
             aliases = ToolAliases(metrics)
+            judgeClient(ceiling: nil)
+        }
+
+        /// The label, marked when the step is client-bound.
+        public var displayLabel: String { client?.clientBound == true ? "\(label) ⚠ client-bound" : label }
+
+        /// Sets ``client`` from the step's client samples and the host's ceiling, with a note when bound.
+        mutating func judgeClient(ceiling: HarnessCeiling?) {
+            client = ClientVerdict(metrics: metrics, ceiling: ceiling)
+            notes.removeAll { $0.hasPrefix(ClientVerdict.notePrefix) }
+            if let client, client.clientBound {
+                notes.append(
+                    ClientVerdict.notePrefix + client.reasons.joined(separator: "; ")
+                        + ": these figures may describe llmbench on this host rather than the endpoint")
+            }
         }
     }
 
@@ -112,6 +129,8 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
     public var targets: [Target]
     /// Every pair of targets on every quality task, item by item (A is the earlier target in the spec).
     public var qualityComparisons: [EvalComparison]?
+    /// The client's own ceiling on the host that ran the benchmark (nil when not measured).
+    public var clientCeiling: HarnessCeiling?
 
     public init(
         llmbenchVersion: String, generatedAt: String, seed: UInt64, temperature: Double?,
@@ -132,6 +151,7 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
         case generatedAt = "generated_at"
         case seed, temperature, slo, targets
         case qualityComparisons = "quality_comparisons"
+        case clientCeiling = "client_ceiling"
     }
 }
 

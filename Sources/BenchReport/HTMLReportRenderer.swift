@@ -37,9 +37,11 @@ public enum HTMLReportRenderer {
             glance(report),
             "<h2>Speed</h2>",
             summaryTable(report),
-            guide(MetricGuide.speed),
-            "<div class=\"charts\">",
         ]
+        if let client = MarkdownReportRenderer.clientCeiling(report) {
+            body.append("<p class=\"meta\" id=\"client\">\(escape(client))</p>")
+        }
+        body += [guide(MetricGuide.speed), "<div class=\"charts\">"]
         body += latencyCharts(report, records: records)
         body += loadCharts(report)
         body.append("</div>")
@@ -110,7 +112,7 @@ public enum HTMLReportRenderer {
         var rows: [String] = []
         for target in report.targets {
             for step in target.steps {
-                let cells = StepTable.row(target: target.name, label: step.label, metrics: step.metrics)
+                let cells = StepTable.row(target: target.name, step: step)
                 rows.append(
                     "<tr>"
                         + cells.enumerated().map { index, cell in

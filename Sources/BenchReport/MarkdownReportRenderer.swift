@@ -15,9 +15,10 @@ public enum MarkdownReportRenderer {
         out += table(
             [StepTable.headers]
                 + report.targets.flatMap { target in
-                    target.steps.map { StepTable.row(target: target.name, label: $0.label, metrics: $0.metrics) }
+                    target.steps.map { StepTable.row(target: target.name, step: $0) }
                 }
         )
+        out += clientCeiling(report).map { "\n\($0)\n" } ?? ""
         out += quality(report)
         for target in report.targets {
             out += "\n## \(target.name)\n\n`\(target.model)` at `\(target.baseURL)`\n"
@@ -173,6 +174,17 @@ public enum MarkdownReportRenderer {
 
     /// Each step's figures under `vllm bench serve`'s result keys, and where the tools' definitions differ
     /// (GuideLLM's and AIPerf's names are in report.json, `aliases`).
+    /// The client's ceiling on the host and what marks a step client-bound; nil when the report has none.
+    static func clientCeiling(_ report: BenchmarkReport) -> String? {
+        guard let ceiling = report.clientCeiling else { return nil }
+        let bound = report.clientBoundSteps
+        return "The \(HarnessCeilingText.describe(ceiling)). A step is marked ⚠ client-bound when it reads "
+            + "\(Int(HarnessCeiling.boundShare * 100)) % of that chunk rate, or the client's CPU reached "
+            + "\(Int(ClientLoadSummary.Thresholds.cpuShareP50 * 100)) % (median) or its timer, event-loop or scheduler "
+            + "lag \(Int(ClientLoadSummary.Thresholds.lagP99Ms)) ms (p99)"
+            + (bound.isEmpty ? "; no step was." : "; client-bound: \(bound.joined(separator: ", ")).")
+    }
+
     static func aliases(_ report: BenchmarkReport) -> String {
         let steps = report.targets.flatMap { target in target.steps.map { (target.name, $0) } }
         guard let notes = steps.first?.1.aliases?.notes else { return "" }

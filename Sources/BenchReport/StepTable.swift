@@ -9,6 +9,11 @@ public enum StepTable {
     ]
 
     /// One row of the table.
+    /// The row of a report's step, its label marked when the step is client-bound.
+    public static func row(target: String, step: BenchmarkReport.Step) -> [String] {
+        row(target: target, label: step.displayLabel, metrics: step.metrics)
+    }
+
     public static func row(target: String, label: String, metrics m: StepSummary) -> [String] {
         [
             target, label, String(m.counts.succeeded), String(m.counts.failed),

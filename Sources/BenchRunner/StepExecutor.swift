@@ -171,12 +171,19 @@ public struct StepExecutor: Sendable {
 
     private static let stepEnded = ProviderError(.cancelled, "stopped at the end of the timed step")
 
+    /// Sends one request now, outside the step's schedule, with the given prompt (the same prompt to several
+    /// targets in turn, a conversation's next turn), and returns its record. The step's request timeout applies.
+    public func send(_ id: Int, prompt: Prompt) async -> RequestRecord {
+        let now = ContinuousClock.now
+        return await perform(id, prompt: prompt, scheduled: now, slotAcquired: now, deadline: nil).0
+    }
+
     /// Sends one request, racing it against its time limit, and returns its record and the instant it ended.
     private func perform(
-        _ id: Int, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant,
+        _ id: Int, prompt: Prompt? = nil, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant,
         deadline: ContinuousClock.Instant?
     ) async -> (RequestRecord, ContinuousClock.Instant) {
-        let prompt = prompts.prompt(forRequest: id)
+        let prompt = prompt ?? prompts.prompt(forRequest: id)
         let request = settings.request(for: prompt)
         var assembler = RecordAssembler(
             origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired)

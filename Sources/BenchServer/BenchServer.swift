@@ -26,6 +26,8 @@ public struct BenchServer: Sendable {
         public var lease: Duration = .seconds(15)
         /// Requests in flight to one endpoint across all the runs this process executes; nil for no limit.
         public var maxInFlightPerEndpoint: Int?
+        /// Measure (or load) the client's ceiling on this host before executing work, for the reports.
+        public var calibrate = false
         public var allowLinkLocalTargets = false
         public var maxBodyBytes = 1 << 20
         public var environment: [String: String] = ProcessInfo.processInfo.environment
@@ -69,7 +71,7 @@ public struct BenchServer: Sendable {
     ) async throws {
         let coordinator = RunCoordinator(
             store: store, maxConcurrentUnits: max(1, options.maxConcurrentUnits), environment: options.environment,
-            lease: options.lease, maxInFlightPerEndpoint: options.maxInFlightPerEndpoint)
+            lease: options.lease, maxInFlightPerEndpoint: options.maxInFlightPerEndpoint, calibrate: options.calibrate)
         let api = BenchAPI(
             configuration: .init(
                 token: token, maxBodyBytes: options.maxBodyBytes,
@@ -149,13 +151,16 @@ public struct BenchWorker: Sendable {
     public var lease: Duration
     public var maxInFlightPerEndpoint: Int?
     public var environment: [String: String]
+    /// Measure (or load) the client's ceiling on this host before executing work, for the reports.
+    public var calibrate: Bool
     public let logger: Logger
 
     public init(
         database: String, maxConcurrentUnits: Int = 2, lease: Duration = .seconds(15),
         maxInFlightPerEndpoint: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "llmbench.worker")
+        calibrate: Bool = false, logger: Logger = Logger(label: "llmbench.worker")
     ) {
+        self.calibrate = calibrate
         self.database = database
         self.maxConcurrentUnits = maxConcurrentUnits
         self.lease = lease
@@ -169,11 +174,11 @@ public struct BenchWorker: Sendable {
         let (database, maxConcurrentUnits, lease, environment, logger) = (
             database, maxConcurrentUnits, lease, environment, logger
         )
-        let maxInFlightPerEndpoint = self.maxInFlightPerEndpoint
+        let (maxInFlightPerEndpoint, calibrate) = (self.maxInFlightPerEndpoint, self.calibrate)
         try await OpenedStore.with(database) { opened in
             let coordinator = RunCoordinator(
                 store: opened.store, maxConcurrentUnits: maxConcurrentUnits, environment: environment, lease: lease,
-                maxInFlightPerEndpoint: maxInFlightPerEndpoint)
+                maxInFlightPerEndpoint: maxInFlightPerEndpoint, calibrate: calibrate)
             await onReady(coordinator.owner)
             let group = ServiceGroup(
                 configuration: .init(

@@ -1,7 +1,7 @@
 public import BenchApp
 public import BenchCore
 import BenchEval
-import BenchReport
+public import BenchReport
 public import BenchStore
 import Foundation
 
@@ -22,6 +22,10 @@ public actor RunCoordinator {
     public let pollInterval: Duration
     /// Requests in flight per endpoint across this worker's units, when limited.
     public let endpointLimits: EndpointLimits?
+    /// Whether ``run()`` first measures (or loads) the client's ceiling on this host.
+    public let calibrate: Bool
+    /// The client's ceiling on this host, written into the reports this worker finishes.
+    public private(set) var clientCeiling: HarnessCeiling?
 
     private var cancelTriggers: [String: CheckedContinuation<Void, Never>] = [:]
     private var firedTriggers: Set<String> = []
@@ -40,8 +44,10 @@ public actor RunCoordinator {
 
     public init(
         store: any RunStore, maxConcurrentUnits: Int, environment: [String: String], lease: Duration = .seconds(15),
-        pollInterval: Duration = .milliseconds(200), owner: String? = nil, maxInFlightPerEndpoint: Int? = nil
+        pollInterval: Duration = .milliseconds(200), owner: String? = nil, maxInFlightPerEndpoint: Int? = nil,
+        calibrate: Bool = false
     ) {
+        self.calibrate = calibrate
         endpointLimits = maxInFlightPerEndpoint.map(EndpointLimits.init(limit:))
         self.store = store
         self.maxConcurrentUnits = max(1, maxConcurrentUnits)
@@ -56,6 +62,9 @@ public actor RunCoordinator {
 
     /// Works until the task is cancelled (shutdown), then hands the units it holds back to the queue.
     public func run() async {
+        if calibrate, maxConcurrentUnits > 0 {
+            clientCeiling = try? await HarnessCalibration.cachedOrMeasured(environment: environment)
+        }
         let slots = AsyncSemaphore(limit: maxConcurrentUnits)
         await withDiscardingTaskGroup { group in
             group.addTask { await self.renewLeases() }
@@ -144,8 +153,9 @@ public actor RunCoordinator {
             }
             guard try await store.finishUnit(runID: unit.runID, index: unit.index, owner: owner) else { return }
             if try await store.units(runID: unit.runID).allSatisfy({ $0.status == .done }) {
-                var report = try await BenchmarkRun(spec: spec, outputDirectory: nil, environment: environment)
-                    .report(from: sink)
+                var finishing = BenchmarkRun(spec: spec, outputDirectory: nil, environment: environment)
+                finishing.clientCeiling = clientCeiling
+                var report = try await finishing.report(from: sink)
                 var stored: [String: [[EvalItemResult]]] = [:]
                 for target in spec.targets {
                     for index in tasks.indices {

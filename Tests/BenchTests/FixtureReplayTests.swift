@@ -35,23 +35,7 @@ extension LiveTests {
                     }
                 )
             }
-            var logger = Logger(label: "test.replay")
-            logger.logLevel = .critical
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger
-            )
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await app.run()
-                    return nil
-                }
-                var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next() else { throw CancellationError() }
-                defer { group.cancelAll() }
-                return try await body(port)
-            }
+            return try await withLoopbackRouter(router, body)
         }
 
         static func record<Wire: WireProtocol>(_ fixture: String, wire: Wire) async throws -> RequestRecord {

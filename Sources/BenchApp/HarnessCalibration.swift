@@ -1,0 +1,109 @@
+import BenchCore
+import BenchLocal
+import BenchMetrics
+public import BenchReport
+import BenchRunner
+import BenchSimulator
+public import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Measures the client's own ceiling on this host (``HarnessCeiling``) against an in-process simulator with zero
+/// latency, and keeps it in the cache folder (`harness-ceiling.json`) so runs on the same host and version reuse it.
+public enum HarnessCalibration {
+    /// Concurrent streams of the throughput probe.
+    public static let streams = 256
+    /// How long a measurement stays valid on the same host and version.
+    public static let validity: TimeInterval = 30 * 24 * 3600
+
+    /// Two probes against a zero-TTFT, zero-ITL simulator: 200 requests one at a time (16 tokens each) give the TTFT
+    /// overhead; 1,536 requests over ``streams`` streams (128 tokens each) give the chunk rate.
+    public static func measure(
+        streams: Int = streams, log: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> HarnessCeiling {
+        var logger = Logger(label: "llmbench.calibration")
+        logger.logLevel = .critical
+        let simulator = Simulator(
+            configuration: SimulatorConfiguration(port: 0, ttft: .zero, itl: .zero, outputTokens: 128), logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        return try await withThrowingTaskGroup(of: HarnessCeiling?.self) { group in
+            group.addTask {
+                try await simulator.run { continuation.yield($0) }
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            defer { group.cancelAll() }
+            log("measuring the client's ceiling on this host (zero-latency simulator, in process)…")
+            let overhead = try await probe(port: port, concurrency: 1, requests: 200, tokens: 16)
+            let throughput = try await probe(port: port, concurrency: streams, requests: streams * 6, tokens: 128)
+            return HarnessCeiling(
+                measuredAt: ISO8601DateFormatter().string(from: Date()), llmbenchVersion: BenchmarkRun.version,
+                host: ProcessInfo.processInfo.hostName, cores: ProcessInfo.processInfo.activeProcessorCount,
+                streams: throughput.maxInFlight, chunksPerS: throughput.client?.chunksPerS ?? throughput.outputTps ?? 0,
+                ttftOverheadMs: overhead.ttftMs)
+        }
+    }
+
+    private static func probe(port: Int, concurrency: Int, requests: Int, tokens: Int) async throws -> StepSummary {
+        var spec = BenchSpec()
+        spec.targets = [BenchSpec.Target(name: "ceiling", baseURL: "http://127.0.0.1:\(port)/v1", model: "sim")]
+        spec.shapes = [.concurrency(users: concurrency)]
+        spec.maxRequests = requests
+        spec.inputTokens = 8
+        spec.outputTokens = tokens
+        spec.retry = .none
+        let report = try await BenchmarkRun(spec: spec, outputDirectory: nil).run()
+        return report.targets[0].steps[0].metrics
+    }
+
+    /// The stored measurement when it was taken on this host by this version within ``validity``.
+    public static func cached(in folder: URL) -> HarnessCeiling? {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("harness-ceiling.json")),
+            let ceiling = try? JSONDecoder().decode(HarnessCeiling.self, from: data),
+            ceiling.llmbenchVersion == BenchmarkRun.version, ceiling.host == ProcessInfo.processInfo.hostName,
+            ceiling.cores == ProcessInfo.processInfo.activeProcessorCount,
+            let measured = ISO8601DateFormatter().date(from: ceiling.measuredAt),
+            Date().timeIntervalSince(measured) < validity
+        else { return nil }
+        return ceiling
+    }
+
+    /// The cached ceiling, or a new measurement stored for the next runs.
+    public static func cachedOrMeasured(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> HarnessCeiling {
+        let folder = cacheFolder(environment: environment)
+        if let ceiling = cached(in: folder) { return ceiling }
+        let ceiling = try await measure(log: log)
+        try store(ceiling, in: folder)
+        return ceiling
+    }
+
+    /// Where the measurement is kept: llmbench's cache folder.
+    public static func cacheFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        LocalModelPaths(environment: environment).root
+    }
+
+    /// Writes the measurement to the cache folder.
+    public static func store(_ ceiling: HarnessCeiling, in folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(ceiling).write(to: folder.appendingPathComponent("harness-ceiling.json"), options: .atomic)
+    }
+
+    /// How long a job waits before the HTTP client's event loops run it, the worst over the loops. The runs' HTTP
+    /// clients use the process-wide NIO event loop group, which this probes.
+    @Sendable public static func eventLoopLag() async -> Duration? {
+        var worst = Duration.zero
+        for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+            let submitted = ContinuousClock.now
+            guard let ran = try? await loop.submit({ ContinuousClock.now }).get() else { return nil }
+            worst = max(worst, ran - submitted)
+        }
+        return worst
+    }
+}

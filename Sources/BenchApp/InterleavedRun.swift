@@ -1,0 +1,138 @@
+import AsyncHTTPClient
+public import BenchCore
+public import BenchMetrics
+import BenchRunner
+public import Foundation
+
+/// A paired, interleaved comparison of a spec's targets: round r sends prompt r to every target, one after the
+/// other in an order drawn afresh for the round (seeded), so that each pair of requests meets the same network,
+/// load and time of day within a few seconds. Rounds run `concurrency` at a time. Records go to `records.jsonl` as
+/// they finish (target = the target's name, step 0, prompt index = the round's prompt); the summary gives each
+/// target's step figures and, for every pair of targets, paired differences of TTFT, E2E and decode speed
+/// (``PairedSpeedComparison``).
+public struct InterleavedRun: Sendable {
+    public let spec: BenchSpec
+    public let rounds: Int
+    public let concurrency: Int
+    public let outputDirectory: URL?
+    public let environment: [String: String]
+    public let log: @Sendable (String) -> Void
+
+    /// What `paired.json` holds.
+    public struct Summary: Sendable, Hashable, Codable {
+        public static let schemaIdentifier = "llmbench.paired/1"
+
+        public struct Target: Sendable, Hashable, Codable {
+            public var name: String
+            public var model: String
+            public var metrics: StepSummary
+        }
+
+        public var schema = Self.schemaIdentifier
+        public var generatedAt: String
+        public var rounds: Int
+        public var concurrency: Int
+        public var seed: UInt64
+        public var targets: [Target]
+        /// Every pair of targets, A the earlier in the spec.
+        public var comparisons: [PairedSpeedComparison]
+
+        enum CodingKeys: String, CodingKey {
+            case schema
+            case generatedAt = "generated_at"
+            case rounds, concurrency, seed, targets, comparisons
+        }
+    }
+
+    public init(
+        spec: BenchSpec, rounds: Int, concurrency: Int = 1, outputDirectory: URL?,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.spec = spec
+        self.rounds = rounds
+        self.concurrency = concurrency
+        self.outputDirectory = outputDirectory
+        self.environment = environment
+        self.log = log
+    }
+
+    /// The order of the targets in round `round`: a Fisher–Yates shuffle seeded by the spec's seed and the round.
+    public static func order(targets: Int, round: Int, seed: UInt64) -> [Int] {
+        var generator = SeededRandom(seed: seed ^ (UInt64(round) &* 0x9E37_79B9_7F4A_7C15))
+        return Array(0..<targets).shuffled(using: &generator)
+    }
+
+    /// - Throws: ``SpecError`` before any request for fewer than two targets, no rounds or an invalid spec.
+    public func run() async throws -> Summary {
+        try spec.validate()
+        guard spec.targets.count >= 2 else {
+            throw SpecError("targets", "a paired comparison needs at least two targets")
+        }
+        guard rounds >= 2 else { throw SpecError("rounds", "needs at least 2 rounds") }
+        guard concurrency >= 1 else { throw SpecError("concurrency", "must be at least 1") }
+        let benchmark = BenchmarkRun(spec: spec, outputDirectory: nil, environment: environment)
+        let keys = try spec.targets.map(benchmark.apiKey)
+        let prompts = try benchmark.promptSource()
+        if let outputDirectory {
+            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        }
+        let recordLog = try RecordLog(url: outputDirectory?.appendingPathComponent("records.jsonl"))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: benchmark.httpConfiguration())
+        defer { _ = http.shutdown() }
+        let origin = ContinuousClock.now
+        let step = LoadStep(shape: .concurrency(users: concurrency), maxRequests: rounds)
+        let executors = zip(spec.targets, keys).map { target, key in
+            StepExecutor(
+                client: benchmark.modelClient(for: target, http: http, apiKey: key), prompts: prompts,
+                settings: benchmark.plan(for: target).settings, target: target.name, stepIndex: 0, step: step,
+                firstRequestID: 0, origin: origin, requestTimeout: spec.requestTimeout, seed: spec.seed)
+        }
+        for executor in executors { await executor.client.warmConnections(concurrency) }
+        let (count, seed, log) = (executors.count, spec.seed, log)
+        let done = ProgressCounter(
+            BenchmarkRun.StepProgress(
+                target: "paired", label: "rounds", step: 1, steps: 1, done: 0, failed: 0, expected: rounds,
+                duration: nil, elapsed: .zero))
+        _ = try await (0..<rounds).concurrentMap(limit: concurrency) { round in
+            let prompt = prompts.prompt(forRequest: round)
+            for index in Self.order(targets: count, round: round, seed: seed) {
+                await recordLog.append(await executors[index].send(round * count + index, prompt: prompt))
+            }
+            let progress = await done.count(failed: false, elapsed: .now - origin)
+            if progress.done % max(1, rounds / 10) == 0 { log("  \(progress.done)/\(rounds) rounds") }
+        }
+        await recordLog.close()
+
+        var targets: [Summary.Target] = []
+        var byTarget: [[Int: RequestRecord]] = []
+        for target in spec.targets {
+            let records = await recordLog.records(target: target.name, step: 0)
+            targets.append(
+                Summary.Target(
+                    name: target.name, model: target.model,
+                    metrics: StepSummary(
+                        records: records, step: step, objectives: spec.slo, price: benchmark.price(for: target),
+                        machineUSDPerHour: target.machineUSDPerHour)))
+            byTarget.append(Dictionary(uniqueKeysWithValues: records.map { ($0.id / count, $0) }))
+        }
+        var comparisons: [PairedSpeedComparison] = []
+        for a in 0..<count {
+            for b in (a + 1)..<count {
+                comparisons.append(
+                    PairedSpeedComparison(
+                        a: spec.targets[a].name, b: spec.targets[b].name,
+                        rounds: (0..<rounds).map { (byTarget[a][$0], byTarget[b][$0]) }, seed: seed))
+            }
+        }
+        let summary = Summary(
+            generatedAt: ISO8601DateFormatter().string(from: Date()), rounds: rounds, concurrency: concurrency,
+            seed: seed, targets: targets, comparisons: comparisons)
+        if let outputDirectory {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(summary).write(to: outputDirectory.appendingPathComponent("paired.json"))
+        }
+        return summary
+    }
+}
