@@ -2,14 +2,16 @@ public import BenchCore
 import BenchMetrics
 import BenchEval
 import BenchRunner
-import Foundation
+public import Foundation
 import Yams
 
 extension BenchSpec {
     /// Parses a spec document (YAML, or JSON, which is YAML too).
     /// - Throws: ``SpecError`` naming the field at fault.
     public static func parse(_ text: String) throws -> BenchSpec {
-        try BenchSpec(document: document(text))
+        var spec = try BenchSpec(document: document(text))
+        try spec.loadTrace(relativeTo: nil)
+        return spec
     }
 
     /// The document of a spec text (YAML or JSON), before its fields are read.
@@ -25,7 +27,9 @@ extension BenchSpec {
     /// Reads a spec from its parsed document.
     /// - Throws: ``SpecError`` naming the field at fault.
     public static func parse(document: JSONValue) throws -> BenchSpec {
-        try BenchSpec(document: document)
+        var spec = try BenchSpec(document: document)
+        try spec.loadTrace(relativeTo: nil)
+        return spec
     }
 
     /// Reads and parses a spec file; a relative prompt file is resolved against the spec's folder.
@@ -37,10 +41,11 @@ extension BenchSpec {
         } catch {
             throw SpecError(path, "cannot read the spec file: \(error.localizedDescription)")
         }
-        var spec = try parse(text)
+        var spec = try BenchSpec(document: document(text))
         if let file = spec.promptFile, !file.hasPrefix("/") {
             spec.promptFile = url.deletingLastPathComponent().appendingPathComponent(file).path
         }
+        try spec.loadTrace(relativeTo: url.deletingLastPathComponent())
         spec.quality = spec.quality.map { $0.resolved(against: url.deletingLastPathComponent()) }
         return spec
     }
@@ -60,7 +65,11 @@ extension BenchSpec {
         }
         if let load = try root.nested(
             "load",
-            allowed: ["concurrency", "rate", "arrival", "max_in_flight", "requests", "duration", "warmup", "cooldown"]
+            allowed: [
+                "concurrency", "rate", "arrival", "max_in_flight", "requests", "duration", "warmup", "cooldown",
+                "trace",
+                "trace_speed",
+            ]
         ) {
             try readLoad(load)
         }
@@ -233,6 +242,19 @@ extension BenchSpec {
         return target
     }
 
+    /// Reads `load.trace` (a relative path against `directory`, else the current directory) and makes it the only
+    /// load step.
+    /// - Throws: ``SpecError`` for an unreadable or malformed trace, or a trace with a prompt file.
+    public mutating func loadTrace(relativeTo directory: URL?) throws {
+        guard var path = traceFile else { return }
+        if !path.hasPrefix("/"), let directory { path = directory.appendingPathComponent(path).path }
+        if promptFile != nil {
+            throw SpecError("load.trace", "a trace gives each request its own prompt length: give no prompts.file")
+        }
+        traceFile = path
+        shapes = [.trace(try TraceFile.load(path: path), speed: traceSpeed, maxInFlight: traceMaxInFlight)]
+    }
+
     private mutating func readLoad(_ load: SpecReader) throws {
         let concurrency = load.list("concurrency")
         let rates = load.list("rate")
@@ -259,6 +281,12 @@ extension BenchSpec {
             }
         }
         if shapes.isEmpty { throw SpecError(load.field("concurrency"), "the list is empty") }
+        traceFile = try load.string("trace")
+        if traceFile != nil && (concurrency != nil || rates != nil) {
+            throw SpecError(load.field("trace"), "a trace sets its own arrivals: give no concurrency or rate with it")
+        }
+        traceSpeed = try load.positiveNumber("trace_speed") ?? 1
+        traceMaxInFlight = maxInFlight
         maxRequests = try load.positiveInteger("requests")
         maxDuration = try load.positiveNumber("duration").map { .seconds(double: $0) }
         warmup = try load.nonNegativeNumber("warmup").map { .seconds(double: $0) } ?? .zero

@@ -116,6 +116,12 @@ public struct BenchSpec: Sendable, Hashable {
     public var promptFile: String?
     /// Prompts given in the spec itself (`prompts.items`); replace synthetic prompts.
     public var inlinePrompts: [InlinePrompt]?
+    /// A workload trace to replay (`load.trace`), read into ``shapes`` when the spec is loaded.
+    public var traceFile: String?
+    /// Time scale of the trace: 2 replays it twice as fast.
+    public var traceSpeed = 1.0
+    /// The concurrency cap of the trace replay (`load.max_in_flight`).
+    public var traceMaxInFlight: Int?
 
     /// One prompt written into the spec: chat messages and an optional output limit.
     public struct InlinePrompt: Sendable, Hashable {
@@ -146,11 +152,18 @@ public struct BenchSpec: Sendable, Hashable {
 
     public init() {}
 
-    /// The steps of every target's sweep. Without any stop condition a step sends 100 requests.
+    /// Requests of a step without a stop condition: a trace's requests, else 100.
+    static func defaultRequests(_ shape: LoadShape) -> Int {
+        if case .trace(let trace, _, _) = shape { return trace.entries.count }
+        return 100
+    }
+
+    /// The steps of every target's sweep. Without any stop condition a step sends 100 requests (a trace: its own).
     public var steps: [LoadStep] {
         shapes.map {
             LoadStep(
-                shape: $0, maxRequests: maxRequests ?? (maxDuration == nil ? 100 : nil), maxDuration: maxDuration,
+                shape: $0, maxRequests: maxRequests ?? (maxDuration == nil ? Self.defaultRequests($0) : nil),
+                maxDuration: maxDuration,
                 warmup: warmup, cooldown: cooldown
             )
         }

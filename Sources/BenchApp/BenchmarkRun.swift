@@ -321,8 +321,14 @@ public struct BenchmarkRun: Sendable {
         )
     }
 
-    /// The spec's prompts: a file, inline items, or synthetic prompts.
+    /// The spec's prompts: a trace's, a file, inline items, or synthetic prompts.
     func promptSource() throws -> any PromptSource {
+        if case .trace(let trace, _, _)? = spec.shapes.first {
+            return TracePrompts(
+                trace: trace,
+                defaults: SyntheticPrompts(
+                    inputTokens: spec.inputTokens, outputTokens: spec.outputTokens, seed: spec.seed))
+        }
         if let file = spec.promptFile {
             return try PromptFile.load(path: file, defaultMaxTokens: spec.outputTokens)
         }
@@ -369,6 +375,7 @@ public struct BenchmarkRun: Sendable {
                 switch shape {
                 case .concurrency(let users): return users
                 case .rate(let perSecond, _, let maxInFlight): return maxInFlight ?? max(64, Int(perSecond * 60))
+                case .trace(let trace, _, let maxInFlight): return maxInFlight ?? max(64, trace.entries.count)
                 }
             }.max() ?? 8
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, widest)

@@ -31,6 +31,10 @@ struct Bench: AsyncParsableCommand {
     var poisson = false
     @Option(help: "With --rate: at most this many requests in flight; the rest wait (reported as queue time).")
     var maxInFlight: Int?
+    @Option(help: "Replay a workload trace (JSONL: timestamp ms, input_length, output_length), as in docs/spec.md.")
+    var trace: String?
+    @Option(help: "Time scale of --trace: 2 replays it twice as fast.")
+    var traceSpeed: Double?
     @Option(help: "Requests per step (default 100 when no --duration).")
     var requests: Int?
     @Option(help: "Seconds per step; requests still running at the end are cancelled.")
@@ -147,6 +151,18 @@ struct Bench: AsyncParsableCommand {
                 return .rate(perSecond: $0, arrival: poisson ? .poisson : .constant, maxInFlight: maxInFlight)
             }
         }
+        if let trace {
+            if concurrency != nil || rate != nil {
+                throw SpecError("--trace", "a trace sets its own arrivals: give no --concurrency or --rate with it")
+            }
+            spec.traceFile = trace
+            spec.traceMaxInFlight = maxInFlight
+        }
+        if let traceSpeed {
+            guard traceSpeed > 0 else { throw SpecError("--trace-speed", "must be greater than 0") }
+            spec.traceSpeed = traceSpeed
+        }
+        if trace != nil || traceSpeed != nil { try spec.loadTrace(relativeTo: nil) }
         if let requests {
             guard requests >= 1 else { throw SpecError("--requests", "must be at least 1") }
             spec.maxRequests = requests

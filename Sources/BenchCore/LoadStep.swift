@@ -13,6 +13,9 @@ public enum LoadShape: Sendable, Hashable {
     /// Open loop: requests start at `perSecond` regardless of completions, optionally capped at
     /// `maxInFlight` concurrent requests (the excess waits for a slot; the wait is reported as queue time).
     case rate(perSecond: Double, arrival: ArrivalProcess, maxInFlight: Int?)
+    /// Open loop on a recorded workload: request i starts at the trace's arrival i ÷ `speed`, with the trace's
+    /// prompt and answer lengths, optionally capped at `maxInFlight` concurrent requests.
+    case trace(ReplayTrace, speed: Double, maxInFlight: Int?)
 
     /// A short label such as `c=8` or `rate=5/s poisson`.
     public var label: String {
@@ -22,6 +25,11 @@ public enum LoadShape: Sendable, Hashable {
         case .rate(let perSecond, let arrival, let maxInFlight):
             var label = "rate=\(formatRate(perSecond))/s"
             if arrival == .poisson { label += " poisson" }
+            if let maxInFlight { label += " max=\(maxInFlight)" }
+            return label
+        case .trace(let trace, let speed, let maxInFlight):
+            var label = "trace=\(trace.name)"
+            if speed != 1 { label += " ×\(formatRate(speed))" }
             if let maxInFlight { label += " max=\(maxInFlight)" }
             return label
         }

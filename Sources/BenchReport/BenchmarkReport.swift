@@ -15,6 +15,9 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
         public var ratePerS: Double?
         public var arrival: ArrivalProcess?
         public var maxInFlight: Int?
+        /// The replayed trace's file name and its time scale (`trace` steps only).
+        public var trace: String?
+        public var speed: Double?
         public var maxRequests: Int?
         public var maxDurationS: Double?
         public var warmupS: Double
@@ -30,6 +33,12 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
                 ratePerS = perSecond
                 self.arrival = arrival
                 self.maxInFlight = maxInFlight
+            case .trace(let trace, let speed, let maxInFlight):
+                kind = "trace"
+                ratePerS = trace.meanRate.map { $0 * speed }
+                self.trace = trace.name
+                self.speed = speed
+                self.maxInFlight = maxInFlight
             }
             maxRequests = step.maxRequests
             maxDurationS = step.maxDuration?.seconds
@@ -42,6 +51,7 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
             case ratePerS = "rate_per_s"
             case arrival
             case maxInFlight = "max_in_flight"
+            case trace, speed
             case maxRequests = "max_requests"
             case maxDurationS = "max_duration_s"
             case warmupS = "warmup_s"

@@ -86,3 +86,28 @@ public struct SyntheticPrompts: PromptSource {
         "bad", "same", "able", "red", "blue", "green", "black", "white", "light", "dark", "river", "tree", "stone",
     ]
 }
+
+/// The prompts of a replayed trace: request n gets entry n (cycling), with the entry's own messages, or a synthetic
+/// prompt of the entry's input length; its output limit is the entry's output length. Lengths a trace leaves out
+/// come from `defaults`.
+public struct TracePrompts: PromptSource {
+    public let trace: ReplayTrace
+    public let defaults: SyntheticPrompts
+
+    public init(trace: ReplayTrace, defaults: SyntheticPrompts) {
+        precondition(!trace.entries.isEmpty, "a trace needs at least one request")
+        self.trace = trace
+        self.defaults = defaults
+    }
+
+    public func prompt(forRequest requestID: Int) -> Prompt {
+        let entry = trace.entries[requestID % trace.entries.count]
+        let outputTokens = entry.outputTokens ?? defaults.outputTokens
+        if let messages = entry.messages {
+            return Prompt(index: requestID, messages: messages, maxOutputTokens: outputTokens)
+        }
+        return SyntheticPrompts(
+            inputTokens: entry.inputTokens ?? defaults.inputTokens, outputTokens: outputTokens, seed: defaults.seed
+        ).prompt(forRequest: requestID)
+    }
+}

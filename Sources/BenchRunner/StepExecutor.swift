@@ -69,6 +69,10 @@ public struct StepExecutor: Sendable {
             return await runOpenLoop(
                 schedule: schedule, maxInFlight: maxInFlight, start: start, deadline: deadline, onRecord: onRecord
             )
+        case .trace(let trace, let speed, let maxInFlight):
+            return await runOpenLoop(
+                schedule: trace.entries.map { $0.arrival / speed }, maxInFlight: maxInFlight, start: start,
+                deadline: deadline, onRecord: onRecord)
         }
     }
 
@@ -81,6 +85,8 @@ public struct StepExecutor: Sendable {
             return min(users, bound)
         case .rate(let perSecond, _, let maxInFlight):
             return min(maxInFlight ?? min(256, Int((perSecond * 2).rounded(.up))), bound)
+        case .trace(let trace, let speed, let maxInFlight):
+            return min(maxInFlight ?? min(256, Int(((trace.meanRate ?? 1) * speed * 2).rounded(.up))), bound)
         }
     }
 
@@ -108,7 +114,7 @@ public struct StepExecutor: Sendable {
     }
 
     private func runOpenLoop(
-        schedule: ArrivalSchedule, maxInFlight: Int?, start: ContinuousClock.Instant,
+        schedule: some Sequence<Duration>, maxInFlight: Int?, start: ContinuousClock.Instant,
         deadline: ContinuousClock.Instant?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
     ) async -> Int {
         let slots = maxInFlight.map { AsyncSemaphore(limit: $0) }
