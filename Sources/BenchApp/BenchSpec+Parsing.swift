@@ -42,8 +42,10 @@ extension BenchSpec {
             throw SpecError(path, "cannot read the spec file: \(error.localizedDescription)")
         }
         var spec = try BenchSpec(document: document(text))
-        if let file = spec.promptFile, !file.hasPrefix("/") {
-            spec.promptFile = url.deletingLastPathComponent().appendingPathComponent(file).path
+        for keyPath in [\BenchSpec.promptFile, \BenchSpec.conversationFile] {
+            if let file = spec[keyPath: keyPath], !file.hasPrefix("/") {
+                spec[keyPath: keyPath] = url.deletingLastPathComponent().appendingPathComponent(file).path
+            }
         }
         try spec.loadTrace(relativeTo: url.deletingLastPathComponent())
         spec.quality = spec.quality.map { $0.resolved(against: url.deletingLastPathComponent()) }
@@ -74,8 +76,22 @@ extension BenchSpec {
             try readLoad(load)
         }
         if let prompts = try root.nested(
-            "prompts", allowed: ["input_tokens", "output_tokens", "file", "distinct", "items"])
+            "prompts",
+            allowed: [
+                "input_tokens", "output_tokens", "file", "distinct", "items", "conversations", "turns", "think_time",
+            ])
         {
+            conversationFile = try prompts.string("conversations")
+            conversationTurns = try prompts.positiveInteger("turns")
+            thinkTime = try prompts.nonNegativeNumber("think_time").map { .seconds(double: $0) } ?? .zero
+            if conversationFile != nil && conversationTurns != nil {
+                throw SpecError(prompts.field("turns"), "give either conversations (a file) or turns, not both")
+            }
+            if (conversationFile != nil || conversationTurns != nil),
+                try prompts.string("file") != nil || prompts.list("items") != nil
+            {
+                throw SpecError(prompts.field("conversations"), "conversations replace file and items: give one")
+            }
             distinctPrompts = try prompts.positiveInteger("distinct")
             inputTokens = try prompts.positiveInteger("input_tokens") ?? inputTokens
             outputTokens = try prompts.positiveInteger("output_tokens") ?? outputTokens

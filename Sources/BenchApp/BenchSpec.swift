@@ -116,6 +116,12 @@ public struct BenchSpec: Sendable, Hashable {
     public var promptFile: String?
     /// Prompts given in the spec itself (`prompts.items`); replace synthetic prompts.
     public var inlinePrompts: [InlinePrompt]?
+    /// Multi-turn conversations from a file (`prompts.conversations`): each turn carries the history so far.
+    public var conversationFile: String?
+    /// Synthetic conversations of this many turns (`prompts.turns`), each turn a synthetic prompt.
+    public var conversationTurns: Int?
+    /// The pause between an answer and the next turn of a conversation (`prompts.think_time`).
+    public var thinkTime: Duration = .zero
     /// A workload trace to replay (`load.trace`), read into ``shapes`` when the spec is loaded.
     public var traceFile: String?
     /// Time scale of the trace: 2 replays it twice as fast.
@@ -192,6 +198,12 @@ public struct BenchSpec: Sendable, Hashable {
         if let maxDuration, warmup + cooldown >= maxDuration {
             throw SpecError(
                 "load.warmup", "warm-up plus cool-down (\(warmup + cooldown)) leave nothing of the \(maxDuration) step")
+        }
+        if conversationFile != nil || conversationTurns != nil,
+            shapes.contains(where: { if case .concurrency = $0 { false } else { true } })
+        {
+            throw SpecError(
+                "prompts.conversations", "conversations run closed loop: give load.concurrency, not a rate or trace")
         }
     }
 }

@@ -321,13 +321,25 @@ public struct BenchmarkRun: Sendable {
         )
     }
 
-    /// The spec's prompts: a trace's, a file, inline items, or synthetic prompts.
+    /// The spec's prompts: a trace's, conversations, a file, inline items, or synthetic prompts.
     func promptSource() throws -> any PromptSource {
         if case .trace(let trace, _, _)? = spec.shapes.first {
             return TracePrompts(
                 trace: trace,
                 defaults: SyntheticPrompts(
                     inputTokens: spec.inputTokens, outputTokens: spec.outputTokens, seed: spec.seed))
+        }
+        if let file = spec.conversationFile {
+            return try ConversationFile.load(
+                path: file, thinkTime: spec.thinkTime, maxOutputTokens: spec.outputTokens)
+        }
+        if let turns = spec.conversationTurns {
+            return SyntheticConversations(
+                turns: turns,
+                prompts: SyntheticPrompts(
+                    inputTokens: spec.inputTokens, outputTokens: spec.outputTokens, seed: spec.seed,
+                    distinct: spec.distinctPrompts),
+                thinkTime: spec.thinkTime)
         }
         if let file = spec.promptFile {
             return try PromptFile.load(path: file, defaultMaxTokens: spec.outputTokens)

@@ -51,6 +51,12 @@ struct Bench: AsyncParsableCommand {
     var prompts: String?
     @Flag(inversion: .prefixedNo, help: "Ask for exactly --output-tokens tokens (ignore_eos, min_tokens).")
     var exactOutput: Bool?
+    @Option(help: "Multi-turn conversations, JSONL ({\"turns\": […]}, OpenAI messages or ShareGPT) per line.")
+    var conversations: String?
+    @Option(help: "Synthetic multi-turn conversations of this many turns, each turn a synthetic prompt.")
+    var turns: Int?
+    @Option(help: "Seconds between an answer and the next turn of a conversation.")
+    var thinkTime: Double?
     @Option(help: "Sampling temperature (default 0).")
     var temperature: Double?
     @Option(help: "Seed for prompts, arrivals and the request seed (default 0).")
@@ -182,6 +188,15 @@ struct Bench: AsyncParsableCommand {
             spec.outputTokens = outputTokens
         }
         if let prompts { spec.promptFile = prompts }
+        if let conversations { spec.conversationFile = conversations }
+        if let turns {
+            guard turns >= 1 else { throw SpecError("--turns", "must be at least 1") }
+            spec.conversationTurns = turns
+        }
+        if let thinkTime {
+            guard thinkTime >= 0 else { throw SpecError("--think-time", "must be 0 or more") }
+            spec.thinkTime = .seconds(double: thinkTime)
+        }
         if let exactOutput {
             spec.exactOutput = exactOutput
             for index in spec.targets.indices { spec.targets[index].exactOutput = exactOutput }

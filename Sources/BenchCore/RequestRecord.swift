@@ -96,6 +96,8 @@ public struct RequestRecord: Sendable, Hashable, Codable {
     public var pacingWait: Duration?
     /// How loaded the client process was when the request finished; nil in records from before it was sampled.
     public var clientLoad: ClientLoad?
+    /// The turn of a multi-turn conversation (0 = first), whose conversation is ``promptIndex``; nil otherwise.
+    public var turn: Int?
 
     public init(
         id: Int, target: String, step: Int, promptIndex: Int,
@@ -181,6 +183,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         case segment
         case retriedErrors = "retried_errors"
         case clientLoad = "client_load"
+        case turn
     }
 
     public init(from decoder: any Decoder) throws {
@@ -224,6 +227,7 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         pacingWait = try instant(.pacingWait)
         segment = try c.decodeIfPresent(Int.self, forKey: .segment) ?? 0
         clientLoad = try c.decodeIfPresent(ClientLoad.self, forKey: .clientLoad)
+        turn = try c.decodeIfPresent(Int.self, forKey: .turn)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -264,5 +268,6 @@ public struct RequestRecord: Sendable, Hashable, Codable {
         try c.encodeIfPresent(pacingWait?.nanoseconds, forKey: .pacingWait)
         if segment != 0 { try c.encode(segment, forKey: .segment) }
         try c.encodeIfPresent(clientLoad, forKey: .clientLoad)
+        try c.encodeIfPresent(turn, forKey: .turn)
     }
 }

@@ -119,6 +119,8 @@ public struct StepSummary: Sendable, Hashable, Codable {
     public var cost: StepCost?
     /// The client's own load and whether the step is client-bound (nil when its records carry no client samples).
     public var client: ClientLoadSummary?
+    /// Multi-turn steps: figures per turn position (nil for single-turn steps).
+    public var turns: [TurnSummary]?
 
     enum CodingKeys: String, CodingKey {
         case window, counts
@@ -148,7 +150,7 @@ public struct StepSummary: Sendable, Hashable, Codable {
         case errors
         case serverTimings = "server_timings"
         case determinism
-        case cost, client
+        case cost, client, turns
     }
 
     /// Summarises one step's records.
@@ -225,6 +227,7 @@ public struct StepSummary: Sendable, Hashable, Codable {
         determinism = DeterminismSummary(records: inWindow)
         cost = StepCost(records: inWindow, outputTps: outputTps, price: price, machineUSDPerHour: machineUSDPerHour)
         client = ClientLoadSummary(records: inWindow, windowSeconds: seconds, schedulerLagMs: schedulerLagMs)
+        turns = TurnSummary.turns(of: inWindow)
     }
 
     /// The most intervals [dispatched, ended] open at once, by a sweep over their endpoints (an end at the same

@@ -60,6 +60,18 @@ public enum MarkdownReportRenderer {
                     out +=
                         "\(determinism.identical) of \(determinism.repeatedPrompts) repeated prompts gave identical text every time.\n"
                 }
+                if let turns = m.turns {
+                    out += "\nBy conversation turn (each turn is sent with the history so far):\n\n"
+                    out += table(
+                        [["turn", "ok", "failed", "TTFT p50", "TTFT p99", "E2E p50", "input tokens p50"]]
+                            + turns.map {
+                                [
+                                    String($0.turn + 1), String($0.succeeded), String($0.failed),
+                                    NumberFormatting.value($0.ttftMs.p50), NumberFormatting.value($0.ttftMs.p99),
+                                    NumberFormatting.value($0.e2eMs.p50), NumberFormatting.value($0.inputTokens.p50),
+                                ]
+                            })
+                }
                 if !step.notes.isEmpty {
                     out += "\n" + step.notes.map { "- \($0)" }.joined(separator: "\n") + "\n"
                 }

@@ -10,13 +10,18 @@ public struct RecordAssembler: Sendable {
     private var sawDone = false
     private var doneAt: Duration?
     private var sawFinish = false
+    private let keepsAnswer: Bool
+    /// The answer text of the attempt that counts, when kept (a conversation's next turn needs it); else empty.
+    public private(set) var answer = ""
 
     /// - Parameters:
     ///   - origin: the run's clock origin; every instant is stored relative to it.
     ///   - template: the record's identity, schedule and request fields; its measurements are filled in here.
-    public init(origin: ContinuousClock.Instant, template: RequestRecord) {
+    ///   - keepsAnswer: keep the answer text in ``answer`` (never in the record).
+    public init(origin: ContinuousClock.Instant, template: RequestRecord, keepsAnswer: Bool = false) {
         self.origin = origin
         record = template
+        self.keepsAnswer = keepsAnswer
     }
 
     /// Folds one event into the record.
@@ -45,6 +50,7 @@ public struct RecordAssembler: Sendable {
             } else {
                 if record.firstAnswerAt == nil { record.firstAnswerAt = at }
                 hash.add(text)
+                if keepsAnswer { answer += text }
             }
             countText(text)
         case .usage(let usage):
@@ -89,6 +95,7 @@ public struct RecordAssembler: Sendable {
         next.outputWords = 0
         record = next
         hash = OutputHash()
+        answer = ""
         previousWasSpace = true
         sawDone = false
         doneAt = nil

@@ -63,6 +63,10 @@ public struct StepExecutor: Sendable {
         let deadline = step.maxDuration.map { start + $0 }
         switch step.shape {
         case .concurrency(let users):
+            if let conversations = prompts as? any ConversationSource {
+                return await runConversations(
+                    conversations, users: users, start: start, deadline: deadline, onRecord: onRecord)
+            }
             return await runClosedLoop(users: users, start: start, deadline: deadline, onRecord: onRecord)
         case .rate(let perSecond, let arrival, let maxInFlight):
             let schedule = ArrivalSchedule(rate: perSecond, process: arrival, seed: seed ^ UInt64(stepIndex))
@@ -101,16 +105,61 @@ public struct StepExecutor: Sendable {
                     var freeAt = start
                     while !Task.isCancelled, let n = counter.take() {
                         if let deadline, ContinuousClock.now >= deadline { break }
-                        let (record, endedAt) = await perform(
+                        let result = await perform(
                             firstRequestID + n, scheduled: freeAt, slotAcquired: freeAt, deadline: deadline
                         )
-                        await onRecord(record)
-                        freeAt = endedAt
+                        await onRecord(result.record)
+                        freeAt = result.endedAt
                     }
                 }
             }
         }
         return counter.issued
+    }
+
+    /// Closed loop over conversations: each user takes the next conversation and sends its turns one after the
+    /// other, each with the history so far (the model's real answers included), pausing the think time between an
+    /// answer and the next turn. Turn k of conversation n has id first + n × turns + k, turns = maxTurns (at most
+    /// the request limit). A failed turn ends its conversation (the next turn would need its answer). With a request
+    /// limit, the step runs ⌊limit ÷ turns⌋ conversations, so its ids stay within the limit; a resumed step skips
+    /// conversations with any stored turn.
+    private func runConversations(
+        _ conversations: any ConversationSource, users: Int, start: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
+    ) async -> Int {
+        let turns = max(1, min(conversations.maxTurns, step.maxRequests ?? .max))
+        let started = Set(skipping.map { ($0 - firstRequestID) / turns })
+        let counter = RequestCounter(limit: step.maxRequests.map { $0 / turns }, skipping: started)
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<users {
+                group.addTask {
+                    var freeAt = start
+                    while !Task.isCancelled, let n = counter.take() {
+                        let (preamble, userTurns) = conversations.conversation(n)
+                        var history = preamble
+                        for (k, message) in userTurns.prefix(turns).enumerated() {
+                            if let deadline, ContinuousClock.now >= deadline { return }
+                            history.append(ChatMessage(role: "user", content: message))
+                            let prompt = Prompt(
+                                index: n, messages: history, maxOutputTokens: conversations.maxOutputTokens)
+                            var result = await perform(
+                                firstRequestID + n * turns + k, prompt: prompt, scheduled: freeAt,
+                                slotAcquired: freeAt, deadline: deadline, keepsAnswer: true)
+                            result.record.turn = k
+                            await onRecord(result.record)
+                            guard result.record.outcome == .success else { break }
+                            history.append(ChatMessage(role: "assistant", content: result.answer))
+                            freeAt = result.endedAt
+                            if k + 1 < min(turns, userTurns.count), conversations.thinkTime > .zero {
+                                freeAt += conversations.thinkTime
+                                do { try await Task.sleep(until: freeAt, clock: .continuous) } catch { return }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return counter.issued * turns
     }
 
     private func runOpenLoop(
@@ -143,7 +192,7 @@ public struct StepExecutor: Sendable {
                         record = notDispatched(id, scheduled: scheduled, slotAcquired: slotAcquired)
                     } else {
                         record = await perform(id, scheduled: scheduled, slotAcquired: slotAcquired, deadline: deadline)
-                            .0
+                            .record
                     }
                     await slots?.release()
                     await onRecord(record)
@@ -181,18 +230,19 @@ public struct StepExecutor: Sendable {
     /// targets in turn, a conversation's next turn), and returns its record. The step's request timeout applies.
     public func send(_ id: Int, prompt: Prompt) async -> RequestRecord {
         let now = ContinuousClock.now
-        return await perform(id, prompt: prompt, scheduled: now, slotAcquired: now, deadline: nil).0
+        return await perform(id, prompt: prompt, scheduled: now, slotAcquired: now, deadline: nil).record
     }
 
     /// Sends one request, racing it against its time limit, and returns its record and the instant it ended.
     private func perform(
         _ id: Int, prompt: Prompt? = nil, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant,
-        deadline: ContinuousClock.Instant?
-    ) async -> (RequestRecord, ContinuousClock.Instant) {
+        deadline: ContinuousClock.Instant?, keepsAnswer: Bool = false
+    ) async -> RaceResult {
         let prompt = prompt ?? prompts.prompt(forRequest: id)
         let request = settings.request(for: prompt)
         var assembler = RecordAssembler(
-            origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired)
+            origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired),
+            keepsAnswer: keepsAnswer
         )
         if let sharedLimit {
             let asked = ContinuousClock.now
@@ -206,7 +256,7 @@ public struct StepExecutor: Sendable {
 
     /// Streams one request against its time limit (the step's end or the total timeout, whichever comes first).
     private func race(_ request: GenerationRequest, assembler: RecordAssembler, deadline: ContinuousClock.Instant?)
-        async -> (RequestRecord, ContinuousClock.Instant)
+        async -> RaceResult
     {
         let timeoutAt = ContinuousClock.now + requestTimeout
         let limit: ContinuousClock.Instant
@@ -240,7 +290,9 @@ public struct StepExecutor: Sendable {
                 switch outcome {
                 case .finished(let assembler, let endedAt):
                     group.cancelAll()
-                    return (assembler.finish(endedAt: endedAt, override: limitReached ? limitError : nil), endedAt)
+                    return RaceResult(
+                        record: assembler.finish(endedAt: endedAt, override: limitReached ? limitError : nil),
+                        endedAt: endedAt, answer: assembler.answer)
                 case .limitReached:
                     limitReached = true
                     group.cancelAll()
@@ -250,6 +302,13 @@ public struct StepExecutor: Sendable {
             }
             preconditionFailure("the request task always finishes")
         }
+    }
+
+    /// One request's record, when it ended, and its answer text when kept.
+    private struct RaceResult: Sendable {
+        var record: RequestRecord
+        var endedAt: ContinuousClock.Instant
+        var answer: String
     }
 
     private enum RaceOutcome: Sendable {
