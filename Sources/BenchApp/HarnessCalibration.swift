@@ -14,6 +14,13 @@ import NIOPosix
 public enum HarnessCalibration {
     /// Concurrent streams of the throughput probe.
     public static let streams = 256
+    /// The build configuration of this binary.
+    #if DEBUG
+    public static let build = "debug"
+    #else
+    public static let build = "release"
+    #endif
+
     /// How long a measurement stays valid on the same host and version.
     public static let validity: TimeInterval = 30 * 24 * 3600
 
@@ -40,7 +47,8 @@ public enum HarnessCalibration {
             let throughput = try await probe(port: port, concurrency: streams, requests: streams * 6, tokens: 128)
             return HarnessCeiling(
                 measuredAt: ISO8601DateFormatter().string(from: Date()), llmbenchVersion: BenchmarkRun.version,
-                host: ProcessInfo.processInfo.hostName, cores: ProcessInfo.processInfo.activeProcessorCount,
+                build: build, host: ProcessInfo.processInfo.hostName,
+                cores: ProcessInfo.processInfo.activeProcessorCount,
                 streams: throughput.maxInFlight, chunksPerS: throughput.client?.chunksPerS ?? throughput.outputTps ?? 0,
                 ttftOverheadMs: overhead.ttftMs)
         }
@@ -62,7 +70,8 @@ public enum HarnessCalibration {
     public static func cached(in folder: URL) -> HarnessCeiling? {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent("harness-ceiling.json")),
             let ceiling = try? JSONDecoder().decode(HarnessCeiling.self, from: data),
-            ceiling.llmbenchVersion == BenchmarkRun.version, ceiling.host == ProcessInfo.processInfo.hostName,
+            ceiling.llmbenchVersion == BenchmarkRun.version, ceiling.build == build,
+            ceiling.host == ProcessInfo.processInfo.hostName,
             ceiling.cores == ProcessInfo.processInfo.activeProcessorCount,
             let measured = ISO8601DateFormatter().date(from: ceiling.measuredAt),
             Date().timeIntervalSince(measured) < validity
@@ -70,7 +79,7 @@ public enum HarnessCalibration {
         return ceiling
     }
 
-    /// The cached ceiling, or a new measurement stored for the next runs.
+    /// The cached ceiling, or a new measurement stored for the next runs (per host, version and build).
     public static func cachedOrMeasured(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         log: @escaping @Sendable (String) -> Void = { _ in }

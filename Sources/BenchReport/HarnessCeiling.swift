@@ -6,6 +6,8 @@ public import BenchMetrics
 public struct HarnessCeiling: Sendable, Hashable, Codable {
     public var measuredAt: String
     public var llmbenchVersion: String
+    /// `release` or `debug`: a debug build's ceiling is far lower and never stands for a release build's.
+    public var build: String
     public var host: String
     /// Cores the process may use.
     public var cores: Int
@@ -20,11 +22,12 @@ public struct HarnessCeiling: Sendable, Hashable, Codable {
     public static let boundShare = 0.8
 
     public init(
-        measuredAt: String, llmbenchVersion: String, host: String, cores: Int, streams: Int, chunksPerS: Double,
-        ttftOverheadMs: DistributionSummary
+        measuredAt: String, llmbenchVersion: String, build: String, host: String, cores: Int, streams: Int,
+        chunksPerS: Double, ttftOverheadMs: DistributionSummary
     ) {
         self.measuredAt = measuredAt
         self.llmbenchVersion = llmbenchVersion
+        self.build = build
         self.host = host
         self.cores = cores
         self.streams = streams
@@ -49,7 +52,7 @@ public struct HarnessCeiling: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case measuredAt = "measured_at"
         case llmbenchVersion = "llmbench_version"
-        case host, cores, streams
+        case build, host, cores, streams
         case chunksPerS = "chunks_per_s"
         case ttftOverheadMs = "ttft_overhead_ms"
     }
@@ -96,7 +99,7 @@ extension BenchmarkReport {
 /// The ceiling in one line of words, for consoles and reports.
 public enum HarnessCeilingText {
     public static func describe(_ ceiling: HarnessCeiling) -> String {
-        "client ceiling on \(ceiling.host) (\(ceiling.cores) cores, llmbench \(ceiling.llmbenchVersion), "
+        "client ceiling on \(ceiling.host) (\(ceiling.cores) cores, llmbench \(ceiling.llmbenchVersion) \(ceiling.build), "
             + "measured \(ceiling.measuredAt)): \(NumberFormatting.value(ceiling.chunksPerS)) chunks/s over "
             + "\(ceiling.streams) streams; TTFT overhead p50 \(NumberFormatting.value(ceiling.ttftOverheadMs.p50)) ms, "
             + "p99 \(NumberFormatting.value(ceiling.ttftOverheadMs.p99)) ms"

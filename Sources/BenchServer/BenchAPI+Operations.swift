@@ -1,4 +1,5 @@
 import BenchCore
+import BenchReport
 import BenchStore
 import BenchMetrics
 import Foundation
@@ -34,6 +35,7 @@ extension BenchAPI {
         let json = "application/json"
         let runID = Self.path("id", "the run's id")
         let targetName = Self.path("name", "the saved target's name")
+        let scheduleName = Self.path("name", "the schedule's name")
         func op(
             _ method: HTTPRequest.Method, _ path: String, _ id: String, _ summary: String, auth: Bool = false,
             parameters: [APIOperation.Parameter] = [], body: [String: String] = [:],
@@ -166,6 +168,34 @@ extension BenchAPI {
                 parameters: [targetName], responses: [204: .init("deleted")], errors: [404]
             ) { _, context in
                 try await deleteTarget(context)
+            },
+            op(
+                .get, "/v1/schedules", "listSchedules", "Scheduled benchmarks (monitoring).",
+                responses: [200: .init("schedules", [json: "ScheduleList"])]
+            ) { _, _ in
+                try await listSchedules()
+            },
+            op(
+                .post, "/v1/schedules", "createSchedule",
+                "Run a spec every `every_s` seconds (at least \(NumberFormatting.value(configuration.minScheduleInterval)) s; the first run starts at once) and compare each run with the runs before it.",
+                auth: true, body: [json: "ScheduleDefinition"], responses: [201: .init("created", [json: "Schedule"])],
+                errors: [400, 409, 422]
+            ) { request, _ in
+                try await createSchedule(request)
+            },
+            op(
+                .get, "/v1/schedules/{name}", "getSchedule",
+                "A schedule, its recent runs, the changes of its latest finished run against the median of up to five before it (p50/p99 TTFT and E2E, throughput, price-adjusted throughput), answer drift and alerts.",
+                parameters: [scheduleName], responses: [200: .init("the schedule", [json: "ScheduleDetail"])],
+                errors: [404]
+            ) { _, context in
+                try await getSchedule(context)
+            },
+            op(
+                .delete, "/v1/schedules/{name}", "deleteSchedule", "Stop and delete a schedule (its runs stay).",
+                auth: true, parameters: [scheduleName], responses: [204: .init("deleted")], errors: [404]
+            ) { _, context in
+                try await deleteSchedule(context)
             },
             op(
                 .post, "/v1/benchmark", "benchmark",

@@ -288,6 +288,8 @@ struct StepHeadline: Encodable {
     var requestRps: Double?
     var errorRate: Double?
     var usdPer1MOutputTokens: Double?
+    /// Whether the step's figures may describe llmbench rather than the endpoint (null when unknown).
+    var clientBound: Bool?
 
     static func rows(_ report: BenchmarkReport) -> [StepHeadline] {
         report.targets.flatMap { target in
@@ -297,7 +299,8 @@ struct StepHeadline: Encodable {
                     target: target.name, model: target.model, load: step.label, succeeded: m.counts.succeeded,
                     failed: m.counts.failed, ttftP50Ms: m.ttftMs.p50, ttftP99Ms: m.ttftMs.p99, itlP50Ms: m.itlMs.p50,
                     e2eP50Ms: m.e2eMs.p50, e2eP99Ms: m.e2eMs.p99, outputTps: m.outputTps, requestRps: m.requestRps,
-                    errorRate: m.errorRate, usdPer1MOutputTokens: m.cost?.usdPer1mOutputTokens)
+                    errorRate: m.errorRate, usdPer1MOutputTokens: m.cost?.usdPer1mOutputTokens,
+                    clientBound: step.client?.clientBound)
             }
         }
     }
@@ -313,5 +316,6 @@ struct StepHeadline: Encodable {
         case requestRps = "request_rps"
         case errorRate = "error_rate"
         case usdPer1MOutputTokens = "usd_per_1m_output_tokens"
+        case clientBound = "client_bound"
     }
 }

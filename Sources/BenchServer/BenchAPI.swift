@@ -20,11 +20,18 @@ public struct BenchAPI: Sendable {
         /// Limits of `POST /v1/benchmark`.
         public var syncMaxRequests: Int
         public var syncTimeout: Duration
+        /// The shortest interval a schedule may have, in seconds.
+        public var minScheduleInterval: Double
+        /// How often due schedules are looked for.
+        public var scheduleTick: Duration
 
         public init(
             token: String, maxBodyBytes: Int = 1 << 20, targetGuard: TargetGuard = TargetGuard(),
-            syncMaxRequests: Int = 100, syncTimeout: Duration = .seconds(120)
+            syncMaxRequests: Int = 100, syncTimeout: Duration = .seconds(120), minScheduleInterval: Double = 60,
+            scheduleTick: Duration = .seconds(1)
         ) {
+            self.minScheduleInterval = minScheduleInterval
+            self.scheduleTick = scheduleTick
             self.token = token
             self.maxBodyBytes = maxBodyBytes
             self.targetGuard = targetGuard

@@ -30,6 +30,9 @@ public struct BenchServer: Sendable {
         public var calibrate = false
         public var allowLinkLocalTargets = false
         public var maxBodyBytes = 1 << 20
+        /// The shortest interval a schedule may have, in seconds, and how often due schedules are looked for.
+        public var minScheduleInterval = 60.0
+        public var scheduleTick: Duration = .seconds(1)
         public var environment: [String: String] = ProcessInfo.processInfo.environment
 
         public init(dataDirectory: URL) {
@@ -75,7 +78,8 @@ public struct BenchServer: Sendable {
         let api = BenchAPI(
             configuration: .init(
                 token: token, maxBodyBytes: options.maxBodyBytes,
-                targetGuard: TargetGuard(allowLinkLocal: options.allowLinkLocalTargets)),
+                targetGuard: TargetGuard(allowLinkLocal: options.allowLinkLocalTargets),
+                minScheduleInterval: options.minScheduleInterval, scheduleTick: options.scheduleTick),
             store: store, coordinator: coordinator)
         let tokenFile = options.token == nil && options.environment["LLMBENCH_TOKEN"] == nil ? tokenURL : nil
         let app = Application(
@@ -91,7 +95,7 @@ public struct BenchServer: Sendable {
         )
         // The store must be migrated before the API answers or work resumes (and its client must run for that).
         let starter = StoreStarter(
-            store: store, app: app, coordinator: options.maxConcurrentUnits > 0 ? coordinator : nil)
+            store: store, app: app, coordinator: options.maxConcurrentUnits > 0 ? coordinator : nil, schedules: api)
         let group = ServiceGroup(
             configuration: .init(
                 services: extraServices.map { .init(service: $0) } + [.init(service: starter)],
@@ -183,7 +187,9 @@ public struct BenchWorker: Sendable {
             let group = ServiceGroup(
                 configuration: .init(
                     services: opened.services.map { .init(service: $0) } + [
-                        .init(service: StoreStarter(store: opened.store, app: nil, coordinator: coordinator))
+                        .init(
+                            service: StoreStarter(
+                                store: opened.store, app: nil, coordinator: coordinator, schedules: nil))
                     ],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
@@ -197,11 +203,16 @@ struct StoreStarter: Service {
     let store: any RunStore
     let app: (any Service)?
     let coordinator: RunCoordinator?
+    /// Fires scheduled runs (the API server; plain workers leave it to a server).
+    let schedules: BenchAPI?
 
     func run() async throws {
         try await store.migrate()
         try await withThrowingDiscardingTaskGroup { group in
             if let app { group.addTask { try await app.run() } }
+            if let schedules {
+                group.addTask { await cancelWhenGracefulShutdown { await schedules.runSchedules() } }
+            }
             if let coordinator {
                 group.addTask { await cancelWhenGracefulShutdown { await coordinator.run() } }
             }

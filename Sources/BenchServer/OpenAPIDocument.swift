@@ -126,7 +126,7 @@ public enum OpenAPIDocument {
                     "succeeded": type("integer"), "failed": type("integer"), "ttft_p50_ms": number,
                     "ttft_p99_ms": number, "itl_p50_ms": number, "e2e_p50_ms": number, "e2e_p99_ms": number,
                     "output_tps": number, "request_rps": number, "error_rate": number,
-                    "usd_per_1m_output_tokens": number,
+                    "usd_per_1m_output_tokens": number, "client_bound": type("boolean"),
                 ], required: ["target", "model", "load", "succeeded", "failed"]),
             "Spec": object(
                 [
@@ -166,6 +166,27 @@ public enum OpenAPIDocument {
             "BenchmarkResult": object(
                 ["report": ref("Report"), "metrics": array(type("object"))], required: ["report", "metrics"]),
             "Comparison": object(["rows": array(type("object"))], required: ["rows"]),
+            "ScheduleDefinition": object(
+                [
+                    "name": type("string"), "spec": ref("Spec"), "every_s": number, "change_threshold": number,
+                ], required: ["name", "spec", "every_s"]),
+            "Schedule": object(
+                [
+                    "name": type("string"), "spec": type("object"), "every_s": number, "change_threshold": number,
+                    "created_at": dateTime, "last_run_at": dateTime, "next_run_at": dateTime,
+                ], required: ["name", "spec", "every_s", "change_threshold", "created_at", "next_run_at"]),
+            "ScheduleList": object(["items": array(ref("Schedule"))], required: ["items"]),
+            "ScheduleDetail": .object([
+                "allOf": .array([
+                    ref("Schedule"),
+                    object(
+                        [
+                            "runs": array(ref("Run")), "latest_run": type("string"), "baseline_runs": type("integer"),
+                            "changes": array(type("object")), "drift": array(type("object")),
+                            "alerts": array(type("string")),
+                        ], required: ["runs", "baseline_runs", "changes", "drift", "alerts"]),
+                ])
+            ]),
             "Health": object(["status": type("string")], required: ["status"]),
             "Document": type("object"),
         ])

@@ -110,7 +110,8 @@ public struct Simulator: Sendable {
             promptTokens: chat.promptTokens, outputTokens: chat.outputTokens(natural: configuration.outputTokens),
             capped: chat.ignoreEOS == true
                 || configuration.outputTokens >= (chat.maxCompletionTokens ?? chat.maxTokens ?? .max),
-            fault: fault, includeUsage: chat.streamOptions?.includeUsage == true, random: random, arrivedAt: arrivedAt
+            fault: fault, includeUsage: chat.streamOptions?.includeUsage == true, random: random,
+            words: SeededRandom(seed: configuration.seed ^ chat.promptHash), arrivedAt: arrivedAt
         )
         if chat.stream == true {
             return Response(
@@ -156,6 +157,7 @@ public struct Simulator: Sendable {
 
     private func stream(_ plan: GenerationPlan, to writer: inout any ResponseBodyWriter) async throws {
         var random = plan.random
+        var wordRandom = plan.words
         _ = stats.streamStarted()
         var sent = 0
         var completed = false
@@ -185,7 +187,7 @@ public struct Simulator: Sendable {
                 }
             }
             if deadline > .now { try await Task.sleep(until: deadline, clock: .continuous) }
-            let word = SimWire.words[Int(random.next() % UInt64(SimWire.words.count))]
+            let word = SimWire.words[Int(wordRandom.next() % UInt64(SimWire.words.count))]
             try await writer.write(
                 ByteBuffer(
                     string: SimWire.chunk(
@@ -209,12 +211,13 @@ public struct Simulator: Sendable {
 
     private func complete(_ plan: GenerationPlan) async throws -> Response {
         var random = plan.random
+        var wordRandom = plan.words
         _ = stats.streamStarted()
         var generation = jittered(configuration.ttft, &random)
         var words: [String] = []
         for k in 0..<plan.outputTokens {
             if k > 0 { generation += tokenInterval(&random) }
-            words.append(SimWire.words[Int(random.next() % UInt64(SimWire.words.count))])
+            words.append(SimWire.words[Int(wordRandom.next() % UInt64(SimWire.words.count))])
         }
         try await Task.sleep(until: plan.arrivedAt + generation, clock: .continuous)
         stats.streamEnded(completed: true, tokens: words.count)
@@ -238,7 +241,11 @@ struct GenerationPlan: Sendable {
     var capped: Bool
     var fault: Fault
     var includeUsage: Bool
+    /// Timing jitter and faults: drawn per request.
     var random: SeededRandom
+    /// The answer's words: drawn from the prompt (and the seed), so the same prompt gets the same answer, as from a
+    /// model at temperature 0.
+    var words: SeededRandom
     /// When the request reached the handler: every deadline counts from here.
     var arrivedAt: ContinuousClock.Instant
 }

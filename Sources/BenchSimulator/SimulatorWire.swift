@@ -28,6 +28,17 @@ struct SimChatRequest: Decodable {
         case streamOptions = "stream_options"
     }
 
+    /// FNV-1a of the messages' roles and contents: the seed of the answer's words.
+    var promptHash: UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for message in messages {
+            for byte in Array(message.role.utf8) + [0] + Array((message.content ?? "").utf8) + [0] {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            }
+        }
+        return hash
+    }
+
     /// Prompt tokens as the simulator counts them: whitespace-separated words plus 3 per message.
     var promptTokens: Int {
         messages.reduce(0) { $0 + 3 + ($1.content ?? "").split(whereSeparator: \.isWhitespace).count }

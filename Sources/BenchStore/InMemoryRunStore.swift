@@ -8,6 +8,9 @@ public actor InMemoryRunStore: RunStore {
     private var records: [String: [Int: RequestRecord]] = [:]
     private var reports: [String: Data] = [:]
     private var targets: [String: StoredTarget] = [:]
+    private var schedules: [String: StoredSchedule] = [:]
+    /// Per schedule: its run ids, oldest first.
+    private var scheduleRunIDs: [String: [String]] = [:]
     private var units: [String: [WorkUnit]] = [:]
     /// Per run: target, task, then key → JSON.
     private var quality: [String: [String: [Int: [String: Data]]]] = [:]
@@ -226,6 +229,40 @@ public actor InMemoryRunStore: RunStore {
     public func listTargets() async throws -> [StoredTarget] { targets.values.sorted { $0.name < $1.name } }
 
     public func deleteTarget(name: String) async throws -> Bool { targets.removeValue(forKey: name) != nil }
+
+    public func saveSchedule(_ schedule: StoredSchedule) async throws {
+        var saved = schedule
+        if let existing = schedules[schedule.name] {
+            saved.createdAt = existing.createdAt
+            saved.lastRunAt = existing.lastRunAt
+        }
+        schedules[schedule.name] = saved
+    }
+
+    public func schedule(name: String) async throws -> StoredSchedule? { schedules[name] }
+
+    public func listSchedules() async throws -> [StoredSchedule] { schedules.values.sorted { $0.name < $1.name } }
+
+    public func deleteSchedule(name: String) async throws -> Bool {
+        scheduleRunIDs[name] = nil
+        return schedules.removeValue(forKey: name) != nil
+    }
+
+    public func claimScheduleFiring(name: String, lastFiredNotAfter notAfter: Date, at: Date) async throws -> Bool {
+        guard var schedule = schedules[name], schedule.lastRunAt.map({ $0 <= notAfter }) ?? true else { return false }
+        schedule.lastRunAt = at
+        schedules[name] = schedule
+        return true
+    }
+
+    public func addScheduleRun(name: String, runID: String, at: Date) async throws {
+        guard schedules[name] != nil else { throw StoreError.notFound("schedule \(name)") }
+        scheduleRunIDs[name, default: []].append(runID)
+    }
+
+    public func scheduleRuns(name: String, limit: Int) async throws -> [String] {
+        Array((scheduleRunIDs[name] ?? []).reversed().prefix(limit))
+    }
 }
 
 /// Page cursors of run listings: the position of the last run of a page, as text.

@@ -79,6 +79,20 @@ public protocol RunStore: Sendable {
     func target(name: String) async throws -> StoredTarget?
     func listTargets() async throws -> [StoredTarget]
     func deleteTarget(name: String) async throws -> Bool
+
+    /// Creates a schedule, or replaces the definition of the one with its name (keeping when it last fired).
+    func saveSchedule(_ schedule: StoredSchedule) async throws
+    func schedule(name: String) async throws -> StoredSchedule?
+    func listSchedules() async throws -> [StoredSchedule]
+    /// Deletes a schedule and its run list (the runs stay).
+    func deleteSchedule(name: String) async throws -> Bool
+    /// Takes the schedule's next firing: succeeds for exactly one caller when it has never fired or last fired at or
+    /// before `notAfter`, setting its last firing to `at`.
+    func claimScheduleFiring(name: String, lastFiredNotAfter notAfter: Date, at: Date) async throws -> Bool
+    /// Adds a run started by the schedule.
+    func addScheduleRun(name: String, runID: String, at: Date) async throws
+    /// The schedule's runs, newest first.
+    func scheduleRuns(name: String, limit: Int) async throws -> [String]
 }
 
 extension RunStore {

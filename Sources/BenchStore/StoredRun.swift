@@ -113,3 +113,24 @@ public struct StoredQualityResult: Sendable, Hashable {
         self.json = json
     }
 }
+
+/// A benchmark the service runs on a schedule (`/v1/schedules`), and when it last fired.
+public struct StoredSchedule: Sendable, Hashable, Codable {
+    public var name: String
+    /// The schedule's definition (JSON: spec, interval, thresholds).
+    public var definition: String
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// When its last run was started; nil before the first.
+    public var lastRunAt: Date?
+
+    public init(
+        name: String, definition: String, createdAt: Date = Date(), updatedAt: Date = Date(), lastRunAt: Date? = nil
+    ) {
+        self.name = name
+        self.definition = definition
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.lastRunAt = lastRunAt
+    }
+}

@@ -59,7 +59,7 @@ import Testing
             ])
         #expect(report.targets[0].steps[0].client?.clientBound == false)
         let ceiling = HarnessCeiling(
-            measuredAt: "now", llmbenchVersion: "test", host: "h", cores: 2, streams: 1, chunksPerS: 24,
+            measuredAt: "now", llmbenchVersion: "test", build: "debug", host: "h", cores: 2, streams: 1, chunksPerS: 24,
             ttftOverheadMs: DistributionSummary([1, 2]))
         report.certify(ceiling: ceiling)
         let step = report.targets[0].steps[0]

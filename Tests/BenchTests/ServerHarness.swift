@@ -28,7 +28,7 @@ struct TestServer: Sendable {
     /// Starts a server (in-memory store unless `database` says otherwise), runs `body`, stops the server.
     static func with<T: Sendable>(
         database: String = "memory", environment: [String: String] = [:], maxBodyBytes: Int = 1 << 20,
-        dataDirectory: URL? = nil, _ body: @Sendable (TestServer) async throws -> T
+        dataDirectory: URL? = nil, minScheduleInterval: Double = 60, _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let directory =
             dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-serve-\(UUID())")
@@ -38,6 +38,8 @@ struct TestServer: Sendable {
         options.token = defaultToken
         options.environment = environment
         options.maxBodyBytes = maxBodyBytes
+        options.minScheduleInterval = minScheduleInterval
+        options.scheduleTick = .milliseconds(100)
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
         let server = BenchServer(options: options, logger: logger)

@@ -330,6 +330,42 @@ extension LiveTests {
                 #expect(try await store.deleteTarget(name: "a") == false)
             }
         }
+
+        @Test(arguments: StoreKind.available)
+        func scheduleFiringsAreClaimedOnceAndKeepTheirRuns(kind: StoreKind) async throws {
+            try await kind.withStore { store in
+                let schedule = StoredSchedule(name: "nightly", definition: #"{"every_s":60}"#, createdAt: Self.epoch)
+                try await store.saveSchedule(schedule)
+                // Never fired: the first claim wins, a second one for the same instant does not.
+                #expect(
+                    try await store.claimScheduleFiring(name: "nightly", lastFiredNotAfter: Self.epoch, at: Self.epoch))
+                #expect(
+                    try await store.claimScheduleFiring(
+                        name: "nightly", lastFiredNotAfter: Self.epoch.addingTimeInterval(-60), at: Self.epoch)
+                        == false)
+                try await store.addScheduleRun(name: "nightly", runID: "r1", at: Self.epoch)
+                // Sixty seconds later it is due again.
+                let later = Self.epoch.addingTimeInterval(60)
+                #expect(try await store.claimScheduleFiring(name: "nightly", lastFiredNotAfter: Self.epoch, at: later))
+                try await store.addScheduleRun(name: "nightly", runID: "r2", at: later)
+                #expect(try await store.scheduleRuns(name: "nightly", limit: 10) == ["r2", "r1"])
+                #expect(try await store.scheduleRuns(name: "nightly", limit: 1) == ["r2"])
+                // Replacing the definition keeps the creation and firing times.
+                var changed = schedule
+                changed.definition = #"{"every_s":120}"#
+                changed.createdAt = later
+                try await store.saveSchedule(changed)
+                let stored = try #require(try await store.schedule(name: "nightly"))
+                #expect(stored.definition == changed.definition && stored.createdAt == Self.epoch)
+                #expect(stored.lastRunAt == later)
+                #expect(try await store.listSchedules().map(\.name) == ["nightly"])
+                #expect(
+                    try await store.claimScheduleFiring(name: "other", lastFiredNotAfter: later, at: later) == false)
+                #expect(try await store.deleteSchedule(name: "nightly"))
+                #expect(try await store.schedule(name: "nightly") == nil)
+                #expect(try await store.scheduleRuns(name: "nightly", limit: 10).isEmpty)
+            }
+        }
     }
 
     @Suite struct SQLiteDurabilityTests {

@@ -377,6 +377,71 @@ public struct SQLRunStore: RunStore {
         ).isEmpty)
     }
 
+    // MARK: Schedules
+
+    public func saveSchedule(_ schedule: StoredSchedule) async throws {
+        try await database.transaction([
+            SQLStatement(
+                """
+                INSERT INTO schedules (name, definition, created_at, updated_at, last_run_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at
+                """,
+                [
+                    .text(schedule.name), .text(schedule.definition), .text(Self.timestamp(schedule.createdAt)),
+                    .text(Self.timestamp(schedule.updatedAt)),
+                    schedule.lastRunAt.map { .text(Self.timestamp($0)) } ?? .null,
+                ])
+        ])
+    }
+
+    public func schedule(name: String) async throws -> StoredSchedule? {
+        try await database.query(
+            SQLStatement(
+                "SELECT name, definition, created_at, updated_at, last_run_at FROM schedules WHERE name = ?",
+                [.text(name)])
+        ).first.map(Self.storedSchedule)
+    }
+
+    public func listSchedules() async throws -> [StoredSchedule] {
+        try await database.query(
+            SQLStatement("SELECT name, definition, created_at, updated_at, last_run_at FROM schedules ORDER BY name")
+        ).map(Self.storedSchedule)
+    }
+
+    public func deleteSchedule(name: String) async throws -> Bool {
+        let deleted = try await database.query(
+            SQLStatement("DELETE FROM schedules WHERE name = ? RETURNING name", [.text(name)]))
+        _ = try await database.query(SQLStatement("DELETE FROM schedule_runs WHERE schedule = ?", [.text(name)]))
+        return !deleted.isEmpty
+    }
+
+    public func claimScheduleFiring(name: String, lastFiredNotAfter notAfter: Date, at: Date) async throws -> Bool {
+        // Timestamps are fixed-width UTC text, so text order is time order.
+        !(try await database.query(
+            SQLStatement(
+                """
+                UPDATE schedules SET last_run_at = ? WHERE name = ? AND (last_run_at IS NULL OR last_run_at <= ?)
+                RETURNING name
+                """, [.text(Self.timestamp(at)), .text(name), .text(Self.timestamp(notAfter))])
+        ).isEmpty)
+    }
+
+    public func addScheduleRun(name: String, runID: String, at: Date) async throws {
+        try await database.transaction([
+            SQLStatement(
+                "INSERT INTO schedule_runs (schedule, run_id, started_at) VALUES (?, ?, ?)",
+                [.text(name), .text(runID), .text(Self.timestamp(at))])
+        ])
+    }
+
+    public func scheduleRuns(name: String, limit: Int) async throws -> [String] {
+        try await database.query(
+            SQLStatement(
+                "SELECT run_id FROM schedule_runs WHERE schedule = ? ORDER BY started_at DESC, run_id DESC LIMIT ?",
+                [.text(name), .integer(Int64(limit))])
+        ).compactMap { $0.first?.string }
+    }
+
     // MARK: Encoding
 
     static func storedRun(_ row: [SQLValue]) throws -> StoredRun {
@@ -390,6 +455,15 @@ public struct SQLRunStore: RunStore {
             startedAt: row[6].string.flatMap(date), finishedAt: row[7].string.flatMap(date), done: row[8].int ?? 0,
             total: row[9].int, error: row[10].string
         )
+    }
+
+    static func storedSchedule(_ row: [SQLValue]) throws -> StoredSchedule {
+        guard row.count == 5, let name = row[0].string, let definition = row[1].string,
+            let created = row[2].string.flatMap(date), let updated = row[3].string.flatMap(date)
+        else { throw StoreError.database("a schedules row could not be read") }
+        return StoredSchedule(
+            name: name, definition: definition, createdAt: created, updatedAt: updated,
+            lastRunAt: row[4].string.flatMap(date))
     }
 
     static func storedTarget(_ row: [SQLValue]) throws -> StoredTarget {

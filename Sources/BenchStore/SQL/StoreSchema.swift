@@ -88,6 +88,27 @@ enum StoreSchema {
                 """
             ]
         },
+        Migration(version: 4) { _ in
+            [
+                """
+                CREATE TABLE schedules (
+                    name TEXT PRIMARY KEY,
+                    definition TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    last_run_at TEXT
+                )
+                """,
+                """
+                CREATE TABLE schedule_runs (
+                    schedule TEXT NOT NULL REFERENCES schedules (name) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    PRIMARY KEY (schedule, run_id)
+                )
+                """,
+            ]
+        },
     ]
 
     static let versionTable =
