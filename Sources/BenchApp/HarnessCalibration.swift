@@ -5,7 +5,6 @@ public import BenchReport
 import BenchRunner
 import BenchSimulator
 public import Foundation
-import Logging
 import NIOCore
 import NIOPosix
 
@@ -29,19 +28,9 @@ public enum HarnessCalibration {
     public static func measure(
         streams: Int = streams, log: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> HarnessCeiling {
-        var logger = Logger(label: "llmbench.calibration")
-        logger.logLevel = .critical
-        let simulator = Simulator(
-            configuration: SimulatorConfiguration(port: 0, ttft: .zero, itl: .zero, outputTokens: 128), logger: logger)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        return try await withThrowingTaskGroup(of: HarnessCeiling?.self) { group in
-            group.addTask {
-                try await simulator.run { continuation.yield($0) }
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            defer { group.cancelAll() }
+        try await Simulator.withRunning(
+            SimulatorConfiguration(port: 0, ttft: .zero, itl: .zero, outputTokens: 128)
+        ) { port, _ in
             log("measuring the client's ceiling on this host (zero-latency simulator, in process)…")
             let overhead = try await probe(port: port, concurrency: 1, requests: 200, tokens: 16)
             let throughput = try await probe(port: port, concurrency: streams, requests: streams * 6, tokens: 128)

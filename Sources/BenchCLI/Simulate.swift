@@ -13,6 +13,7 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Time to first token, milliseconds.") var ttftMs = 150.0
     @Option(help: "Time between tokens, milliseconds.") var itlMs = 10.0
     @Option(help: "Tokens generated when the request does not force a length.") var outputTokens = 64
+    @Option(help: "Tokens per streamed chunk (servers that batch their stream output).") var tokensPerChunk = 1
     @Option(help: "Relative standard deviation of every TTFT/ITL draw (0 = exact).") var jitter = 0.0
     @Option(help: "Seed for jitter, faults and text.") var seed: UInt64 = 0
     @Option(help: "Streams served at full speed; beyond it tokens slow down in proportion.") var capacity: Int?
@@ -29,13 +30,13 @@ struct Simulate: AsyncParsableCommand {
         guard rates.allSatisfy({ (0...1).contains($0) }), rates.reduce(0, +) <= 1 else {
             throw ValidationError("fault rates must each be in 0…1 and add up to at most 1")
         }
-        guard ttftMs >= 0, itlMs >= 0, outputTokens >= 1 else {
-            throw ValidationError("--ttft-ms and --itl-ms must be ≥ 0 and --output-tokens ≥ 1")
+        guard ttftMs >= 0, itlMs >= 0, outputTokens >= 1, tokensPerChunk >= 1 else {
+            throw ValidationError("--ttft-ms and --itl-ms must be ≥ 0, --output-tokens and --tokens-per-chunk ≥ 1")
         }
     }
 
     func run() async throws {
-        let configuration = SimulatorConfiguration(
+        var configuration = SimulatorConfiguration(
             host: host, port: port, model: model, ttft: .microseconds(Int64(ttftMs * 1000)),
             itl: .microseconds(Int64(itlMs * 1000)), outputTokens: outputTokens, jitter: jitter, seed: seed,
             capacity: capacity,
@@ -45,6 +46,7 @@ struct Simulate: AsyncParsableCommand {
             ),
             stall: .microseconds(Int64(stallMs * 1000)), retryAfterSeconds: retryAfter
         )
+        configuration.tokensPerChunk = tokensPerChunk
         var logger = Logger(label: "llmbench.simulate")
         logger.logLevel = .warning
         let host = self.host

@@ -170,6 +170,8 @@ public struct Simulator: Sendable {
         )
         var deadline = plan.arrivedAt + jittered(configuration.ttft, &random)
         let middle = plan.outputTokens / 2
+        var pending = ""
+        var pendingTokens = 0
         for k in 0..<plan.outputTokens {
             if k > 0 { deadline += tokenInterval(&random) }
             if k == middle {
@@ -186,15 +188,19 @@ public struct Simulator: Sendable {
                     break
                 }
             }
+            pending += " " + SimWire.words[Int(wordRandom.next() % UInt64(SimWire.words.count))]
+            pendingTokens += 1
+            guard pendingTokens == configuration.tokensPerChunk || k == plan.outputTokens - 1 else { continue }
             if deadline > .now { try await Task.sleep(until: deadline, clock: .continuous) }
-            let word = SimWire.words[Int(wordRandom.next() % UInt64(SimWire.words.count))]
             try await writer.write(
                 ByteBuffer(
                     string: SimWire.chunk(
-                        id: plan.id, created: plan.created, model: plan.model, delta: "{\"content\":\" \(word)\"}",
+                        id: plan.id, created: plan.created, model: plan.model, delta: "{\"content\":\"\(pending)\"}",
                         finishReason: nil))
             )
-            sent += 1
+            sent += pendingTokens
+            pending = ""
+            pendingTokens = 0
         }
         var tail = SimWire.chunk(
             id: plan.id, created: plan.created, model: plan.model, delta: "{}",

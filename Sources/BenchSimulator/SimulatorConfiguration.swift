@@ -38,6 +38,9 @@ public struct SimulatorConfiguration: Sendable, Hashable {
     public var itl: Duration
     /// Tokens generated when the request neither caps nor forces the length (`ignore_eos`).
     public var outputTokens: Int
+    /// Tokens sent per streamed chunk (as servers that batch their stream output do, e.g. vLLM's stream interval);
+    /// a chunk goes out when its last token is due.
+    public var tokensPerChunk: Int = 1
     /// Relative standard deviation applied to every TTFT and ITL draw (0 = exact timing).
     public var jitter: Double
     public var seed: UInt64

@@ -1,9 +1,26 @@
 /// The simulator's own view of the OpenAI chat-completions wire format. It deliberately shares no types with
 /// llmbench's client codec, so an encoding mismatch between the two shows up in tests.
 struct SimChatRequest: Decodable {
+    /// A message; `content` is a string or, as OpenAI also accepts, a list of parts whose `text` parts are joined.
     struct Message: Decodable {
         var role: String
         var content: String?
+
+        struct Part: Decodable {
+            var text: String?
+        }
+
+        enum CodingKeys: String, CodingKey { case role, content }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            role = try container.decode(String.self, forKey: .role)
+            if let parts = try? container.decodeIfPresent([Part].self, forKey: .content) {
+                content = parts.compactMap(\.text).joined(separator: "\n")
+            } else {
+                content = try container.decodeIfPresent(String.self, forKey: .content)
+            }
+        }
     }
     struct StreamOptions: Decodable {
         var includeUsage: Bool?

@@ -30,6 +30,32 @@ extension LiveTests {
             #expect(abs(itl - 20) < 2, "ITL p50 \(itl)")
         }
 
+        @Test func severalTokensPerChunkAreCountedFromUsageAndTheSameAnswerComesBack() async throws {
+            var configuration = SimulatorConfiguration(ttft: .milliseconds(5), itl: .milliseconds(2), outputTokens: 10)
+            configuration.tokensPerChunk = 4
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-chunks-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let report = try await withSimulator(configuration) { port, _ in
+                try await BenchmarkRun(
+                    spec: simulatorSpec(port: port) {
+                        $0.maxRequests = 4
+                        $0.outputTokens = 10
+                        $0.distinctPrompts = 2
+                    },
+                    outputDirectory: folder
+                ).run()
+            }
+            let records = try RunFolder(folder).records().sorted { $0.id < $1.id }
+            // 4 + 4 + 2 tokens in three chunks, sent when tokens 4, 8 and 10 are due (6, 14 and 18 ms after the
+            // first token was due): ITL = (18 − 6) ms ÷ the 9 gaps of 10 tokens.
+            #expect(records.allSatisfy { $0.textChunks == 3 && $0.outputTokens == 10 })
+            let itl = try #require(report.onlyStep.itlMs.p50)
+            #expect(abs(itl - 12.0 / 9) < 0.5, "ITL p50 \(itl)")
+            // Prompts 0 and 1 each sent twice: the simulator answers a prompt the same way every time.
+            #expect(records[0].outputHash == records[2].outputHash && records[1].outputHash == records[3].outputHash)
+            #expect(records[0].outputHash != records[1].outputHash)
+        }
+
         @Test func withoutUsageTokensAreCountedFromChunks() async throws {
             let configuration = SimulatorConfiguration(ttft: .milliseconds(5), itl: .milliseconds(1), outputTokens: 12)
             let report = try await withSimulator(configuration) { port, _ in

@@ -3,29 +3,13 @@ import BenchCore
 import BenchMetrics
 import BenchReport
 import BenchSimulator
-import Logging
 
 /// Runs a simulator on a free loopback port for the duration of `body`.
 func withSimulator<T: Sendable>(
     _ configuration: SimulatorConfiguration,
     _ body: @Sendable (_ port: Int, _ simulator: Simulator) async throws -> T
 ) async throws -> T {
-    var configuration = configuration
-    configuration.port = 0
-    var logger = Logger(label: "test.simulator")
-    logger.logLevel = .critical
-    let simulator = Simulator(configuration: configuration, logger: logger)
-    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            try await simulator.run { continuation.yield($0) }
-            return nil
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        defer { group.cancelAll() }
-        return try await body(port, simulator)
-    }
+    try await Simulator.withRunning(configuration, body)
 }
 
 /// A spec for one simulator target.
