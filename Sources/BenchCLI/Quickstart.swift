@@ -82,13 +82,15 @@ struct Quickstart: AsyncParsableCommand {
         log("benchmark: concurrency \(levels.map(String.init).joined(separator: ", ")), \(requests) requests each")
         let live = Console.isTerminal(FileHandle.standardError)
         let bar = ProgressBar(enabled: live)
-        let report = try await BenchmarkRun(
+        var benchmark = BenchmarkRun(
             spec: spec, outputDirectory: URL(fileURLWithPath: out), progress: { await bar.update($0) },
             log: { line in
                 if live { ProgressBar.clearLine() }
                 log(Console.highlight(line))
             }
-        ).run()
+        )
+        benchmark.clientCeiling = try await HarnessCalibration.cachedOrMeasured(log: log)
+        let report = try await benchmark.run()
         await bar.clear()
         return report
     }

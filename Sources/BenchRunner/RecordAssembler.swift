@@ -105,7 +105,10 @@ public struct RecordAssembler: Sendable {
     private mutating func countText(_ text: String) {
         for scalar in text.unicodeScalars {
             record.outputCharacters += 1
-            let isSpace = scalar.properties.isWhitespace
+            // ASCII (most streamed text) without the Unicode property lookup: space, \t, \n, \v, \f, \r.
+            let isSpace =
+                scalar.isASCII
+                ? scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
             if !isSpace && previousWasSpace { record.outputWords += 1 }
             previousWasSpace = isSpace
         }
