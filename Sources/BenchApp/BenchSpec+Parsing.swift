@@ -8,10 +8,10 @@ import Yams
 extension BenchSpec {
     /// Parses a spec document (YAML, or JSON, which is YAML too).
     /// - Throws: ``SpecError`` naming the field at fault.
+    /// Files it names are not read here: ``load(path:)`` reads a trace, and runs read prompt and conversation
+    /// files when they start.
     public static func parse(_ text: String) throws -> BenchSpec {
-        var spec = try BenchSpec(document: document(text))
-        try spec.loadTrace(relativeTo: nil)
-        return spec
+        try BenchSpec(document: document(text))
     }
 
     /// The document of a spec text (YAML or JSON), before its fields are read.
@@ -27,9 +27,7 @@ extension BenchSpec {
     /// Reads a spec from its parsed document.
     /// - Throws: ``SpecError`` naming the field at fault.
     public static func parse(document: JSONValue) throws -> BenchSpec {
-        var spec = try BenchSpec(document: document)
-        try spec.loadTrace(relativeTo: nil)
-        return spec
+        try BenchSpec(document: document)
     }
 
     /// Reads and parses a spec file; a relative prompt file is resolved against the spec's folder.
@@ -87,10 +85,12 @@ extension BenchSpec {
             if conversationFile != nil && conversationTurns != nil {
                 throw SpecError(prompts.field("turns"), "give either conversations (a file) or turns, not both")
             }
-            if (conversationFile != nil || conversationTurns != nil),
+            if conversationFile != nil || conversationTurns != nil,
                 try prompts.string("file") != nil || prompts.list("items") != nil
             {
-                throw SpecError(prompts.field("conversations"), "conversations replace file and items: give one")
+                throw SpecError(
+                    prompts.field(conversationFile != nil ? "conversations" : "turns"),
+                    "conversations replace file and items: give one")
             }
             distinctPrompts = try prompts.positiveInteger("distinct")
             inputTokens = try prompts.positiveInteger("input_tokens") ?? inputTokens
@@ -264,8 +264,9 @@ extension BenchSpec {
     public mutating func loadTrace(relativeTo directory: URL?) throws {
         guard var path = traceFile else { return }
         if !path.hasPrefix("/"), let directory { path = directory.appendingPathComponent(path).path }
-        if promptFile != nil {
-            throw SpecError("load.trace", "a trace gives each request its own prompt length: give no prompts.file")
+        if promptFile != nil || inlinePrompts != nil || conversationFile != nil || conversationTurns != nil {
+            throw SpecError(
+                "load.trace", "a trace gives each request its own prompt: give no prompts.file, items or conversations")
         }
         traceFile = path
         shapes = [.trace(try TraceFile.load(path: path), speed: traceSpeed, maxInFlight: traceMaxInFlight)]

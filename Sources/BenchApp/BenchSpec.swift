@@ -199,6 +199,10 @@ public struct BenchSpec: Sendable, Hashable {
             throw SpecError(
                 "load.warmup", "warm-up plus cool-down (\(warmup + cooldown)) leave nothing of the \(maxDuration) step")
         }
+        if traceFile != nil, !shapes.contains(where: { if case .trace = $0 { true } else { false } }) {
+            throw SpecError(
+                "load.trace", "the trace was not read: traces are read from the spec file's folder by the CLI")
+        }
         if conversationFile != nil || conversationTurns != nil,
             shapes.contains(where: { if case .concurrency = $0 { false } else { true } })
         {

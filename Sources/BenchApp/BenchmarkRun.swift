@@ -157,7 +157,7 @@ public struct BenchmarkRun: Sendable {
     /// gives a request the same id (and prompt). Each step takes its request limit's worth of ids, or 1,000,000 when
     /// only a duration limits it.
     public static func firstRequestID(spec: BenchSpec, targetIndex: Int, stepIndex: Int) -> Int {
-        let perTarget = spec.steps.map { $0.maxRequests ?? 1_000_000 }
+        let perTarget = spec.steps.map { $0.maxRequests ?? LoadStep.idsWithoutRequestLimit }
         return targetIndex * perTarget.reduce(0, +) + perTarget.prefix(stepIndex).reduce(0, +)
     }
 

@@ -8,31 +8,18 @@ import Foundation
 /// messages are dropped, because each turn is sent with the model's own earlier answers.
 enum ConversationFile {
     static func load(path: String, thinkTime: Duration, maxOutputTokens: Int) throws -> ConversationList {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw SpecError("prompts.conversations", "cannot read \(path): \(error.localizedDescription)")
-        }
         var conversations: [(preamble: [ChatMessage], turns: [String])] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { continue }
-            let field = "prompts.conversations line \(number + 1)"
-            let row: Row
-            do {
-                row = try JSONDecoder().decode(Row.self, from: Data(trimmed.utf8))
-            } catch {
-                throw SpecError(
-                    field, "expected {\"turns\": […]}, {\"messages\": […]} or {\"conversations\": […]}: \(error)")
-            }
+        for (line, row) in try JSONLinesFile.inputRows(
+            Row.self, path: path, field: "prompts.conversations",
+            expected: "{\"turns\": […]}, {\"messages\": […]} or {\"conversations\": […]}")
+        {
             let messages =
                 row.messages
                 ?? row.conversations?.map { ChatMessage(role: Self.role(sharegpt: $0.from), content: $0.value) }
                 ?? (row.system.map { [ChatMessage(role: "system", content: $0)] } ?? [])
                 + (row.turns ?? []).map { ChatMessage(role: "user", content: $0) }
             let turns = messages.filter { $0.role == "user" }.map(\.content)
-            guard !turns.isEmpty else { throw SpecError(field, "has no user turn") }
+            guard !turns.isEmpty else { throw SpecError("prompts.conversations line \(line)", "has no user turn") }
             conversations.append((messages.filter { $0.role == "system" }, turns))
         }
         guard !conversations.isEmpty else {

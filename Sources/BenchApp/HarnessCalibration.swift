@@ -34,6 +34,11 @@ public enum HarnessCalibration {
             log("measuring the client's ceiling on this host (zero-latency simulator, in process)…")
             let overhead = try await probe(port: port, concurrency: 1, requests: 200, tokens: 16)
             let throughput = try await probe(port: port, concurrency: streams, requests: streams * 6, tokens: 128)
+            for probe in [overhead, throughput] where probe.counts.failed > 0 || probe.counts.succeeded == 0 {
+                throw CalibrationError(
+                    description: "the calibration against the in-process simulator failed: "
+                        + (probe.errors.first?.message ?? "no request succeeded"))
+            }
             return HarnessCeiling(
                 measuredAt: ISO8601DateFormatter().string(from: Date()), llmbenchVersion: BenchmarkRun.version,
                 build: build, host: ProcessInfo.processInfo.hostName,
@@ -76,8 +81,19 @@ public enum HarnessCalibration {
         let folder = cacheFolder(environment: environment)
         if let ceiling = cached(in: folder) { return ceiling }
         let ceiling = try await measure(log: log)
-        try store(ceiling, in: folder)
+        do {
+            try store(ceiling, in: folder)
+        } catch {
+            log(
+                "could not keep the client ceiling in \(folder.path) (\(error.localizedDescription)); measured again next time"
+            )
+        }
         return ceiling
+    }
+
+    /// A calibration that could not measure anything.
+    public struct CalibrationError: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Where the measurement is kept: llmbench's cache folder.

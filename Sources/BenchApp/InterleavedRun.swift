@@ -11,17 +11,24 @@ public import Foundation
 /// target's step figures and, for every pair of targets, paired differences of TTFT, E2E and decode speed
 /// (``PairedSpeedComparison``).
 public struct InterleavedRun: Sendable {
+    /// The targets (two or more), prompts and request settings.
     public let spec: BenchSpec
+    /// Rounds: prompts sent to every target.
     public let rounds: Int
+    /// Rounds in flight at once.
     public let concurrency: Int
+    /// Where `records.jsonl` and `paired.json` go; nil keeps them in memory.
     public let outputDirectory: URL?
+    /// Where API-key variables are read from.
     public let environment: [String: String]
+    /// Progress lines.
     public let log: @Sendable (String) -> Void
 
     /// What `paired.json` holds.
     public struct Summary: Sendable, Hashable, Codable {
         public static let schemaIdentifier = "llmbench.paired/1"
 
+        /// One target's step figures over its requests of the run.
         public struct Target: Sendable, Hashable, Codable {
             public var name: String
             public var model: String
@@ -71,6 +78,9 @@ public struct InterleavedRun: Sendable {
         }
         guard rounds >= 2 else { throw SpecError("rounds", "needs at least 2 rounds") }
         guard concurrency >= 1 else { throw SpecError("concurrency", "must be at least 1") }
+        if spec.conversationFile != nil || spec.conversationTurns != nil || spec.traceFile != nil {
+            throw SpecError("prompts", "a paired comparison sends single prompts: give no conversations or trace")
+        }
         let benchmark = BenchmarkRun(spec: spec, outputDirectory: nil, environment: environment)
         let keys = try spec.targets.map(benchmark.apiKey)
         let prompts = try benchmark.promptSource()
@@ -96,11 +106,16 @@ public struct InterleavedRun: Sendable {
                 duration: nil, elapsed: .zero))
         _ = try await (0..<rounds).concurrentMap(limit: concurrency) { round in
             let prompt = prompts.prompt(forRequest: round)
+            var failed = false
             for index in Self.order(targets: count, round: round, seed: seed) {
-                await recordLog.append(await executors[index].send(round * count + index, prompt: prompt))
+                let record = await executors[index].send(round * count + index, prompt: prompt)
+                failed = failed || record.outcome != .success
+                await recordLog.append(record)
             }
-            let progress = await done.count(failed: false, elapsed: .now - origin)
-            if progress.done % max(1, rounds / 10) == 0 { log("  \(progress.done)/\(rounds) rounds") }
+            let progress = await done.count(failed: failed, elapsed: .now - origin)
+            if progress.done % max(1, rounds / 10) == 0 {
+                log("  \(progress.done)/\(rounds) rounds (\(progress.failed) with a failed request)")
+            }
         }
         await recordLog.close()
 

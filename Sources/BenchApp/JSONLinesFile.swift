@@ -50,3 +50,32 @@ extension JSONLinesFile {
         return values
     }
 }
+
+extension JSONLinesFile {
+    /// The rows of an input file the user gave (prompts, a trace, conversations): one `T` per non-empty line, with
+    /// its line number (1-based).
+    /// - Throws: ``SpecError`` naming `field` for a file that cannot be read, and `field line N` with what was
+    ///   `expected` for a line that does not decode.
+    static func inputRows<T: Decodable>(_ type: T.Type, path: String, field: String, expected: String) throws
+        -> [(line: Int, row: T)]
+    {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SpecError(field, "cannot read \(path): \(error.localizedDescription)")
+        }
+        let decoder = JSONDecoder()
+        var rows: [(line: Int, row: T)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { continue }
+            do {
+                rows.append((index + 1, try decoder.decode(T.self, from: Data(trimmed.utf8))))
+            } catch {
+                throw SpecError("\(field) line \(index + 1)", "expected \(expected): \(error)")
+            }
+        }
+        return rows
+    }
+}

@@ -7,24 +7,12 @@ import Foundation
 /// lines are skipped. Arrivals are made relative to the earliest.
 enum TraceFile {
     static func load(path: String) throws -> ReplayTrace {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw SpecError("load.trace", "cannot read \(path): \(error.localizedDescription)")
-        }
         var entries: [ReplayTrace.Entry] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { continue }
-            let field = "load.trace line \(number + 1)"
-            let row: Row
-            do {
-                row = try JSONDecoder().decode(Row.self, from: Data(trimmed.utf8))
-            } catch {
-                throw SpecError(
-                    field, "expected {\"timestamp\": ms, \"input_length\": n, \"output_length\": n}: \(error)")
-            }
+        for (line, row) in try JSONLinesFile.inputRows(
+            Row.self, path: path, field: "load.trace",
+            expected: "{\"timestamp\": ms, \"input_length\": n, \"output_length\": n}")
+        {
+            let field = "load.trace line \(line)"
             guard let seconds = row.timestamp.map({ $0 / 1000 }) ?? row.arrivalS, seconds.isFinite, seconds >= 0
             else {
                 throw SpecError(field, "needs timestamp (milliseconds) or arrival_s (seconds), a number ≥ 0")

@@ -29,7 +29,8 @@ struct Bench: AsyncParsableCommand {
     var rate: String?
     @Flag(help: "Poisson arrivals for --rate (default: evenly spaced).")
     var poisson = false
-    @Option(help: "With --rate: at most this many requests in flight; the rest wait (reported as queue time).")
+    @Option(
+        help: "With --rate or --trace: at most this many requests in flight; the rest wait (reported as queue time).")
     var maxInFlight: Int?
     @Option(help: "Replay a workload trace (JSONL: timestamp ms, input_length, output_length), as in docs/spec.md.")
     var trace: String?
@@ -162,13 +163,13 @@ struct Bench: AsyncParsableCommand {
                 throw SpecError("--trace", "a trace sets its own arrivals: give no --concurrency or --rate with it")
             }
             spec.traceFile = trace
-            spec.traceMaxInFlight = maxInFlight
         }
+        if let maxInFlight, spec.traceFile != nil { spec.traceMaxInFlight = maxInFlight }
         if let traceSpeed {
             guard traceSpeed > 0 else { throw SpecError("--trace-speed", "must be greater than 0") }
+            guard spec.traceFile != nil else { throw SpecError("--trace-speed", "needs --trace or load.trace") }
             spec.traceSpeed = traceSpeed
         }
-        if trace != nil || traceSpeed != nil { try spec.loadTrace(relativeTo: nil) }
         if let requests {
             guard requests >= 1 else { throw SpecError("--requests", "must be at least 1") }
             spec.maxRequests = requests
@@ -210,6 +211,8 @@ struct Bench: AsyncParsableCommand {
             guard (0...20).contains(retries) else { throw SpecError("--retries", "expected 0 to 20") }
             spec.retry.maxRetries = retries
         }
+        // Last, so that the prompt flags are checked against it and --trace-speed applies.
+        try spec.loadTrace(relativeTo: nil)
         return spec
     }
 

@@ -12,6 +12,7 @@ public struct ClientLoad: Sendable, Hashable, Codable {
     /// milliseconds; nil when the transport has no event loops to probe.
     public var eventLoopLagMs: Double?
 
+    /// A sample; see the properties for what each figure is.
     public init(cpuShare: Double, timerLagMs: Double, eventLoopLagMs: Double?) {
         self.cpuShare = cpuShare
         self.timerLagMs = timerLagMs

@@ -42,6 +42,9 @@ public enum LoadShape: Sendable, Hashable {
 
 /// One step of a run: a load shape with its stop conditions and measurement window.
 public struct LoadStep: Sendable, Hashable {
+    /// Request ids reserved for a step that only a duration limits.
+    public static let idsWithoutRequestLimit = 1_000_000
+
     public var shape: LoadShape
     /// Stop dispatching after this many requests.
     public var maxRequests: Int?

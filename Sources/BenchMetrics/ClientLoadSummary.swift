@@ -17,12 +17,16 @@ public struct ClientLoadSummary: Sendable, Hashable, Codable {
 
     /// In-window records that carry a client sample.
     public var samples: Int
+    /// ``ClientLoad/cpuShare`` over the records.
     public var cpuShare: DistributionSummary
+    /// ``ClientLoad/timerLagMs`` over the records.
     public var timerLagMs: DistributionSummary
+    /// ``ClientLoad/eventLoopLagMs`` over the records that have it.
     public var eventLoopLagMs: DistributionSummary
     /// Streamed chunks the client read per second: Σ chunks of successful in-window requests ÷ window length.
-    /// Compared with the harness ceiling, which streams one token per chunk.
+    /// Compared with the client ceiling, which streams one token per chunk.
     public var chunksPerS: Double?
+    /// Whether any threshold was passed.
     public var clientBound: Bool
     /// Each threshold that was passed, in words with the figure.
     public var reasons: [String]

@@ -5,14 +5,18 @@ public import BenchCore
 /// dᵢ = metric(A)ᵢ − metric(B)ᵢ. Pairing removes the prompt-to-prompt spread that unpaired comparisons of two
 /// runs carry, so a smaller difference is resolved with the same number of requests.
 public struct PairedSpeedComparison: Sendable, Hashable, Codable {
+    /// The two targets' names: differences are A − B.
     public var a: String
     public var b: String
     /// Rounds where both requests succeeded.
     public var pairs: Int
     /// Rounds where A's request was sent first (the order is random; about half is the sign of a fair draw).
     public var aFirst: Int
+    /// Time to first token, milliseconds (nil with fewer than two pairs).
     public var ttftMs: PairedSpeedMetric?
+    /// End-to-end latency, milliseconds.
     public var e2eMs: PairedSpeedMetric?
+    /// Decode speed, tokens per second (higher is better).
     public var decodeTps: PairedSpeedMetric?
 
     /// - Parameter rounds: per round, A's record and B's record (either may be missing or failed: the round is
@@ -47,6 +51,7 @@ public struct PairedSpeedComparison: Sendable, Hashable, Codable {
 
 /// One metric of a paired speed comparison.
 public struct PairedSpeedMetric: Sendable, Hashable, Codable {
+    /// The mean of each side over the pairs.
     public var meanA: Double
     public var meanB: Double
     /// Mean of dᵢ = aᵢ − bᵢ with its normal interval (SE = SD(d)/√n) and its seeded percentile-bootstrap interval.

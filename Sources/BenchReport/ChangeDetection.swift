@@ -9,11 +9,14 @@ public import BenchMetrics
 /// |latest − baseline| ÷ baseline exceeds the threshold *and* the latest value lies outside the range the previous
 /// runs spanned, so ordinary run-to-run noise is not an alert.
 public struct MetricChange: Sendable, Hashable, Codable {
+    /// The target's name and the step's label.
     public var target: String
     public var step: String
+    /// The figure's key, as in run summaries (`ttft_p50_ms`, …, `output_tps_per_usd_per_1m_output`).
     public var metric: String
     /// Whether a higher value is better (throughput) or worse (latency).
     public var higherIsBetter: Bool
+    /// The median of the previous runs' values, and the newest run's value.
     public var baseline: Double
     public var latest: Double
     /// (latest − baseline) ÷ baseline.
@@ -73,6 +76,7 @@ public struct DriftSignal: Sendable, Hashable, Codable {
     }
 }
 
+/// Compares a scheduled benchmark's newest report with the ones before it (``MetricChange``).
 public enum ChangeDetection {
     /// The default threshold: a 20 % move.
     public static let defaultThreshold = 0.2

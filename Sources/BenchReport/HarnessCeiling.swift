@@ -1,6 +1,6 @@
 public import BenchMetrics
 
-/// The client's own ceiling on this host: what one llmbench process streamed from the built-in simulator with zero
+/// The client ceiling on this host: what one llmbench process streamed from the built-in simulator with zero
 /// latency (`llmbench calibrate`), the reference every run's load is compared with. The simulator runs in the same
 /// process and shares its cores, so the figures are a floor for the client alone.
 public struct HarnessCeiling: Sendable, Hashable, Codable {
@@ -18,9 +18,12 @@ public struct HarnessCeiling: Sendable, Hashable, Codable {
     /// TTFT measured against a zero-TTFT simulator, one request at a time: what the client (and loopback HTTP) adds.
     public var ttftOverheadMs: DistributionSummary
 
-    /// A step reading at least this share of ``chunksPerS`` is stamped client-bound.
+    /// A step reading at least this share of ``chunksPerS`` is stamped client-bound. Measured at one token per chunk:
+    /// a server that sends several tokens per chunk costs the client more per chunk (longer chunks), so near the
+    /// ceiling with such a server it is the lags that say the client is the limit.
     public static let boundShare = 0.8
 
+    /// A ceiling; see the properties.
     public init(
         measuredAt: String, llmbenchVersion: String, build: String, host: String, cores: Int, streams: Int,
         chunksPerS: Double, ttftOverheadMs: DistributionSummary
@@ -38,9 +41,9 @@ public struct HarnessCeiling: Sendable, Hashable, Codable {
     /// Why a step's load comes close to this ceiling, in words; empty when it does not.
     public func reasons(for metrics: StepSummary) -> [String] {
         var reasons: [String] = []
-        if let rate = metrics.client?.chunksPerS, rate >= Self.boundShare * chunksPerS {
+        if chunksPerS > 0, let rate = metrics.client?.chunksPerS, rate >= Self.boundShare * chunksPerS {
             let share = Int((rate / chunksPerS * 100).rounded())
-            reasons.append("reading \(share) % of the harness ceiling (\(Int(chunksPerS.rounded())) chunks/s)")
+            reasons.append("reading \(share) % of the client ceiling (\(Int(chunksPerS.rounded())) chunks/s)")
         }
         if metrics.maxInFlight > streams {
             reasons.append(
@@ -66,9 +69,9 @@ public struct ClientVerdict: Sendable, Hashable, Codable {
 
     static let notePrefix = "client-bound: "
 
-    /// Nil when neither client samples nor a ceiling are known for the step.
+    /// Nil when the step's records carry no client samples (older records): unknown, not "fine".
     public init?(metrics: StepSummary, ceiling: HarnessCeiling?) {
-        guard metrics.client != nil || ceiling != nil else { return nil }
+        guard metrics.client != nil else { return nil }
         reasons = (metrics.client?.reasons ?? []) + (ceiling?.reasons(for: metrics) ?? [])
         clientBound = !reasons.isEmpty
     }
@@ -98,6 +101,7 @@ extension BenchmarkReport {
 
 /// The ceiling in one line of words, for consoles and reports.
 public enum HarnessCeilingText {
+    /// "client ceiling on HOST (…): N chunks/s over S streams; TTFT overhead p50 …, p99 …".
     public static func describe(_ ceiling: HarnessCeiling) -> String {
         "client ceiling on \(ceiling.host) (\(ceiling.cores) cores, llmbench \(ceiling.llmbenchVersion) \(ceiling.build), "
             + "measured \(ceiling.measuredAt)): \(NumberFormatting.value(ceiling.chunksPerS)) chunks/s over "

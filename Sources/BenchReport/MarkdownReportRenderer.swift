@@ -184,19 +184,20 @@ public enum MarkdownReportRenderer {
         }
     }
 
-    /// Each step's figures under `vllm bench serve`'s result keys, and where the tools' definitions differ
-    /// (GuideLLM's and AIPerf's names are in report.json, `aliases`).
-    /// The client's ceiling on the host and what marks a step client-bound; nil when the report has none.
+    /// The client ceiling on the host and what marks a step client-bound; nil when the report has none.
     static func clientCeiling(_ report: BenchmarkReport) -> String? {
         guard let ceiling = report.clientCeiling else { return nil }
         let bound = report.clientBoundSteps
         return "The \(HarnessCeilingText.describe(ceiling)). A step is marked ⚠ client-bound when it reads "
             + "\(Int(HarnessCeiling.boundShare * 100)) % of that chunk rate, or the client's CPU reached "
             + "\(Int(ClientLoadSummary.Thresholds.cpuShareP50 * 100)) % (median) or its timer, event-loop or scheduler "
-            + "lag \(Int(ClientLoadSummary.Thresholds.lagP99Ms)) ms (p99)"
+            + "lag \(Int(ClientLoadSummary.Thresholds.lagP99Ms)) ms (p99), or it held more streams than the ceiling "
+            + "was measured with"
             + (bound.isEmpty ? "; no step was." : "; client-bound: \(bound.joined(separator: ", ")).")
     }
 
+    /// Each step's figures under `vllm bench serve`'s result keys, and where the tools' definitions differ
+    /// (GuideLLM's and AIPerf's names are in report.json, `aliases`).
     static func aliases(_ report: BenchmarkReport) -> String {
         let steps = report.targets.flatMap { target in target.steps.map { (target.name, $0) } }
         guard let notes = steps.first?.1.aliases?.notes else { return "" }

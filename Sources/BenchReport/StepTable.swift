@@ -8,12 +8,12 @@ public enum StepTable {
         "E2E p50 ms", "E2E p99 ms", "out tok/s", "req/s", "goodput req/s", "errors",
     ]
 
-    /// One row of the table.
     /// The row of a report's step, its label marked when the step is client-bound.
     public static func row(target: String, step: BenchmarkReport.Step) -> [String] {
         row(target: target, label: step.displayLabel, metrics: step.metrics)
     }
 
+    /// One row of the table.
     public static func row(target: String, label: String, metrics m: StepSummary) -> [String] {
         [
             target, label, String(m.counts.succeeded), String(m.counts.failed),

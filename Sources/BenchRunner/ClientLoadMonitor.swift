@@ -21,16 +21,19 @@ public actor ClientLoadMonitor {
         cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// Samples every ``interval`` until the calling task is cancelled.
+    /// Samples every `interval` (the first time after 10 ms) until the calling task is cancelled.
     ///
     /// cpu share = Δ(user + system CPU time) ÷ (Δ wall time × cores); timer lag = (wake-up − sleep start) − interval.
     public func run() async {
         var lastCPU = Self.processCPUTime()
         var lastWall = ContinuousClock.now
+        // The first sample comes after 10 ms, so that short steps' records carry one too.
+        var wait = min(interval, .milliseconds(10))
         while true {
             let asleep = ContinuousClock.now
-            do { try await Task.sleep(for: interval) } catch { return }
-            let timerLag = max(.zero, ContinuousClock.now - asleep - interval)
+            do { try await Task.sleep(for: wait) } catch { return }
+            let timerLag = max(.zero, ContinuousClock.now - asleep - wait)
+            wait = interval
             let loopLag = await eventLoopProbe?()
             let cpu = Self.processCPUTime()
             let wall = ContinuousClock.now

@@ -30,6 +30,7 @@ public struct ConversationList: ConversationSource {
     public let thinkTime: Duration
     public let maxOutputTokens: Int
 
+    /// Conversations without turns are dropped; at least one must have a turn.
     public init(
         _ conversations: [(preamble: [ChatMessage], turns: [String])], thinkTime: Duration, maxOutputTokens: Int
     ) {
@@ -53,6 +54,7 @@ public struct SyntheticConversations: ConversationSource {
     public let prompts: SyntheticPrompts
     public let thinkTime: Duration
 
+    /// Conversations of `turns` turns drawn from `prompts`.
     public init(turns: Int, prompts: SyntheticPrompts, thinkTime: Duration) {
         self.turns = turns
         self.prompts = prompts

@@ -94,6 +94,7 @@ public struct TracePrompts: PromptSource {
     public let trace: ReplayTrace
     public let defaults: SyntheticPrompts
 
+    /// Prompts for `trace`; `defaults` gives the lengths it leaves out and the seed of synthetic prompts.
     public init(trace: ReplayTrace, defaults: SyntheticPrompts) {
         precondition(!trace.entries.isEmpty, "a trace needs at least one request")
         self.trace = trace

@@ -74,8 +74,12 @@ public struct StepExecutor: Sendable {
                 schedule: schedule, maxInFlight: maxInFlight, start: start, deadline: deadline, onRecord: onRecord
             )
         case .trace(let trace, let speed, let maxInFlight):
+            // Entries already stored by an earlier segment are not waited for: the rest keep their spacing, the
+            // first of them at once.
+            let remaining = trace.entries.indices.filter { !skipping.contains(firstRequestID + $0) }
+                .map { trace.entries[$0].arrival / speed }
             return await runOpenLoop(
-                schedule: trace.entries.map { $0.arrival / speed }, maxInFlight: maxInFlight, start: start,
+                schedule: remaining.map { $0 - (remaining.first ?? .zero) }, maxInFlight: maxInFlight, start: start,
                 deadline: deadline, onRecord: onRecord)
         }
     }
@@ -121,15 +125,17 @@ public struct StepExecutor: Sendable {
     /// other, each with the history so far (the model's real answers included), pausing the think time between an
     /// answer and the next turn. Turn k of conversation n has id first + n × turns + k, turns = maxTurns (at most
     /// the request limit). A failed turn ends its conversation (the next turn would need its answer). With a request
-    /// limit, the step runs ⌊limit ÷ turns⌋ conversations, so its ids stay within the limit; a resumed step skips
-    /// conversations with any stored turn.
+    /// limit, the step runs ⌊limit ÷ turns⌋ conversations, so its ids stay within the limit (without one, within
+    /// ``LoadStep/idsWithoutRequestLimit``); a resumed step skips conversations with any stored turn.
     private func runConversations(
         _ conversations: any ConversationSource, users: Int, start: ContinuousClock.Instant,
         deadline: ContinuousClock.Instant?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
     ) async -> Int {
         let turns = max(1, min(conversations.maxTurns, step.maxRequests ?? .max))
         let started = Set(skipping.map { ($0 - firstRequestID) / turns })
-        let counter = RequestCounter(limit: step.maxRequests.map { $0 / turns }, skipping: started)
+        // Ids stay within the step's share: its request limit, or the ids a step without one is given.
+        let counter = RequestCounter(
+            limit: (step.maxRequests ?? LoadStep.idsWithoutRequestLimit) / turns, skipping: started)
         await withDiscardingTaskGroup { group in
             for _ in 0..<users {
                 group.addTask {
@@ -147,9 +153,9 @@ public struct StepExecutor: Sendable {
                                 slotAcquired: freeAt, deadline: deadline, keepsAnswer: true)
                             result.record.turn = k
                             await onRecord(result.record)
+                            freeAt = result.endedAt
                             guard result.record.outcome == .success else { break }
                             history.append(ChatMessage(role: "assistant", content: result.answer))
-                            freeAt = result.endedAt
                             if k + 1 < min(turns, userTurns.count), conversations.thinkTime > .zero {
                                 freeAt += conversations.thinkTime
                                 do { try await Task.sleep(until: freeAt, clock: .continuous) } catch { return }
@@ -215,10 +221,17 @@ public struct StepExecutor: Sendable {
         )
     }
 
+    /// The prompt of request `id`: the trace entry it replays (counted from the step's first request, so every
+    /// target replays the same workload), else the prompt source's prompt for the id.
+    private func prompt(for id: Int) -> Prompt {
+        if case .trace = step.shape { return prompts.prompt(forRequest: id - firstRequestID) }
+        return prompts.prompt(forRequest: id)
+    }
+
     private func notDispatched(_ id: Int, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant)
         -> RequestRecord
     {
-        let prompt = prompts.prompt(forRequest: id)
+        let prompt = prompt(for: id)
         let assembler = RecordAssembler(
             origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired))
         return assembler.finish(endedAt: .now, override: Self.stepEnded)
@@ -238,7 +251,7 @@ public struct StepExecutor: Sendable {
         _ id: Int, prompt: Prompt? = nil, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant,
         deadline: ContinuousClock.Instant?, keepsAnswer: Bool = false
     ) async -> RaceResult {
-        let prompt = prompt ?? prompts.prompt(forRequest: id)
+        let prompt = prompt ?? self.prompt(for: id)
         let request = settings.request(for: prompt)
         var assembler = RecordAssembler(
             origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired),

@@ -43,10 +43,13 @@ extension BenchAPI {
     /// A spec that can run on this server: valid, no server-side files, no credentials in it, targets allowed,
     /// key variables set.
     func validated(_ document: JSONValue) throws -> BenchSpec {
-        if document["prompts"]?["file"] != nil {
-            throw Problem(
-                .unprocessableContent, "prompt files are not read over the API: give the prompts as prompts.items",
-                field: "prompts.file")
+        // Files on the server are never read for a client: they could be anything the server may read.
+        for (field, value, instead) in [
+            ("prompts.file", document["prompts"]?["file"], "give the prompts as prompts.items"),
+            ("prompts.conversations", document["prompts"]?["conversations"], "use prompts.turns"),
+            ("load.trace", document["load"]?["trace"], "run traces with the CLI"),
+        ] where value != nil {
+            throw Problem(.unprocessableContent, "files are not read over the API: \(instead)", field: field)
         }
         let spec: BenchSpec
         do {

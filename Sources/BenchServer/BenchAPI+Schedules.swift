@@ -187,10 +187,15 @@ extension BenchAPI {
                 try await store.claimScheduleFiring(
                     name: schedule.name, lastFiredNotAfter: now.addingTimeInterval(-definition.everyS), at: now)
             else { continue }
-            let text = String(decoding: try APIJSON.encoder().encode(definition.spec), as: UTF8.self)
-            guard let run = try? await submit(text) else { continue }
-            try await store.addScheduleRun(name: schedule.name, runID: run.id, at: now)
-            started.append(run.id)
+            // One schedule's failure (a saved target deleted since, a store error) does not hold up the others.
+            do {
+                let text = String(decoding: try APIJSON.encoder().encode(definition.spec), as: UTF8.self)
+                let run = try await submit(text)
+                try await store.addScheduleRun(name: schedule.name, runID: run.id, at: now)
+                started.append(run.id)
+            } catch {
+                continue
+            }
         }
         return started
     }

@@ -82,7 +82,9 @@ public protocol RunStore: Sendable {
 
     /// Creates a schedule, or replaces the definition of the one with its name (keeping when it last fired).
     func saveSchedule(_ schedule: StoredSchedule) async throws
+    /// The schedule of this name, if any.
     func schedule(name: String) async throws -> StoredSchedule?
+    /// Every schedule, by name.
     func listSchedules() async throws -> [StoredSchedule]
     /// Deletes a schedule and its run list (the runs stay).
     func deleteSchedule(name: String) async throws -> Bool

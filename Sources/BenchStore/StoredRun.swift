@@ -124,6 +124,7 @@ public struct StoredSchedule: Sendable, Hashable, Codable {
     /// When its last run was started; nil before the first.
     public var lastRunAt: Date?
 
+    /// A schedule; see the properties.
     public init(
         name: String, definition: String, createdAt: Date = Date(), updatedAt: Date = Date(), lastRunAt: Date? = nil
     ) {

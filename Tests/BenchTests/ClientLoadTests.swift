@@ -64,7 +64,7 @@ import Testing
         report.certify(ceiling: ceiling)
         let step = report.targets[0].steps[0]
         #expect(step.client?.clientBound == true)
-        #expect(step.client?.reasons == ["reading 91 % of the harness ceiling (24 chunks/s)"])
+        #expect(step.client?.reasons == ["reading 91 % of the client ceiling (24 chunks/s)"])
         #expect(step.displayLabel == "c=1 ⚠ client-bound")
         #expect(step.notes.filter { $0.hasPrefix("client-bound: reading 91 %") }.count == 1)
         #expect(report.clientBoundSteps == ["t c=1"])
@@ -74,6 +74,13 @@ import Testing
         // Certifying again (a report recomputed) does not pile up notes.
         report.certify(ceiling: ceiling)
         #expect(report.targets[0].steps[0].notes.filter { $0.hasPrefix("client-bound") }.count == 1)
+        // Records without client samples get no verdict even with a ceiling: unknown, not "fine".
+        let unsampled = StepSummary(records: Self.records(nil), step: Self.step, objectives: .init())
+        #expect(ClientVerdict(metrics: unsampled, ceiling: ceiling) == nil)
+        // A ceiling that measured nothing never divides by zero.
+        var empty = ceiling
+        empty.chunksPerS = 0
+        #expect(empty.reasons(for: metrics).isEmpty)
     }
 }
 

@@ -83,6 +83,20 @@ extension LiveTests {
                         #expect(reply.status == status, "\(body): \(reply.body)")
                         #expect(reply.json?["field"]?.string == field, "\(reply.body)")
                     }
+                    // Files on the server are never read for an API client.
+                    for (key, body) in [
+                        (
+                            "load.trace",
+                            #"{"targets": [{"base_url": "http://127.0.0.1:\#(port)/v1", "model": "sim"}], "load": {"trace": "/etc/hostname"}}"#
+                        ),
+                        (
+                            "prompts.conversations",
+                            #"{"targets": [{"base_url": "http://127.0.0.1:\#(port)/v1", "model": "sim"}], "prompts": {"conversations": "/etc/hostname"}}"#
+                        ),
+                    ] {
+                        let refused = try await server.request(.POST, "/v1/runs", body: body, auth: true)
+                        #expect(refused.status == 422 && refused.json?["field"]?.string == key, "\(refused.body)")
+                    }
                     let created = try await server.request(
                         .POST, "/v1/schedules", body: #"{"name": "sim-watch", "spec": \#(spec), "every_s": 1}"#,
                         auth: true)

@@ -18,7 +18,7 @@ struct FuzzTarget: Sendable {
     static func exercise<Wire: WireProtocol>(_ wire: Wire, _ input: UnsafeRawBufferPointer) {
         guard let seed = input.first else { return }
         let body = UnsafeRawBufferPointer(rebasing: input.dropFirst())
-        var decoder = ResponseBodyDecoder(framing: wire.framing, decoder: wire.makeDecoder(), maxEventBytes: 1 << 16)
+        var decoder = ResponseBodyDecoder(framing: wire.framing, decoder: wire.makeDecoder(), maxEventBytes: 1 << 12)
         var events: [GenerationEvent] = []
         var state = UInt32(seed) | 1
         var offset = 0
