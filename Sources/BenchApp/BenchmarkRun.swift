@@ -209,7 +209,10 @@ public struct BenchmarkRun: Sendable {
             for (index, step) in spec.steps.enumerated() {
                 if let only, only.step != index { continue }
                 let previous = try await sink.records(target: target.name, step: index)
-                let plan = ResumePlan(step: step, previous: previous, segment: segment)
+                let firstID = Self.firstRequestID(spec: spec, targetIndex: targetIndex, stepIndex: index)
+                let plan = ResumePlan(
+                    step: step, previous: previous, segment: segment, firstRequestID: firstID,
+                    requestsPerConversation: (prompts as? any ConversationSource)?.turns(for: step) ?? 1)
                 let elapsed = ContinuousClock.now - origin - (resumption?.clockOffset ?? .zero)
                 let eta =
                     stepsDone > 0
@@ -220,7 +223,7 @@ public struct BenchmarkRun: Sendable {
                     let executor = StepExecutor(
                         client: client, prompts: prompts, settings: settings, target: target.name, stepIndex: index,
                         step: remaining,
-                        firstRequestID: Self.firstRequestID(spec: spec, targetIndex: targetIndex, stepIndex: index),
+                        firstRequestID: firstID,
                         origin: origin, requestTimeout: spec.requestTimeout, seed: spec.seed, skipping: plan.stored,
                         segment: segment, sharedLimit: sharedLimit
                     )

@@ -15,6 +15,11 @@ public protocol ConversationSource: PromptSource {
 }
 
 extension ConversationSource {
+    /// The ids each conversation of `step` takes: its most turns, at most the step's request limit.
+    public func turns(for step: LoadStep) -> Int {
+        max(1, min(maxTurns, step.maxRequests ?? .max))
+    }
+
     /// The first turn alone, for code that sends single prompts.
     public func prompt(forRequest requestID: Int) -> Prompt {
         let (preamble, turns) = conversation(requestID)

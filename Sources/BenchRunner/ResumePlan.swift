@@ -14,7 +14,15 @@ public struct ResumePlan: Sendable, Hashable {
     /// The segment the new records belong to.
     public var segment: Int
 
-    public init(step: LoadStep, previous: [RequestRecord], segment: Int) {
+    /// - Parameters:
+    ///   - firstRequestID: the step's first request id.
+    ///   - requestsPerConversation: for a multi-turn step, the ids each conversation takes
+    ///     (``ConversationSource/turns(for:)``): the step is complete when ⌊limit ÷ that⌋ conversations have a stored
+    ///     turn, however many turns each stored (a failed turn ends its conversation).
+    public init(
+        step: LoadStep, previous: [RequestRecord], segment: Int, firstRequestID: Int = 0,
+        requestsPerConversation: Int = 1
+    ) {
         stored = Set(previous.map(\.id))
         self.segment = segment
         guard !previous.isEmpty else {
@@ -22,7 +30,10 @@ public struct ResumePlan: Sendable, Hashable {
             return
         }
         var left = step
-        if let maxRequests = step.maxRequests, previous.count >= maxRequests {
+        let units =
+            requestsPerConversation > 1
+            ? Set(previous.map { ($0.id - firstRequestID) / requestsPerConversation }).count : previous.count
+        if let maxRequests = step.maxRequests, units >= maxRequests / requestsPerConversation {
             remaining = nil
             return
         }

@@ -131,7 +131,7 @@ public struct StepExecutor: Sendable {
         _ conversations: any ConversationSource, users: Int, start: ContinuousClock.Instant,
         deadline: ContinuousClock.Instant?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
     ) async -> Int {
-        let turns = max(1, min(conversations.maxTurns, step.maxRequests ?? .max))
+        let turns = conversations.turns(for: step)
         let started = Set(skipping.map { ($0 - firstRequestID) / turns })
         // Ids stay within the step's share: its request limit, or the ids a step without one is given.
         let counter = RequestCounter(

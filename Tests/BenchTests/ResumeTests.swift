@@ -46,6 +46,19 @@ actor MemorySink: RecordSink {
         #expect(ResumePlan(step: step, previous: [], segment: 0).remaining == step)
     }
 
+    @Test func aConversationStepIsCompleteWhenEveryConversationHasATurn() {
+        // Ids 100…107: two conversations of four turns; the first failed at its second turn.
+        let step = LoadStep(shape: .concurrency(users: 1), maxRequests: 8)
+        let firstOnly = [100, 101].map { Self.record($0, scheduled: 0, ended: 1) }
+        let partial = ResumePlan(
+            step: step, previous: firstOnly, segment: 1, firstRequestID: 100, requestsPerConversation: 4)
+        #expect(partial.remaining != nil && partial.stored == [100, 101])
+        let both = ResumePlan(
+            step: step, previous: firstOnly + [104, 105, 106, 107].map { Self.record($0, scheduled: 1, ended: 2) },
+            segment: 1, firstRequestID: 100, requestsPerConversation: 4)
+        #expect(both.remaining == nil)
+    }
+
     @Test func aTimedStepRunsForTheTimeItHasLeft() {
         let step = LoadStep(shape: .concurrency(users: 2), maxDuration: .seconds(60))
         // Two earlier segments: 10 s and 15 s (offsets continue across segments).
