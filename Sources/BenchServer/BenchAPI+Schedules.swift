@@ -80,6 +80,9 @@ extension BenchAPI {
         }
     }
 
+    /// The longest interval a schedule may have: a year, in seconds.
+    static let longestScheduleInterval: Double = 365 * 24 * 3600
+
     /// Previous successful runs that form a schedule's baseline.
     static let baselineRuns = 5
 
@@ -93,10 +96,13 @@ extension BenchAPI {
             throw Problem(
                 .unprocessableContent, "expected a name of 1–64 letters, digits, '.', '_' or '-'", field: "name")
         }
-        guard let every = fields["every_s"]?.number, every.isFinite, every >= configuration.minScheduleInterval else {
+        guard let every = fields["every_s"]?.number, every >= configuration.minScheduleInterval,
+            every <= Self.longestScheduleInterval
+        else {
             throw Problem(
                 .unprocessableContent,
-                "expected a number of seconds of at least \(NumberFormatting.value(configuration.minScheduleInterval))",
+                "expected a number of seconds from \(NumberFormatting.value(configuration.minScheduleInterval)) to "
+                    + "\(Int(Self.longestScheduleInterval)) (a year)",
                 field: "every_s")
         }
         let threshold = fields["change_threshold"]?.number ?? ChangeDetection.defaultThreshold
