@@ -41,7 +41,22 @@ public struct RawResponse: Sendable {
 
 /// One request, its whole response collected (up to a limit).
 public enum RawExchange {
-    /// Sends `request` (`POST` when it has a body, else `GET`) and reads the whole response.
+    /// The response head, the request sent again while the failure comes before any head from a stale connection.
+    private static func execute(_ request: HTTPClientRequest, http: HTTPClient, timeout: Duration) async throws
+        -> HTTPClientResponse
+    {
+        for attempt in 0... {
+            do {
+                return try await http.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            } catch  where attempt < StaleConnection.maxRetries && StaleConnection.isStale(error) {
+                continue
+            }
+        }
+        preconditionFailure("the loop returns or throws")
+    }
+
+    /// Sends `request` (`POST` when it has a body, else `GET`) and reads the whole response, sending it again when the
+    /// pooled connection turns out closed by the server (``StaleConnection``).
     /// - Throws: transport errors (connection refused, timeout) and a body larger than `limit`.
     public static func send(
         _ request: WireRequest, http: HTTPClient, timeout: Duration = .seconds(120), limit: Int = 8 << 20
@@ -50,7 +65,7 @@ public enum RawExchange {
         http1.method = request.body.isEmpty ? .GET : .POST
         http1.headers = HTTPHeaders(request.headers.map { ($0.name, $0.value) })
         if !request.body.isEmpty { http1.body = .bytes(ByteBuffer(bytes: request.body)) }
-        let response = try await http.execute(http1, timeout: .nanoseconds(timeout.nanoseconds))
+        let response = try await execute(http1, http: http, timeout: timeout)
         let body = try await response.body.collect(upTo: limit)
         return RawResponse(status: Int(response.status.code), body: Data(body.readableBytesView))
     }

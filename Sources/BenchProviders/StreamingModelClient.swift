@@ -133,7 +133,7 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
                 do {
                     response = try await client.http.execute(http, deadline: .now() + client.headTimeout)
                     pending.append(StampedEvent(.requestSent, at: sentAt))
-                } catch  where staleRetries < Self.maxStaleRetries && Self.isStaleConnection(error) {
+                } catch  where staleRetries < StaleConnection.maxRetries && StaleConnection.isStale(error) {
                     // The pooled connection had been closed by the server (llama.cpp closes after every stream
                     // while advertising keep-alive): nothing was served, so send it again (another idle connection of
                     // the pool may be closed too, hence a few tries).
@@ -192,18 +192,6 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
         private mutating func fail(_ error: ProviderError, at instant: ContinuousClock.Instant) {
             pending.append(StampedEvent(.failure(client.redactor.redact(error)), at: instant))
             state = .finished
-        }
-
-        /// Re-sends allowed when pooled connections turn out closed: several idle connections of the pool can all
-        /// have been closed by a server that closes after every response (llama.cpp).
-        static var maxStaleRetries: Int { 4 }
-
-        /// Whether a failure before the response head means the pooled connection was already closed by the server.
-        static func isStaleConnection(_ error: any Error) -> Bool {
-            if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
-            if let error = error as? ChannelError { return error == .ioOnClosedChannel || error == .outputClosed }
-            if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
-            return false
         }
 
         private func classifyTransportError(_ error: any Error, beforeHead: Bool) -> ProviderError {
