@@ -130,9 +130,7 @@ public struct BenchmarkRun: Sendable {
                 )
         )
         if let outputDirectory {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: outputDirectory.appendingPathComponent("report.json"))
+            try PrettyJSON.write(report, to: outputDirectory.appendingPathComponent("report.json"))
             try Data(MarkdownReportRenderer.render(report).utf8).write(
                 to: outputDirectory.appendingPathComponent("report.md"))
             var records: [RequestRecord] = []

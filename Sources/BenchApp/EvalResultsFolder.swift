@@ -56,8 +56,6 @@ public struct EvalResultsFolder: Sendable {
 
     /// Writes the summary here (`summary.json`, readable, keys sorted).
     public func write(_ summary: EvalSummary) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(summary).write(to: url.appendingPathComponent("summary.json"), options: .atomic)
+        try PrettyJSON.write(summary, to: url.appendingPathComponent("summary.json"))
     }
 }

@@ -104,9 +104,7 @@ public enum HarnessCalibration {
     /// Writes the measurement to the cache folder.
     public static func store(_ ceiling: HarnessCeiling, in folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(ceiling).write(to: folder.appendingPathComponent("harness-ceiling.json"), options: .atomic)
+        try PrettyJSON.write(ceiling, to: folder.appendingPathComponent("harness-ceiling.json"))
     }
 
     /// How long a job waits before the HTTP client's event loops run it, the worst over the loops. The runs' HTTP

@@ -144,9 +144,7 @@ public struct InterleavedRun: Sendable {
             generatedAt: ISO8601DateFormatter().string(from: Date()), rounds: rounds, concurrency: concurrency,
             seed: seed, targets: targets, comparisons: comparisons)
         if let outputDirectory {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(summary).write(to: outputDirectory.appendingPathComponent("paired.json"))
+            try PrettyJSON.write(summary, to: outputDirectory.appendingPathComponent("paired.json"))
         }
         return summary
     }

@@ -109,10 +109,7 @@ public struct PairwiseRun: Sendable {
                 }),
             judge: judgeTarget.name, judgeModel: judgeTarget.model, resamples: resamples, seed: seed)
         if let outputDirectory {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(summary).write(
-                to: outputDirectory.appendingPathComponent("pairwise-summary.json"), options: .atomic)
+            try PrettyJSON.write(summary, to: outputDirectory.appendingPathComponent("pairwise-summary.json"))
         }
         return (summary, judgments)
     }

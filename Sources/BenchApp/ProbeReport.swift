@@ -139,10 +139,7 @@ public struct ProbeStore: Sendable {
 
     public func save(_ report: ProbeReport) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(report).write(
-            to: file(kind: report.kind, baseURL: report.baseURL, model: report.model), options: .atomic)
+        try PrettyJSON.write(report, to: file(kind: report.kind, baseURL: report.baseURL, model: report.model))
     }
 
     /// The stored probe of an endpoint and model, if there is one.
