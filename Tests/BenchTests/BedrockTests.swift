@@ -56,8 +56,8 @@ import Testing
     }
 
     @Test func eventStreamFramesDecodeWhereverTheBytesAreSplit() throws {
-        let bytes = try Fixtures.bytes("bedrock_converse_stream.bin")
-        let whole = try Self.frames("bedrock_converse_stream.bin")
+        let bytes = try Fixtures.bytes("bedrock_converse_stream.eventstream")
+        let whole = try Self.frames("bedrock_converse_stream.eventstream")
         #expect(
             whole.map(\.event) == [
                 "messageStart", "contentBlockDelta", "contentBlockDelta", "contentBlockStop", "messageStop", "metadata",
@@ -72,12 +72,12 @@ import Testing
     }
 
     @Test func aCorruptedByteFailsTheChecksum() throws {
-        var bytes = try Fixtures.bytes("bedrock_converse_stream.bin")
+        var bytes = try Fixtures.bytes("bedrock_converse_stream.eventstream")
         bytes[100] ^= 0x01  // inside the first frame's payload
         var decoder = AWSEventStreamDecoder()
         var events: [ServerSentEvent] = []
         #expect(throws: AWSEventStreamError.messageChecksum) { try decoder.push(bytes, into: &events) }
-        bytes = try Fixtures.bytes("bedrock_converse_stream.bin")
+        bytes = try Fixtures.bytes("bedrock_converse_stream.eventstream")
         bytes[5] ^= 0x01  // the headers length, covered by the prelude checksum
         decoder = AWSEventStreamDecoder()
         #expect(throws: AWSEventStreamError.preludeChecksum) { try decoder.push(bytes, into: &events) }
@@ -85,7 +85,7 @@ import Testing
 
     @Test func converseStreamGivesTextStopUsageAndDone() throws {
         var decoder = BedrockConverseWire(signer: nil).makeDecoder()
-        let events = try Self.frames("bedrock_converse_stream.bin").flatMap { decoder.decode($0) }
+        let events = try Self.frames("bedrock_converse_stream.eventstream").flatMap { decoder.decode($0) }
         #expect(
             events == [
                 .text("I", channel: .answer), .text("'m doing well", channel: .answer), .finish(.stop),
@@ -96,7 +96,7 @@ import Testing
 
     @Test func anExceptionFrameIsAClassifiedFailure() throws {
         var decoder = BedrockConverseWire(signer: nil).makeDecoder()
-        let events = try Self.frames("bedrock_converse_stream_exception.bin").flatMap { decoder.decode($0) }
+        let events = try Self.frames("bedrock_converse_stream_exception.eventstream").flatMap { decoder.decode($0) }
         guard case .failure(let error) = events.last else {
             Issue.record("no failure: \(events)")
             return

@@ -98,11 +98,11 @@ extension LiveTests {
         }
 
         @Test func bedrockBinaryFramesStreamThroughTheSameTransport() async throws {
-            let record = try await Self.record("bedrock_converse_stream.bin", wire: BedrockConverseWire(signer: nil))
+            let record = try await Self.record("bedrock_converse_stream.eventstream", wire: BedrockConverseWire(signer: nil))
             #expect(record.outcome == .success && record.finishReason == .stop)
             #expect(record.outputTokens == 5 && record.textChunks == 2)
             let failed = try await Self.record(
-                "bedrock_converse_stream_exception.bin", wire: BedrockConverseWire(signer: nil))
+                "bedrock_converse_stream_exception.eventstream", wire: BedrockConverseWire(signer: nil))
             #expect(failed.outcome == .failed && failed.error?.kind == .rateLimited)
         }
 
