@@ -26,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Tests only: a test clock for the injected timelines.
+        .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
     ],
     targets: [
         // Pure domain values and protocols: no I/O modules.
@@ -84,42 +88,61 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // `llmbench serve`: the HTTP API, the run coordinator, the OpenAPI document.
+        // The engine under every entry point: the spec model and validator, the process's HTTP client (a service),
+        // endpoint limits, cost, report assembly, and the run kinds (load steps, eval tasks, paired rounds, SLO search,
+        // the probe, the service's coordinator, queue and schedules).
+        .target(
+            name: "BenchEngine",
+            dependencies: [
+                "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
+                "BenchLocal", "BenchEval", "BenchStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources/prices.json")],
+            swiftSettings: swiftSettings
+        ),
+        // `llmbench serve`'s HTTP API and OpenAPI document, over the engine's ``RunService``.
         .target(
             name: "BenchServer",
             dependencies: [
-                "BenchCore", "BenchApp", "BenchEval", "BenchMetrics", "BenchReport", "BenchStore",
+                "BenchCore", "BenchEngine", "BenchEval", "BenchMetrics", "BenchReport", "BenchStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
-        // Composition root: spec files, wiring of providers, runner, output files.
+        // The composition root: wires engines, stores, the API and service groups for each entry point.
         .target(
             name: "BenchApp",
             dependencies: [
-                "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
-                "BenchLocal", "BenchEval",
-                .product(name: "Yams", package: "Yams"),
+                "BenchCore", "BenchEngine", "BenchServer", "BenchStore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Resources/prices.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "BenchCLI",
             dependencies: [
-                "BenchApp", "BenchCore", "BenchLocal", "BenchMetrics", "BenchReport", "BenchRunner", "BenchSimulator",
-                "BenchServer", "BenchEval",
+                "BenchApp", "BenchCore", "BenchEngine", "BenchLocal", "BenchMetrics", "BenchProviders", "BenchReport",
+                "BenchRunner", "BenchSimulator", "BenchEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -127,8 +150,9 @@ let package = Package(
             name: "BenchTests",
             dependencies: [
                 "BenchCore", "BenchMetrics", "BenchProviders", "BenchRunner", "BenchReport", "BenchSimulator",
-                "BenchApp", "BenchLocal", "BenchStore", "BenchServer", "BenchEval",
+                "BenchApp", "BenchEngine", "BenchLocal", "BenchStore", "BenchServer", "BenchEval",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

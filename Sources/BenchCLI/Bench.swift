@@ -1,5 +1,5 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -100,10 +100,16 @@ struct Bench: AsyncParsableCommand {
                 if live { ProgressBar.clearLine() }
                 json ? Console.status(line) : Console.info(Console.highlight(line))
             }
-            var benchmark = BenchmarkRun(
-                spec: spec, outputDirectory: URL(fileURLWithPath: out), progress: { await bar.update($0) }, log: log)
-            if calibration { benchmark.clientCeiling = try await HarnessCalibration.cachedOrMeasured(log: log) }
-            let report = try await benchmark.run()
+            let (out, calibration) = (self.out, self.calibration)
+            let connections = max(Engine.connections(for: spec), calibration ? HarnessCalibration.streams : 0)
+            let report = try await Engine.withRunning(.init(connectionsPerHost: connections)) { engine in
+                var engine = engine
+                if calibration { engine.clientCeiling = try await HarnessCalibration.cachedOrMeasured(engine: engine, log: log) }
+                return try await BenchmarkRun(
+                    spec: spec, engine: engine, outputDirectory: URL(fileURLWithPath: out),
+                    progress: { await bar.update($0) }, log: log
+                ).run()
+            }
             await bar.clear()
             let wrote = "wrote \(out)/report.html, \(out)/report.json, \(out)/report.md, \(out)/records.jsonl"
             if json {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
 import BenchReport
 import Foundation
 
@@ -20,7 +20,9 @@ struct Calibrate: AsyncParsableCommand {
 
     func run() async throws {
         let json = self.json
-        let ceiling = try await HarnessCalibration.measure(log: { json ? Console.status($0) : Console.info($0) })
+        let ceiling = try await Engine.withRunning(.init(connectionsPerHost: HarnessCalibration.streams)) { engine in
+            try await HarnessCalibration.measure(engine: engine, log: { json ? Console.status($0) : Console.info($0) })
+        }
         try HarnessCalibration.store(ceiling, in: HarnessCalibration.cacheFolder())
         if json {
             print(try Console.json(ceiling))

@@ -1,4 +1,4 @@
-import BenchApp
+import BenchEngine
 import Foundation
 
 /// Writes lines to standard output and standard error.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
 import BenchEval
 import BenchMetrics
 import BenchReport
@@ -84,16 +84,25 @@ struct Eval: AsyncParsableCommand {
                     target: target.name, label: task.name, step: 1, steps: 1, done: 0, failed: 0, expected: asks,
                     duration: nil, elapsed: .zero))
             let started = ContinuousClock.now
-            let (summary, results) = try await EvalRun(
-                task: task, target: target, concurrency: concurrency, temperature: temperature,
-                outputDirectory: URL(fileURLWithPath: out),
-                cache: cache.map { ResponseCache(directory: URL(fileURLWithPath: $0)) },
-                onResult: { result in
-                    await bar.update(
-                        await counter.count(failed: result.outcome == .failed, elapsed: ContinuousClock.now - started))
-                },
-                judgeTarget: try judgeOptions.target(), moderationTarget: moderation, log: say
-            ).run()
+            let judge = try judgeOptions.target()
+            let (concurrency, temperature, out, cache, moderation) = (
+                self.concurrency, self.temperature, self.out, self.cache, self.moderation
+            )
+            let (summary, results) = try await Engine.withRunning(
+                .init(connectionsPerHost: concurrency * (judge == nil ? 1 : 2))
+            ) { engine in
+                try await EvalRun(
+                    task: task, target: target, engine: engine, concurrency: concurrency, temperature: temperature,
+                    outputDirectory: URL(fileURLWithPath: out),
+                    cache: cache.map { ResponseCache(directory: URL(fileURLWithPath: $0)) },
+                    onResult: { result in
+                        await bar.update(
+                            await counter.count(
+                                failed: result.outcome == .failed, elapsed: ContinuousClock.now - started))
+                    },
+                    judgeTarget: judge, moderationTarget: moderation, log: say
+                ).run()
+            }
             await bar.clear()
             if json {
                 print(try Console.json(summary))
@@ -136,10 +145,14 @@ struct Eval: AsyncParsableCommand {
         if task.judge != nil, let judge = try judgeOptions.target() {
             let target = BenchSpec.Target(
                 name: previous.target, baseURL: "", model: previous.model ?? previous.target ?? "unknown")
-            (summary, results) = try await EvalRun(
-                task: task, target: target, concurrency: concurrency, outputDirectory: URL(fileURLWithPath: out),
-                judgeTarget: judge, moderationTarget: moderation, log: { Console.info($0) }
-            ).rejudge(stored, method: previous.method)
+            let (concurrency, out, moderation) = (self.concurrency, self.out, self.moderation)
+            (summary, results) = try await Engine.withRunning(.init(connectionsPerHost: concurrency)) { engine in
+                try await EvalRun(
+                    task: task, target: target, engine: engine, concurrency: concurrency,
+                    outputDirectory: URL(fileURLWithPath: out), judgeTarget: judge, moderationTarget: moderation,
+                    log: { Console.info($0) }
+                ).rejudge(stored, method: previous.method)
+            }
         } else {
             results = stored.map { $0.rescored(with: task) }
             var rescored = EvalSummary(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
 import BenchEval
 import BenchMetrics
 import BenchReport

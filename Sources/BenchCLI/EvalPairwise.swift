@@ -1,5 +1,5 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
 import BenchEval
 import BenchReport
 import Foundation
@@ -42,11 +42,15 @@ struct EvalPairwise: AsyncParsableCommand {
             guard resamples >= 0 else { throw SpecError("--resamples", "expected a whole number ≥ 0") }
             let json = self.json
             let candidates = try PairwiseRun.Candidate.load(folders: folders.map { URL(fileURLWithPath: $0) })
-            let (summary, _) = try await PairwiseRun(
-                candidates: candidates, judgeTarget: judge, concurrency: concurrency,
-                outputDirectory: URL(fileURLWithPath: out), resamples: resamples, seed: seed,
-                log: { json ? Console.status($0) : Console.info($0) }
-            ).run()
+            let (concurrency, out, resamples, seed) = (self.concurrency, self.out, self.resamples, self.seed)
+            // Each pair is judged in both orders at once.
+            let (summary, _) = try await Engine.withRunning(.init(connectionsPerHost: 2 * concurrency)) { engine in
+                try await PairwiseRun(
+                    candidates: candidates, judgeTarget: judge, engine: engine, concurrency: concurrency,
+                    outputDirectory: URL(fileURLWithPath: out), resamples: resamples, seed: seed,
+                    log: { json ? Console.status($0) : Console.info($0) }
+                ).run()
+            }
             if json {
                 print(try Console.json(summary))
             } else {

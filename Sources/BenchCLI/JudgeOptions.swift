@@ -1,5 +1,5 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
 import BenchCore
 
 /// The flags that define the judge of a judged task (any target can judge).

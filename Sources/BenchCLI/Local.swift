@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchEngine
 import BenchLocal
 import Foundation
 
@@ -33,9 +34,12 @@ struct Local: AsyncParsableCommand {
 
         func run() async throws {
             try await LocalCommand.perform {
-                let state = try await LocalServer().start(
-                    port: port, threads: threads, parallel: parallel, contextSize: contextSize, detached: true
-                )
+                let (port, threads, parallel, contextSize) = (self.port, self.threads, self.parallel, self.contextSize)
+                let state = try await Engine.withRunning(.init(connectionsPerHost: 1)) { engine in
+                    try await LocalServer().start(
+                        port: port, threads: threads, parallel: parallel, contextSize: contextSize, detached: true,
+                        http: engine.http.client)
+                }
                 Console.info(
                     "llama-server running (pid \(state.pid)) at \(state.baseURL); stop it with `llmbench local stop`")
             }
@@ -58,7 +62,9 @@ struct Local: AsyncParsableCommand {
             Console.info("cache: \(installer.paths.root.path)")
             Console.info("installed: \(installer.isInstalled ? "yes" : "no (run `llmbench local install`)")")
             if let state = LocalServer().status() {
-                let healthy = await LocalServer.isHealthy(port: state.port)
+                let healthy = try await Engine.withRunning(.init(connectionsPerHost: 1)) { engine in
+                    await LocalServer.isHealthy(port: state.port, http: engine.http.client)
+                }
                 Console.info(
                     "server: running, pid \(state.pid), \(state.baseURL)\(healthy ? "" : " (not answering /health)")")
             } else {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
 import BenchMetrics
 import BenchReport
 import Foundation
@@ -31,11 +31,14 @@ struct Paired: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let json = self.json
-            let summary = try await InterleavedRun(
-                spec: try BenchSpec.load(path: specFile), rounds: rounds, concurrency: concurrency,
-                outputDirectory: URL(fileURLWithPath: out), log: { json ? Console.status($0) : Console.info($0) }
-            ).run()
+            let (json, rounds, concurrency, out) = (self.json, self.rounds, self.concurrency, self.out)
+            let spec = try BenchSpec.load(path: specFile)
+            let summary = try await Engine.withRunning(.init(connectionsPerHost: max(8, concurrency))) { engine in
+                try await InterleavedRun(
+                    spec: spec, engine: engine, rounds: rounds, concurrency: concurrency,
+                    outputDirectory: URL(fileURLWithPath: out), log: { json ? Console.status($0) : Console.info($0) }
+                ).run()
+            }
             if json {
                 print(try Console.json(summary))
             } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
+import BenchProviders
 import Foundation
 
 struct Probe: AsyncParsableCommand {
@@ -31,28 +32,32 @@ struct Probe: AsyncParsableCommand {
             Console.error("invalid input: \(error)")
             throw ExitCode(64)
         }
-        let environment = ProcessInfo.processInfo.environment
-        let store = ProbeStore(environment: environment)
-        var reports: [ProbeReport] = []
-        for (index, target) in spec.targets.enumerated() {
-            let key: String?
-            do {
-                key = try target.apiKey(environment: environment, field: "targets[\(index)].api_key_env")
-            } catch let error as SpecError {
-                Console.error("invalid input: \(error)")
-                throw ExitCode(64)
+        let json = self.json
+        let targets = spec.targets
+        let store = ProbeStore()
+        let reports = try await Engine.withRunning(.init(connectionsPerHost: 8)) { engine in
+            var reports: [ProbeReport] = []
+            for (index, target) in targets.enumerated() {
+                if !json { Console.info("▶ probing \(target.name) (\(target.kind.rawValue), \(target.baseURL))") }
+                let report: ProbeReport
+                do {
+                    report = try await CapabilityProbe.probe(
+                        target, engine: engine, field: "targets[\(index)].api_key_env"
+                    ) { line in
+                        if !json { Console.info(line) }
+                    }
+                } catch let error as SpecError {
+                    Console.error("invalid input: \(error)")
+                    throw ExitCode(64)
+                }
+                try store.save(report)
+                reports.append(report)
+                if !json {
+                    Console.info(
+                        "  stored in \(store.file(kind: report.kind, baseURL: report.baseURL, model: report.model).path)")
+                }
             }
-            let json = self.json
-            if !json { Console.info("▶ probing \(target.name) (\(target.kind.rawValue), \(target.baseURL))") }
-            let report = await CapabilityProbe.probe(target, apiKey: key) { line in
-                if !json { Console.info(line) }
-            }
-            try store.save(report)
-            reports.append(report)
-            if !json {
-                Console.info(
-                    "  stored in \(store.file(kind: report.kind, baseURL: report.baseURL, model: report.model).path)")
-            }
+            return reports
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -1,4 +1,4 @@
-import BenchApp
+import BenchEngine
 import Foundation
 
 /// A live progress line for a running step on standard error — bar, requests done, failures, time left — redrawn at

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
 import BenchCore
 import BenchEval
 import BenchLocal
@@ -28,39 +28,44 @@ struct Quickstart: AsyncParsableCommand {
         guard !levels.isEmpty, levels.allSatisfy({ $0 >= 1 }) else {
             throw ValidationError("--concurrency takes whole numbers ≥ 1, e.g. 1,2,4")
         }
+        let spec = Self.spec(levels: levels, requests: requests)
+        let connections = max(Engine.connections(for: spec), HarnessCalibration.streams)
         try await LocalCommand.perform {
             try await LocalModelInstaller(log: log).install()
-            let server = LocalServer()
-            log("starting llama-server")
-            let state = try await server.start(parallel: max(4, levels.max() ?? 4))
-            log("llama-server ready at \(state.baseURL) (pid \(state.pid), \(state.threads) threads)")
-            let result: Result<BenchmarkReport, any Error>
-            do {
-                result = .success(
-                    try await withServerStoppedOnSignal(server) { try await benchmark(state, levels: levels, log: log) }
-                )
-            } catch {
-                result = .failure(error)
-            }
-            server.stop()
-            log("llama-server stopped")
-            let report = try result.get()
-            Console.info("\nwrote \(out)/report.html, \(out)/report.json, \(out)/report.md, \(out)/records.jsonl")
-            if let determinism = report.targets.first?.steps.compactMap(\.metrics.determinism).first {
-                Console.info(
-                    "determinism at temperature 0: \(determinism.identical) of \(determinism.repeatedPrompts) repeated prompts identical (first step)"
-                )
+            try await Engine.withRunning(.init(connectionsPerHost: connections)) { engine in
+                let server = LocalServer()
+                log("starting llama-server")
+                let state = try await server.start(parallel: max(4, levels.max() ?? 4), http: engine.http.client)
+                log("llama-server ready at \(state.baseURL) (pid \(state.pid), \(state.threads) threads)")
+                let result: Result<BenchmarkReport, any Error>
+                do {
+                    result = .success(
+                        try await withServerStoppedOnSignal(server) {
+                            try await benchmark(spec, at: state, engine: engine, log: log)
+                        })
+                } catch {
+                    result = .failure(error)
+                }
+                server.stop()
+                log("llama-server stopped")
+                let report = try result.get()
+                Console.info("\nwrote \(out)/report.html, \(out)/report.json, \(out)/report.md, \(out)/records.jsonl")
+                if let determinism = report.targets.first?.steps.compactMap(\.metrics.determinism).first {
+                    Console.info(
+                        "determinism at temperature 0: \(determinism.identical) of \(determinism.repeatedPrompts) repeated prompts identical (first step)"
+                    )
+                }
             }
         }
     }
 
-    private func benchmark(_ state: LocalServerState, levels: [Int], log: @escaping @Sendable (String) -> Void)
-        async throws -> BenchmarkReport
-    {
+    /// The quickstart's spec: the local model (prompt caching off), 4 distinct prompts of 128 tokens, 64 output
+    /// tokens, the concurrency sweep, the four smoke suites; the target's base URL is set once the server runs.
+    static func spec(levels: [Int], requests: Int) -> BenchSpec {
         var spec = BenchSpec()
         spec.targets = [
             BenchSpec.Target(
-                name: "smollm2-local", baseURL: state.baseURL, model: LocalModelPins.modelAlias,
+                name: "smollm2-local", baseURL: "http://127.0.0.1:0/v1", model: LocalModelPins.modelAlias,
                 extraBody: ["cache_prompt": .bool(false)]
             )
         ]
@@ -70,27 +75,36 @@ struct Quickstart: AsyncParsableCommand {
         spec.temperature = 0
         spec.seed = 42
         spec.quality = SmokeSuite.allCases.map { QualityTask(source: .suite($0), concurrency: 4) }
+        spec.shapes = levels.map { .concurrency(users: $0) }
+        spec.maxRequests = requests
+        return spec
+    }
 
+    private func benchmark(
+        _ spec: BenchSpec, at state: LocalServerState, engine: Engine, log: @escaping @Sendable (String) -> Void
+    ) async throws -> BenchmarkReport {
+        var spec = spec
+        spec.targets[0].baseURL = state.baseURL
         log("warm-up: 2 requests (not reported)")
         var warmup = spec
         warmup.shapes = [.concurrency(users: 1)]
         warmup.maxRequests = 2
-        _ = try await BenchmarkRun(spec: warmup, outputDirectory: nil).run()
+        warmup.quality = []
+        _ = try await BenchmarkRun(spec: warmup, engine: engine, outputDirectory: nil).run()
 
-        spec.shapes = levels.map { .concurrency(users: $0) }
-        spec.maxRequests = requests
-        log("benchmark: concurrency \(levels.map(String.init).joined(separator: ", ")), \(requests) requests each")
+        let levels = spec.shapes.map(\.label).joined(separator: ", ")
+        log("benchmark: \(levels), \(spec.maxRequests ?? 0) requests each")
         let live = Console.isTerminal(FileHandle.standardError)
         let bar = ProgressBar(enabled: live)
-        var benchmark = BenchmarkRun(
-            spec: spec, outputDirectory: URL(fileURLWithPath: out), progress: { await bar.update($0) },
+        var engine = engine
+        engine.clientCeiling = try await HarnessCalibration.cachedOrMeasured(engine: engine, log: log)
+        let report = try await BenchmarkRun(
+            spec: spec, engine: engine, outputDirectory: URL(fileURLWithPath: out), progress: { await bar.update($0) },
             log: { line in
                 if live { ProgressBar.clearLine() }
                 log(Console.highlight(line))
             }
-        )
-        benchmark.clientCeiling = try await HarnessCalibration.cachedOrMeasured(log: log)
-        let report = try await benchmark.run()
+        ).run()
         await bar.clear()
         return report
     }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
 import BenchReport
 import Foundation
 
@@ -30,7 +30,10 @@ struct Report: AsyncParsableCommand {
                 guard ["html", "md", "csv", "json"].contains(format) else {
                     throw SpecError("--format", "the service renders html, md, csv or json")
                 }
-                text = try await RemoteReport.fetch(server: server, run: run, format: format)
+                let (run, format) = (self.run, self.format)
+                text = try await Engine.withRunning(.init(connectionsPerHost: 1)) { engine in
+                    try await RemoteReport.fetch(server: server, run: run, format: format, engine: engine)
+                }
             } else {
                 text = try render()
             }

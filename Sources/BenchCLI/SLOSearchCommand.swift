@@ -1,5 +1,6 @@
 import ArgumentParser
-import BenchApp
+import BenchCore
+import BenchEngine
 import BenchMetrics
 import BenchReport
 import Foundation
@@ -68,13 +69,22 @@ struct SLOSearchCommand: AsyncParsableCommand {
             }
             guard tolerance > 0 else { throw SpecError("--tolerance", "must be greater than 0") }
             let json = self.json
-            let result = try await SLOSearchRun(
-                spec: spec,
-                criteria: SLOCriteria(
-                    ttftP99Ms: ttftP99Ms, itlP99Ms: itlP99Ms, e2eP99Ms: e2eP99Ms, maxErrorRate: maxErrorRate),
-                dimension: dimension, lower: numbers[0], upper: numbers[1], tolerance: tolerance,
-                log: { json ? Console.status($0) : Console.info($0) }
-            ).run()
+            let criteria = SLOCriteria(
+                ttftP99Ms: ttftP99Ms, itlP99Ms: itlP99Ms, e2eP99Ms: e2eP99Ms, maxErrorRate: maxErrorRate)
+            let tolerance = self.tolerance
+            // The widest probe: the upper bound's concurrency, or about a minute of its arrivals.
+            var widest = spec
+            widest.shapes = [
+                dimension == .concurrency
+                    ? .concurrency(users: Int(numbers[1])) : .rate(perSecond: numbers[1], arrival: .constant, maxInFlight: nil)
+            ]
+            let result = try await Engine.withRunning(.init(connectionsPerHost: Engine.connections(for: widest))) {
+                engine in
+                try await SLOSearchRun(
+                    spec: spec, engine: engine, criteria: criteria, dimension: dimension, lower: numbers[0],
+                    upper: numbers[1], tolerance: tolerance, log: { json ? Console.status($0) : Console.info($0) }
+                ).run()
+            }
             let text = try Console.json(result)
             if let out { try Data(text.utf8).write(to: URL(fileURLWithPath: out)) }
             if json {

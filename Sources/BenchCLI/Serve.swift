@@ -1,6 +1,6 @@
 import ArgumentParser
 import BenchApp
-import BenchServer
+import BenchEngine
 import Foundation
 import Logging
 
@@ -30,6 +30,8 @@ struct Serve: AsyncParsableCommand {
     var leaseSeconds = 15.0
     @Option(help: "At most this many requests in flight to one endpoint across all runs this process executes.")
     var maxInFlightPerEndpoint: Int?
+    @Option(help: "The most requests one step or quality task of a run may keep in flight; larger runs are refused.")
+    var maxRunConcurrency = ServiceProcess.defaultMaxRunConcurrency
     @Flag(inversion: .prefixedNo, help: "Measure the client's ceiling on this host at start (cached per version).")
     var calibration = true
     @Flag(help: "Allow targets on link-local and cloud-metadata addresses (169.254.0.0/16, fe80::/10).")
@@ -38,7 +40,7 @@ struct Serve: AsyncParsableCommand {
     var maxBodyBytes = 1 << 20
 
     func run() async throws {
-        var options = BenchServer.Options(
+        var options = ServiceProcess.Options(
             dataDirectory: dataDir.map { URL(fileURLWithPath: $0) } ?? DataDirectory.url())
         options.host = host
         options.port = port
@@ -46,13 +48,14 @@ struct Serve: AsyncParsableCommand {
         options.maxConcurrentUnits = maxConcurrentUnits
         options.lease = .seconds(leaseSeconds)
         options.maxInFlightPerEndpoint = maxInFlightPerEndpoint
+        options.maxRunConcurrency = maxRunConcurrency
         options.calibrate = calibration
         options.allowLinkLocalTargets = allowLinkLocalTargets
         options.maxBodyBytes = maxBodyBytes
         var logger = Logger(label: "llmbench.server")
         logger.logLevel = .warning
         let host = self.host
-        try await BenchServer(options: options, logger: logger).run { started in
+        try await ServiceProcess(options: options, logger: logger).run { started in
             Console.info("llmbench serve listening on http://\(host):\(started.port) (API reference: /docs)")
             if let token = started.generatedToken, let file = started.tokenFile {
                 Console.info("bearer token (shown once; kept in \(file.path)): \(token)")

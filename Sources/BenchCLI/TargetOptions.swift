@@ -1,5 +1,6 @@
 import ArgumentParser
-import BenchApp
+import BenchEngine
+import BenchProviders
 
 /// The flags that define one target on the command line, shared by `bench` and `probe`.
 struct TargetOptions: ParsableArguments {

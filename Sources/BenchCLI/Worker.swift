@@ -1,5 +1,5 @@
 import ArgumentParser
-import BenchServer
+import BenchApp
 import Foundation
 import Logging
 
@@ -22,15 +22,18 @@ struct Worker: AsyncParsableCommand {
     var leaseSeconds = 15.0
     @Option(help: "At most this many requests in flight to one endpoint across all runs this process executes.")
     var maxInFlightPerEndpoint: Int?
+    @Option(help: "The most requests one step of a run may keep in flight (the server's --max-run-concurrency).")
+    var maxRunConcurrency = ServiceProcess.defaultMaxRunConcurrency
     @Flag(inversion: .prefixedNo, help: "Measure the client's ceiling on this host at start (cached per version).")
     var calibration = true
 
     func run() async throws {
         var logger = Logger(label: "llmbench.worker")
         logger.logLevel = .warning
-        try await BenchWorker(
+        try await WorkerProcess(
             database: database, maxConcurrentUnits: maxConcurrentUnits, lease: .seconds(leaseSeconds),
-            maxInFlightPerEndpoint: maxInFlightPerEndpoint, calibrate: calibration, logger: logger
+            maxInFlightPerEndpoint: maxInFlightPerEndpoint, maxRunConcurrency: maxRunConcurrency,
+            calibrate: calibration, logger: logger
         ).run { name in
             Console.info("llmbench worker \(name) working on \(Self.redacted(database))")
         }

@@ -151,6 +151,9 @@ public enum GenerationEvent: Sendable, Hashable {
     case serverTimings(ServerTimings)
     /// Log-probabilities of generated tokens, sent only when the request asked for them (`logprobs`).
     case tokenLogprobs([GeneratedTokenLogprob])
+    /// Bytes arrived that carried no other event (a keep-alive comment, a role-only chunk): the stream is alive.
+    /// Sent only for a read that decoded to nothing, so it costs nothing on a stream of text.
+    case keepAlive
     /// The protocol's terminal event (`[DONE]`, `message_stop`, …): the response is complete.
     case done
     /// The request failed; no further events follow.

@@ -11,6 +11,11 @@ public struct GenerationRequest: Sendable, Hashable {
     public var seed: UInt64?
     /// Ask for streamed usage (`stream_options.include_usage`).
     public var includeUsage: Bool
+    /// Ask for the log-probability of every generated token and of this many most likely alternatives at each
+    /// position (0: the chosen token's only), where the protocol offers it; nil asks for none.
+    public var topLogprobs: Int?
+    /// Ask for an answer that is a JSON object (the protocol's JSON mode), where it offers one.
+    public var jsonObject: Bool
     /// Extra top-level body fields, passed through verbatim (they override llmbench's own).
     public var extraBody: [String: JSONValue]
 
@@ -22,6 +27,8 @@ public struct GenerationRequest: Sendable, Hashable {
         temperature: Double? = nil,
         seed: UInt64? = nil,
         includeUsage: Bool = true,
+        topLogprobs: Int? = nil,
+        jsonObject: Bool = false,
         extraBody: [String: JSONValue] = [:]
     ) {
         self.model = model
@@ -31,6 +38,8 @@ public struct GenerationRequest: Sendable, Hashable {
         self.temperature = temperature
         self.seed = seed
         self.includeUsage = includeUsage
+        self.topLogprobs = topLogprobs
+        self.jsonObject = jsonObject
         self.extraBody = extraBody
     }
 }

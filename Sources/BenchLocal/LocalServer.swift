@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import BenchCore
 public import Foundation
 import NIOCore
@@ -41,7 +41,7 @@ public struct LocalServer: Sendable {
     /// threads slow down 10–20× when a benchmark client competes with them for every core.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
 
-    /// Starts the server and waits until `/health` answers.
+    /// Starts the server and waits until `/health` answers (asked through `http`, the process's client).
     /// - Parameters:
     ///   - port: the port, or nil for a free one.
     ///   - parallel: request slots (`-np`); `contextSize` is split across them.
@@ -49,7 +49,7 @@ public struct LocalServer: Sendable {
     /// - Throws: ``LocalModelError`` when it is not installed, already running, or does not become healthy.
     public func start(
         port: Int? = nil, threads: Int = LocalServer.defaultThreads, parallel: Int = 4, contextSize: Int = 8192,
-        detached: Bool = false
+        detached: Bool = false, http: HTTPClient
     ) async throws -> LocalServerState {
         guard LocalModelInstaller(paths: paths).isInstalled else {
             throw LocalModelError(
@@ -77,7 +77,7 @@ public struct LocalServer: Sendable {
         )
         try JSONEncoder().encode(state).write(to: paths.runState)
         do {
-            try await waitUntilHealthy(state, process: process)
+            try await waitUntilHealthy(state, process: process, http: http)
         } catch {
             stop()
             throw error
@@ -85,7 +85,7 @@ public struct LocalServer: Sendable {
         return state
     }
 
-    private func waitUntilHealthy(_ state: LocalServerState, process: ChildProcess) async throws {
+    private func waitUntilHealthy(_ state: LocalServerState, process: ChildProcess, http: HTTPClient) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             guard process.exitStatus() == nil else {
@@ -96,7 +96,7 @@ public struct LocalServer: Sendable {
                     fix: "full log: \(paths.serverLog.path)"
                 )
             }
-            if await Self.isHealthy(port: state.port) { return }
+            if await Self.isHealthy(port: state.port, http: http) { return }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw LocalModelError(
@@ -105,9 +105,9 @@ public struct LocalServer: Sendable {
     }
 
     /// Whether `GET /health` answers 200.
-    public static func isHealthy(port: Int) async -> Bool {
+    public static func isHealthy(port: Int, http: HTTPClient) async -> Bool {
         let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
-        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return false }
+        guard let response = try? await http.execute(request, timeout: .seconds(2)) else { return false }
         _ = try? await response.body.collect(upTo: 1 << 16)
         return response.status.code == 200
     }

@@ -37,6 +37,10 @@ public struct AnthropicMessagesWire: WireProtocol {
 
     public func makeDecoder() -> Decoder { Decoder() }
 
+    /// No seed, no log-probabilities, no exact length and no JSON-only option (Anthropic constrains output with
+    /// tools or a schema only).
+    public var capabilities: WireCapabilities { WireCapabilities() }
+
     /// Keeps the input counts of `message_start` and merges the cumulative usage of `message_delta` into them.
     public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false

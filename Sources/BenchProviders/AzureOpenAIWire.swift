@@ -26,8 +26,14 @@ public struct AzureOpenAIWire: WireProtocol {
         return WireRequest(
             url: baseURL + "/openai/deployments/\(deployment)/chat/completions?api-version=\(apiVersion)",
             headers: headers,
-            body: try OpenAIChatCodec.encodeStreamingRequest(generation, tokenLimitField: tokenLimitField)
+            body: try OpenAIChatCodec.encodeStreamingRequest(
+                generation.without(exactOutput: true), tokenLimitField: tokenLimitField)
         )
+    }
+
+    /// OpenAI's chat options without the self-hosted engines' exact-length fields (Azure refuses them).
+    public var capabilities: WireCapabilities {
+        WireCapabilities(seed: true, outputLogprobs: true, maxTopLogprobs: 20, jsonMode: true)
     }
 
     public func warmupURL(baseURL: String) -> String { baseURL + "/openai/models?api-version=\(apiVersion)" }

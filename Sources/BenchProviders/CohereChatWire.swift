@@ -8,7 +8,8 @@ public struct CohereChatWire: WireProtocol {
     public init() {}
 
     /// Messages keep their roles (Cohere accepts `system`); `max_tokens`, `temperature` and `seed` are top-level.
-    /// Cohere has no exact-length option.
+    /// Cohere has no exact-length option. `logprobs: true` gives each token's log-probability (no alternatives);
+    /// JSON mode is `response_format: json_object`.
     public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
         -> WireRequest
     {
@@ -22,12 +23,18 @@ public struct CohereChatWire: WireProtocol {
         if let maxTokens = generation.maxOutputTokens { fields["max_tokens"] = .number(Double(maxTokens)) }
         if let temperature = generation.temperature { fields["temperature"] = .number(temperature) }
         if let seed = generation.seed { fields["seed"] = .number(Double(seed % (1 << 31))) }
+        if generation.topLogprobs != nil { fields["logprobs"] = .bool(true) }
+        if generation.jsonObject { fields["response_format"] = .object(["type": .string("json_object")]) }
         return WireRequest(
             url: baseURL + "/chat", headers: headers, body: try RequestBody.encode(fields, extra: generation.extraBody)
         )
     }
 
     public func makeDecoder() -> Decoder { Decoder() }
+
+    public var capabilities: WireCapabilities {
+        WireCapabilities(seed: true, outputLogprobs: true, jsonMode: true)
+    }
 
     public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false
@@ -48,9 +55,12 @@ public struct CohereChatWire: WireProtocol {
                 let content = delta?["message"]?["content"]
                 let isThinking =
                     content?["thinking"] != nil || data["index"]?.integer.flatMap { blockTypes[$0] } == "thinking"
-                return isThinking
+                var events =
+                    isThinking
                     ? GenerationEvent.texts(content?["thinking"]?.string ?? content?["text"]?.string, .reasoning)
                     : GenerationEvent.texts(content?["text"]?.string, .answer)
+                if let tokens = Self.tokenLogprobs(data["logprobs"]) { events.append(.tokenLogprobs(tokens)) }
+                return events
             case "message-end":
                 isComplete = true
                 var events: [GenerationEvent] = []
@@ -69,6 +79,20 @@ public struct CohereChatWire: WireProtocol {
                 return events
             default:
                 return []
+            }
+        }
+
+        /// A delta's `logprobs` (`text`, `token_ids`, `logprobs`): one entry per token, named by the delta's text
+        /// when it is one token, else by its id (Cohere gives no text per token).
+        static func tokenLogprobs(_ value: JSONValue?) -> [GeneratedTokenLogprob]? {
+            guard let values = value?["logprobs"]?.array, !values.isEmpty else { return nil }
+            let ids = value?["token_ids"]?.array ?? []
+            let text = value?["text"]?.string ?? ""
+            return values.enumerated().compactMap { index, logprob in
+                logprob.number.map { number in
+                    let token = values.count == 1 ? text : ids.indices.contains(index) ? "<\(ids[index].integer ?? 0)>" : ""
+                    return GeneratedTokenLogprob(token: token, logprob: number, top: [])
+                }
             }
         }
 

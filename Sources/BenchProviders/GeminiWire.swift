@@ -22,7 +22,9 @@ public struct GeminiWire: WireProtocol {
         self.authentication = authentication
     }
 
-    /// System messages become `systemInstruction`; `assistant` turns are sent as role `model`.
+    /// System messages become `systemInstruction`; `assistant` turns are sent as role `model`. Log-probabilities are
+    /// `generationConfig.responseLogprobs` with `logprobs` alternatives, JSON mode `responseMimeType:
+    /// application/json`.
     public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
         -> WireRequest
     {
@@ -37,6 +39,11 @@ public struct GeminiWire: WireProtocol {
         if let maxTokens = generation.maxOutputTokens { config["maxOutputTokens"] = .number(Double(maxTokens)) }
         if let temperature = generation.temperature { config["temperature"] = .number(temperature) }
         if let seed = generation.seed { config["seed"] = .number(Double(seed % (1 << 31))) }
+        if let top = generation.topLogprobs {
+            config["responseLogprobs"] = .bool(true)
+            if top > 0 { config["logprobs"] = .number(Double(min(top, 20))) }
+        }
+        if generation.jsonObject { config["responseMimeType"] = .string("application/json") }
         var fields: [String: JSONValue] = [
             "contents": .array(
                 conversation.map {
@@ -62,6 +69,10 @@ public struct GeminiWire: WireProtocol {
 
     public func makeDecoder() -> Decoder { Decoder() }
 
+    public var capabilities: WireCapabilities {
+        WireCapabilities(seed: true, outputLogprobs: true, maxTopLogprobs: 20, jsonMode: true)
+    }
+
     public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false
 
@@ -76,6 +87,16 @@ public struct GeminiWire: WireProtocol {
             for part in candidate?["content"]?["parts"]?.array ?? [] {
                 guard let text = part["text"]?.string, !text.isEmpty else { continue }
                 events.append(.text(text, channel: part["thought"] == .bool(true) ? .reasoning : .answer))
+            }
+            if let result = candidate?["logprobsResult"], let chosen = result["chosenCandidates"]?.array,
+                !chosen.isEmpty
+            {
+                let top = result["topCandidates"]?.array ?? []
+                events.append(
+                    .tokenLogprobs(
+                        chosen.enumerated().compactMap { index, token in
+                            Self.tokenLogprob(token, alternatives: index < top.count ? top[index]["candidates"] : nil)
+                        }))
             }
             if let usage = data["usageMetadata"] {
                 let candidates = usage["candidatesTokenCount"]?.integer
@@ -99,6 +120,17 @@ public struct GeminiWire: WireProtocol {
                 isComplete = true
             }
             return events
+        }
+
+        /// A chosen token (`token`, `logProbability`) with the candidates listed at its position.
+        static func tokenLogprob(_ token: JSONValue, alternatives: JSONValue?) -> GeneratedTokenLogprob? {
+            guard let text = token["token"]?.string, let logprob = token["logProbability"]?.number else { return nil }
+            let top = (alternatives?.array ?? []).compactMap { candidate in
+                candidate["token"]?.string.flatMap { text in
+                    candidate["logProbability"]?.number.map { GeneratedTokenLogprob.Alternative(token: text, logprob: $0) }
+                }
+            }
+            return GeneratedTokenLogprob(token: text, logprob: logprob, top: top)
         }
 
         static func streamError(_ error: JSONValue) -> ProviderError {

@@ -11,6 +11,7 @@ public struct OllamaChatWire: WireProtocol {
     public func warmupURL(baseURL: String) -> String { baseURL + "/api/tags" }
 
     /// `num_predict`, `temperature` and `seed` go in `options`. Ollama cannot force an exact length.
+    /// Log-probabilities are `logprobs: true` with `top_logprobs`; JSON mode is `format: json`.
     public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
         -> WireRequest
     {
@@ -20,12 +21,17 @@ public struct OllamaChatWire: WireProtocol {
         if let maxTokens = generation.maxOutputTokens { options["num_predict"] = .number(Double(maxTokens)) }
         if let temperature = generation.temperature { options["temperature"] = .number(temperature) }
         if let seed = generation.seed { options["seed"] = .number(Double(seed % (1 << 31))) }
-        let fields: [String: JSONValue] = [
+        var fields: [String: JSONValue] = [
             "model": .string(generation.model),
             "stream": .bool(true),
             "messages": RequestBody.messages(generation.messages),
             "options": .object(options),
         ]
+        if let top = generation.topLogprobs {
+            fields["logprobs"] = .bool(true)
+            if top > 0 { fields["top_logprobs"] = .number(Double(min(top, 20))) }
+        }
+        if generation.jsonObject { fields["format"] = .string("json") }
         return WireRequest(
             url: baseURL + "/api/chat", headers: headers,
             body: try RequestBody.encode(fields, extra: generation.extraBody)
@@ -33,6 +39,10 @@ public struct OllamaChatWire: WireProtocol {
     }
 
     public func makeDecoder() -> Decoder { Decoder() }
+
+    public var capabilities: WireCapabilities {
+        WireCapabilities(seed: true, outputLogprobs: true, maxTopLogprobs: 20, jsonMode: true)
+    }
 
     public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false
@@ -46,6 +56,9 @@ public struct OllamaChatWire: WireProtocol {
             var events: [GenerationEvent] = []
             events += GenerationEvent.texts(line["message"]?["thinking"]?.string, .reasoning)
             events += GenerationEvent.texts(line["message"]?["content"]?.string, .answer)
+            if let tokens = line["logprobs"]?.array, !tokens.isEmpty {
+                events.append(.tokenLogprobs(tokens.compactMap(OpenAIChatCodec.tokenLogprob)))
+            }
             guard line["done"] == .bool(true) else { return events }
             isComplete = true
             events.append(.finish(FinishReason(providerValue: line["done_reason"]?.string ?? "stop")))

@@ -30,6 +30,11 @@ public enum OpenAIChatCodec {
         }
         if let temperature = request.temperature { body["temperature"] = .number(temperature) }
         if let seed = request.seed { body[seedField] = .number(Double(seed)) }
+        if let top = request.topLogprobs {
+            body["logprobs"] = .bool(true)
+            if top > 0 { body["top_logprobs"] = .number(Double(min(top, 20))) }
+        }
+        if request.jsonObject { body["response_format"] = .object(["type": .string("json_object")]) }
         for (key, value) in request.extraBody { body[key] = value }
         return try JSONEncoder().encode(body)
     }

@@ -29,6 +29,14 @@ public struct OpenAIChatWire: WireProtocol {
 
     public func makeDecoder() -> Decoder { Decoder() }
 
+    /// Seed, `ignore_eos` + `min_tokens` (self-hosted engines), `logprobs` + `top_logprobs` (up to 20),
+    /// `response_format: json_object`; vLLM's `prompt_logprobs` or llama.cpp's forced decoding for given text.
+    public var capabilities: WireCapabilities {
+        WireCapabilities(
+            seed: true, exactOutput: true, outputLogprobs: true, maxTopLogprobs: 20, jsonMode: true,
+            promptLogprobMethods: [.promptLogprobs, .forcedDecoding])
+    }
+
     /// A stream is complete after `[DONE]` or a finish reason (some compatible servers omit `[DONE]`).
     public struct Decoder: StreamDecoding {
         public private(set) var isComplete = false

@@ -5,7 +5,9 @@ import Foundation
 public struct OpenAIResponsesWire: WireProtocol {
     public init() {}
 
-    /// System messages become `instructions`; there is no seed and no exact-length option.
+    /// System messages become `instructions`; there is no seed and no exact-length option. Log-probabilities are
+    /// asked for with `include: [message.output_text.logprobs]` and `top_logprobs`, JSON mode with
+    /// `text.format: json_object`.
     public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
         -> WireRequest
     {
@@ -20,6 +22,13 @@ public struct OpenAIResponsesWire: WireProtocol {
         if !system.isEmpty { fields["instructions"] = .string(system.joined(separator: "\n\n")) }
         if let maxTokens = generation.maxOutputTokens { fields["max_output_tokens"] = .number(Double(maxTokens)) }
         if let temperature = generation.temperature { fields["temperature"] = .number(temperature) }
+        if let top = generation.topLogprobs {
+            fields["include"] = .array([.string("message.output_text.logprobs")])
+            fields["top_logprobs"] = .number(Double(min(top, 20)))
+        }
+        if generation.jsonObject {
+            fields["text"] = .object(["format": .object(["type": .string("json_object")])])
+        }
         return WireRequest(
             url: baseURL + "/responses", headers: headers,
             body: try RequestBody.encode(fields, extra: generation.extraBody)
@@ -28,13 +37,21 @@ public struct OpenAIResponsesWire: WireProtocol {
 
     public func makeDecoder() -> Decoder { Decoder() }
 
+    public var capabilities: WireCapabilities {
+        WireCapabilities(outputLogprobs: true, maxTopLogprobs: 20, jsonMode: true)
+    }
+
     public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false
 
         public mutating func decode(json data: JSONValue, name: String?) -> [GenerationEvent] {
             switch name ?? data["type"]?.string ?? "" {
             case "response.output_text.delta", "response.refusal.delta":
-                return GenerationEvent.texts(data["delta"]?.string, .answer)
+                var events = GenerationEvent.texts(data["delta"]?.string, .answer)
+                if let tokens = data["logprobs"]?.array, !tokens.isEmpty {
+                    events.append(.tokenLogprobs(tokens.compactMap(OpenAIChatCodec.tokenLogprob)))
+                }
+                return events
             case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
                 return GenerationEvent.texts(data["delta"]?.string, .reasoning)
             case "response.completed", "response.incomplete":

@@ -4,8 +4,7 @@ public import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// A whole HTTP response, read to the end: what the capability probe inspects, field by field, where the stream
-/// decoders keep only the normalised events.
+/// A whole HTTP response, read to the end: the JSON answers of tokenizer and log-probability endpoints.
 public struct RawResponse: Sendable {
     public var status: Int
     public var body: Data
@@ -16,27 +15,6 @@ public struct RawResponse: Sendable {
     }
 
     public var isSuccess: Bool { (200..<300).contains(status) }
-
-    /// The JSON documents of the body: the body itself when it is one JSON value, else the data of each
-    /// server-sent event or line that parses (a `[DONE]` sentinel is skipped).
-    public func jsonDocuments(framing: StreamFraming) -> [JSONValue] {
-        let text = String(decoding: body, as: UTF8.self)
-        if let whole = try? JSONParser.parse(text) { return [whole] }
-        var events: [ServerSentEvent] = []
-        switch framing {
-        case .serverSentEvents:
-            var decoder = SSEDecoder()
-            try? decoder.push(Array(body), into: &events)
-        case .jsonLines:
-            var decoder = JSONLinesDecoder()
-            try? body.withUnsafeBytes { try decoder.push($0, into: &events) }
-            decoder.finish(into: &events)
-        case .awsEventStream:
-            var decoder = AWSEventStreamDecoder()
-            try? decoder.push(body, into: &events)
-        }
-        return events.compactMap { try? JSONParser.parse($0.data) }
-    }
 }
 
 /// One request, its whole response collected (up to a limit).

@@ -180,6 +180,11 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
                 state = .finished
                 body.finish(into: &decoded)
             }
+            if decoded.isEmpty, buffer != nil {
+                // Bytes with no event (a keep-alive comment): the stream is alive, which a read timeout must see.
+                pending.append(StampedEvent(.keepAlive, at: arrivedAt))
+                return
+            }
             for event in decoded {
                 if case .failure(let error) = event {
                     fail(error, at: arrivedAt)

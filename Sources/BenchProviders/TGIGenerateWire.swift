@@ -12,6 +12,8 @@ public struct TGIGenerateWire: WireProtocol {
     /// The prompt is the messages' contents joined by blank lines (raw text; no chat template is applied).
     /// Temperature 0 is sent as greedy decoding (`do_sample: false`), since TGI refuses a temperature of 0.
     /// An exact output length is unavailable: TGI has no option to ignore the end-of-sequence token.
+    /// Log-probabilities are asked for with `top_n_tokens` (every token event carries its own; the alternatives
+    /// come with it); there is no plain JSON mode (TGI constrains output by a grammar).
     public func streamingRequest(_ generation: GenerationRequest, baseURL: String, apiKey: String?) throws
         -> WireRequest
     {
@@ -28,6 +30,7 @@ public struct TGIGenerateWire: WireProtocol {
             }
         }
         if let seed = generation.seed { parameters["seed"] = .number(Double(seed % (1 << 53))) }
+        if let top = generation.topLogprobs { parameters["top_n_tokens"] = .number(Double(min(max(1, top), 5))) }
         let fields: [String: JSONValue] = [
             "inputs": .string(generation.messages.map(\.content).joined(separator: "\n\n")),
             "parameters": .object(parameters),
@@ -39,6 +42,11 @@ public struct TGIGenerateWire: WireProtocol {
     }
 
     public func makeDecoder() -> Decoder { Decoder() }
+
+    public var capabilities: WireCapabilities {
+        WireCapabilities(
+            seed: true, outputLogprobs: true, maxTopLogprobs: 5, promptLogprobMethods: [.decoderInputDetails])
+    }
 
     public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false
@@ -59,6 +67,17 @@ public struct TGIGenerateWire: WireProtocol {
             var events: [GenerationEvent] = []
             if let token = data["token"], token["special"] != .bool(true) {
                 events += GenerationEvent.texts(token["text"]?.string, .answer)
+                // Alternatives come only when asked for (`top_n_tokens`), and the token's own logprob with them.
+                if let top = data["top_tokens"]?.array, let text = token["text"]?.string,
+                    let logprob = token["logprob"]?.number
+                {
+                    let alternatives = top.compactMap { entry in
+                        entry["text"]?.string.flatMap { text in
+                            entry["logprob"]?.number.map { GeneratedTokenLogprob.Alternative(token: text, logprob: $0) }
+                        }
+                    }
+                    events.append(.tokenLogprobs([GeneratedTokenLogprob(token: text, logprob: logprob, top: alternatives)]))
+                }
             }
             if let details = data["details"], details != .null {
                 isComplete = true

@@ -67,6 +67,50 @@ public protocol WireProtocol: Sendable {
 
     /// How the response body is framed.
     var framing: StreamFraming { get }
+
+    /// What the protocol offers and this codec asks for when a request wants it.
+    var capabilities: WireCapabilities { get }
+}
+
+/// What a wire protocol offers, and so what its codec encodes when a ``GenerationRequest`` asks for it (and reads
+/// back from the stream). A request field the protocol lacks is left out of the body, never faked; the capability
+/// probe tests each capability a protocol claims against the real server, and reports the rest as not offered.
+public struct WireCapabilities: Sendable, Hashable {
+    /// The seed parameter (``GenerationRequest/seed``).
+    public var seed: Bool
+    /// Fields that ask for exactly ``GenerationRequest/maxOutputTokens`` tokens (``GenerationRequest/exactOutputLength``).
+    public var exactOutput: Bool
+    /// Log-probabilities of the generated tokens with their top alternatives (``GenerationRequest/topLogprobs``),
+    /// read back as ``GenerationEvent/tokenLogprobs(_:)`` events.
+    public var outputLogprobs: Bool
+    /// The most alternatives per position the protocol returns (0 when it returns only the chosen token's).
+    public var maxTopLogprobs: Int
+    /// An option that constrains the answer to a JSON object (``GenerationRequest/jsonObject``).
+    public var jsonMode: Bool
+    /// The ways a server speaking this protocol may give log-probabilities of given text, in the order to try them.
+    public var promptLogprobMethods: [PromptLogprobMethod]
+
+    public init(
+        seed: Bool = false, exactOutput: Bool = false, outputLogprobs: Bool = false, maxTopLogprobs: Int = 0,
+        jsonMode: Bool = false, promptLogprobMethods: [PromptLogprobMethod] = []
+    ) {
+        self.seed = seed
+        self.exactOutput = exactOutput
+        self.outputLogprobs = outputLogprobs
+        self.maxTopLogprobs = maxTopLogprobs
+        self.jsonMode = jsonMode
+        self.promptLogprobMethods = promptLogprobMethods
+    }
+}
+
+/// How a server gives the log-probabilities of text it is given (perplexity, multiple-choice scoring).
+public enum PromptLogprobMethod: String, Sendable, Hashable, Codable, CaseIterable {
+    /// vLLM's `prompt_logprobs` request field.
+    case promptLogprobs = "prompt_logprobs"
+    /// llama.cpp: `/tokenize`, then `/completion` with `n_probs` one forced token at a time.
+    case forcedDecoding = "forced_decoding"
+    /// TGI's `decoder_input_details` on `/generate`.
+    case decoderInputDetails = "decoder_input_details"
 }
 
 extension WireProtocol {
@@ -89,6 +133,15 @@ extension JSONEventDecoding {
             return [.failure(ProviderError(.decoding, "malformed JSON in stream: \(event.data.prefix(200))"))]
         }
         return decode(json: json, name: event.event)
+    }
+}
+
+extension GenerationRequest {
+    /// The request without the exact-length option, for protocols that have none.
+    func without(exactOutput: Bool) -> GenerationRequest {
+        var copy = self
+        if exactOutput { copy.exactOutputLength = false }
+        return copy
     }
 }
 

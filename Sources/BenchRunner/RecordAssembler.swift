@@ -60,7 +60,7 @@ public struct RecordAssembler: Sendable {
             sawFinish = true
         case .serverTimings(let timings):
             record.serverTimings = timings
-        case .tokenLogprobs:
+        case .tokenLogprobs, .keepAlive:
             break
         case .done:
             sawDone = true
@@ -120,8 +120,13 @@ public struct RecordAssembler: Sendable {
     ///   - override: a failure decided outside the stream (total timeout, end of a timed step), which replaces a
     ///     cancellation reported by the stream.
     public func finish(endedAt: ContinuousClock.Instant, override: ProviderError? = nil) -> RequestRecord {
+        finish(endedAfter: endedAt - origin, override: override)
+    }
+
+    /// The finished record, the end given as an offset from the run's origin.
+    public func finish(endedAfter endedAt: Duration, override: ProviderError? = nil) -> RequestRecord {
         var result = record
-        result.endedAt = doneAt ?? (endedAt - origin)
+        result.endedAt = doneAt ?? endedAt
         if let override, result.error == nil || result.error?.kind == .cancelled {
             result.error = override
         }

@@ -43,23 +43,25 @@ public struct PacingSchedule: Sendable, Hashable {
     }
 }
 
-/// The shared ``PacingSchedule`` of one target, on the continuous clock.
+/// The shared ``PacingSchedule`` of one target, on a timeline (the continuous clock unless a test gives another).
 public actor RequestPacer {
     private var schedule: PacingSchedule
-    private let origin = ContinuousClock.now
+    let timeline: Timeline
 
-    public init(budget: RateBudget) {
+    public init(budget: RateBudget, timeline: Timeline = .continuous()) {
         schedule = PacingSchedule(budget: budget)
+        self.timeline = timeline
     }
 
-    /// The instant a request of `tokens` estimated tokens may be sent.
-    public func reserve(tokens: Int) -> ContinuousClock.Instant {
-        origin + schedule.reserve(tokens: tokens, now: .now - origin)
+    /// The offset on ``timeline`` at which a request of `tokens` estimated tokens may be sent.
+    public func reserve(tokens: Int) -> Duration {
+        schedule.reserve(tokens: tokens, now: timeline.now())
     }
 }
 
-/// Wraps a ``ModelClient`` so that every attempt first waits for its turn under a ``RequestPacer``, reported as a
-/// ``GenerationEvent/paced(waited:)`` event before the attempt's own events.
+/// Wraps a ``ModelClient`` so that every attempt first waits for its turn under a ``RequestPacer``. The wait is
+/// announced by a ``GenerationEvent/paced(waited:)`` event before it starts (so a read timeout does not count it),
+/// then the attempt's own events follow.
 public struct PacedModelClient: ModelClient {
     public let base: any ModelClient
     public let pacer: RequestPacer
@@ -88,6 +90,8 @@ public struct PacedModelClient: ModelClient {
         let client: PacedModelClient
         let request: GenerationRequest
         var events: (any AsyncIteratorProtocol<StampedEvent, Never>)?
+        /// The offset to wait for before the attempt starts, once announced.
+        var startAt: Duration?
         var finished = false
 
         mutating func next() async -> StampedEvent? {
@@ -98,16 +102,21 @@ public struct PacedModelClient: ModelClient {
                 return event
             }
             guard !finished else { return nil }
-            let asked = ContinuousClock.now
-            let start = await client.pacer.reserve(tokens: RateBudget.estimatedTokens(request))
-            do {
-                try await Task.sleep(until: start, clock: .continuous)
-            } catch {
-                finished = true
-                return StampedEvent(
-                    .failure(ProviderError(.cancelled, "cancelled while waiting for the rate budget")), at: .now)
+            let timeline = client.pacer.timeline
+            if let startAt {
+                do {
+                    try await timeline.sleep(until: startAt)
+                } catch {
+                    finished = true
+                    return StampedEvent(
+                        .failure(ProviderError(.cancelled, "cancelled while waiting for the rate budget")), at: .now)
+                }
+                events = client.base.stream(request).makeAsyncIterator()
+                return await next()
             }
-            events = client.base.stream(request).makeAsyncIterator()
+            let asked = timeline.now()
+            let start = await client.pacer.reserve(tokens: RateBudget.estimatedTokens(request))
+            startAt = start
             return StampedEvent(.paced(waited: max(.zero, start - asked)), at: .now)
         }
     }

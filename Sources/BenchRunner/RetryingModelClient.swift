@@ -10,11 +10,14 @@ public struct RetryingModelClient: ModelClient {
     public let policy: RetryPolicy
     /// Seed of the jitter draws.
     public let seed: UInt64
+    /// The clock of the waits between attempts.
+    public let timeline: Timeline
 
-    public init(base: any ModelClient, policy: RetryPolicy, seed: UInt64 = 0) {
+    public init(base: any ModelClient, policy: RetryPolicy, seed: UInt64 = 0, timeline: Timeline = .continuous()) {
         self.base = base
         self.policy = policy
         self.seed = seed
+        self.timeline = timeline
     }
 
     public func stream(_ request: GenerationRequest) -> any AsyncSequence<StampedEvent, Never> {
@@ -53,7 +56,7 @@ public struct RetryingModelClient: ModelClient {
             if let wait = pendingWait {
                 pendingWait = nil
                 do {
-                    try await Task.sleep(for: wait)
+                    try await client.timeline.sleep(for: wait)
                 } catch {
                     return StampedEvent(
                         .failure(ProviderError(.cancelled, "cancelled while waiting to retry")), at: .now)

@@ -7,11 +7,16 @@ import Synchronization
 /// scheduled start is the instant the worker became free. Open loop: a dispatcher sleeps until each absolute
 /// target of an ``ArrivalSchedule`` and starts the request in its own child task; with a slot limit the request
 /// first waits for a slot (queue time). Dispatching stops after `maxRequests` or at `maxDuration`; requests still
-/// in flight at `maxDuration` are cancelled and recorded as such. Each request is also bounded by a total timeout.
-/// Before the step starts, the client opens the connections the step will need, so connection setup is not
-/// measured as TTFT.
+/// in flight at `maxDuration` are cancelled and recorded as such. Each request is a ``RequestRace`` (total and read
+/// timeouts, the endpoint's shared limit). Before the step starts, the client opens the connections the step will
+/// need, so connection setup is not measured as TTFT.
+///
+/// Its schedule runs on a ``Timeline`` whose origin is the run's: the continuous clock in production, so every
+/// offset it computes (scheduled starts, the step's end) is on the same scale as the transport's stamps.
 public struct StepExecutor: Sendable {
     public let client: any ModelClient
+    /// How each request is sent and bounded.
+    public let race: RequestRace
     public let prompts: any PromptSource
     public let settings: GenerationSettings
     public let target: String
@@ -21,25 +26,23 @@ public struct StepExecutor: Sendable {
     public let firstRequestID: Int
     /// The run's clock origin.
     public let origin: ContinuousClock.Instant
-    /// The longest a single request may take, head to end.
-    public let requestTimeout: Duration
     /// Seed for the arrival process.
     public let seed: UInt64
     /// Request ids stored by an earlier segment of this step: skipped, never sent again.
     public let skipping: Set<Int>
     /// The segment this execution's records belong to.
     public let segment: Int
-    /// A limit on requests in flight to this endpoint shared with everything else the process runs; the wait for it
-    /// is recorded like pacing (``RequestRecord/pacingWait``), never as latency.
-    public let sharedLimit: AsyncSemaphore?
+    /// The clock of the schedule, its origin the run's.
+    private var timeline: Timeline { race.timeline }
 
+    /// - Parameter race: how each request is sent; its timeline must have the run's origin (`origin`).
     public init(
-        client: any ModelClient, prompts: any PromptSource, settings: GenerationSettings, target: String,
-        stepIndex: Int, step: LoadStep, firstRequestID: Int, origin: ContinuousClock.Instant,
-        requestTimeout: Duration, seed: UInt64, skipping: Set<Int> = [], segment: Int = 0,
-        sharedLimit: AsyncSemaphore? = nil
+        race: RequestRace, prompts: any PromptSource, settings: GenerationSettings, target: String,
+        stepIndex: Int, step: LoadStep, firstRequestID: Int, origin: ContinuousClock.Instant, seed: UInt64,
+        skipping: Set<Int> = [], segment: Int = 0
     ) {
-        self.client = client
+        self.race = race
+        client = race.client
         self.prompts = prompts
         self.settings = settings
         self.target = target
@@ -47,11 +50,9 @@ public struct StepExecutor: Sendable {
         self.step = step
         self.firstRequestID = firstRequestID
         self.origin = origin
-        self.requestTimeout = requestTimeout
         self.seed = seed
         self.skipping = skipping
         self.segment = segment
-        self.sharedLimit = sharedLimit
     }
 
     /// Runs the step to its end. With ids to skip, the request limit counts them as done.
@@ -59,7 +60,7 @@ public struct StepExecutor: Sendable {
     /// - Returns: how many request ids the step used, skipped ones included (the next step starts after them).
     public func run(onRecord: @escaping @Sendable (RequestRecord) async -> Void) async -> Int {
         await client.warmConnections(connectionsNeeded)
-        let start = ContinuousClock.now
+        let start = timeline.now()
         let deadline = step.maxDuration.map { start + $0 }
         switch step.shape {
         case .concurrency(let users):
@@ -99,7 +100,7 @@ public struct StepExecutor: Sendable {
     }
 
     private func runClosedLoop(
-        users: Int, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant?,
+        users: Int, start: Duration, deadline: Duration?,
         onRecord: @escaping @Sendable (RequestRecord) async -> Void
     ) async -> Int {
         let counter = RequestCounter(limit: step.maxRequests, firstID: firstRequestID, skipping: skipping)
@@ -108,7 +109,7 @@ public struct StepExecutor: Sendable {
                 group.addTask {
                     var freeAt = start
                     while !Task.isCancelled, let n = counter.take() {
-                        if let deadline, ContinuousClock.now >= deadline { break }
+                        if let deadline, timeline.now() >= deadline { break }
                         let result = await perform(
                             firstRequestID + n, scheduled: freeAt, slotAcquired: freeAt, deadline: deadline
                         )
@@ -128,8 +129,8 @@ public struct StepExecutor: Sendable {
     /// limit, the step runs ⌊limit ÷ turns⌋ conversations, so its ids stay within the limit (without one, within
     /// ``LoadStep/idsWithoutRequestLimit``); a resumed step skips conversations with any stored turn.
     private func runConversations(
-        _ conversations: any ConversationSource, users: Int, start: ContinuousClock.Instant,
-        deadline: ContinuousClock.Instant?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
+        _ conversations: any ConversationSource, users: Int, start: Duration,
+        deadline: Duration?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
     ) async -> Int {
         let turns = conversations.turns(for: step)
         let started = Set(skipping.map { ($0 - firstRequestID) / turns })
@@ -144,7 +145,7 @@ public struct StepExecutor: Sendable {
                         let (preamble, userTurns) = conversations.conversation(n)
                         var history = preamble
                         for (k, message) in userTurns.prefix(turns).enumerated() {
-                            if let deadline, ContinuousClock.now >= deadline { return }
+                            if let deadline, timeline.now() >= deadline { return }
                             history.append(ChatMessage(role: "user", content: message))
                             let prompt = Prompt(
                                 index: n, messages: history, maxOutputTokens: conversations.maxOutputTokens)
@@ -158,7 +159,7 @@ public struct StepExecutor: Sendable {
                             history.append(ChatMessage(role: "assistant", content: result.answer))
                             if k + 1 < min(turns, userTurns.count), conversations.thinkTime > .zero {
                                 freeAt += conversations.thinkTime
-                                do { try await Task.sleep(until: freeAt, clock: .continuous) } catch { return }
+                                do { try await timeline.sleep(until: freeAt) } catch { return }
                             }
                         }
                     }
@@ -169,8 +170,8 @@ public struct StepExecutor: Sendable {
     }
 
     private func runOpenLoop(
-        schedule: some Sequence<Duration>, maxInFlight: Int?, start: ContinuousClock.Instant,
-        deadline: ContinuousClock.Instant?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
+        schedule: some Sequence<Duration>, maxInFlight: Int?, start: Duration,
+        deadline: Duration?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
     ) async -> Int {
         let slots = maxInFlight.map { AsyncSemaphore(limit: $0) }
         var issued = 0
@@ -185,16 +186,16 @@ public struct StepExecutor: Sendable {
                 let scheduled = start + offset
                 if let deadline, scheduled >= deadline { break }
                 do {
-                    try await Task.sleep(until: scheduled, clock: .continuous)
+                    try await timeline.sleep(until: scheduled)
                 } catch {
                     break
                 }
                 let id = firstRequestID + issued
                 group.addTask {
                     var slotAcquired = scheduled
-                    if let slots, await slots.acquire() { slotAcquired = .now }
+                    if let slots, await slots.acquire() { slotAcquired = timeline.now() }
                     let record: RequestRecord
-                    if let deadline, ContinuousClock.now >= deadline {
+                    if let deadline, timeline.now() >= deadline {
                         record = notDispatched(id, scheduled: scheduled, slotAcquired: slotAcquired)
                     } else {
                         record = await perform(id, scheduled: scheduled, slotAcquired: slotAcquired, deadline: deadline)
@@ -209,12 +210,10 @@ public struct StepExecutor: Sendable {
         return issued
     }
 
-    private func template(
-        _ id: Int, prompt: Prompt, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant
-    ) -> RequestRecord {
+    private func template(_ id: Int, prompt: Prompt, scheduled: Duration, slotAcquired: Duration) -> RequestRecord {
         RequestRecord(
             id: id, target: target, step: stepIndex, promptIndex: prompt.index,
-            scheduledAt: scheduled - origin, slotAcquiredAt: slotAcquired - origin, endedAt: slotAcquired - origin,
+            scheduledAt: scheduled, slotAcquiredAt: slotAcquired, endedAt: slotAcquired,
             outcome: .failed, requestedInputTokens: prompt.requestedInputTokens,
             requestedOutputTokens: prompt.maxOutputTokens,
             exactOutputRequested: settings.exactOutputLength && prompt.maxOutputTokens != nil, segment: segment
@@ -228,106 +227,43 @@ public struct StepExecutor: Sendable {
         return prompts.prompt(forRequest: id)
     }
 
-    private func notDispatched(_ id: Int, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant)
-        -> RequestRecord
-    {
+    private func notDispatched(_ id: Int, scheduled: Duration, slotAcquired: Duration) -> RequestRecord {
         let prompt = prompt(for: id)
         let assembler = RecordAssembler(
             origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired))
-        return assembler.finish(endedAt: .now, override: Self.stepEnded)
+        return assembler.finish(endedAfter: timeline.now(), override: RequestRace.stepEnded)
     }
-
-    private static let stepEnded = ProviderError(.cancelled, "stopped at the end of the timed step")
 
     /// Sends one request now, outside the step's schedule, with the given prompt (the same prompt to several
     /// targets in turn, a conversation's next turn), and returns its record. The step's request timeout applies.
     public func send(_ id: Int, prompt: Prompt) async -> RequestRecord {
-        let now = ContinuousClock.now
+        let now = timeline.now()
         return await perform(id, prompt: prompt, scheduled: now, slotAcquired: now, deadline: nil).record
     }
 
-    /// Sends one request, racing it against its time limit, and returns its record and the instant it ended.
+    /// Sends one request through the race and returns its record and the offset it ended at.
     private func perform(
-        _ id: Int, prompt: Prompt? = nil, scheduled: ContinuousClock.Instant, slotAcquired: ContinuousClock.Instant,
-        deadline: ContinuousClock.Instant?, keepsAnswer: Bool = false
+        _ id: Int, prompt: Prompt? = nil, scheduled: Duration, slotAcquired: Duration, deadline: Duration?,
+        keepsAnswer: Bool = false
     ) async -> RaceResult {
         let prompt = prompt ?? self.prompt(for: id)
-        let request = settings.request(for: prompt)
-        var assembler = RecordAssembler(
+        let assembler = RecordAssembler(
             origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired),
             keepsAnswer: keepsAnswer
         )
-        if let sharedLimit {
-            let asked = ContinuousClock.now
-            await sharedLimit.acquire()
-            assembler.consume(StampedEvent(.paced(waited: .now - asked), at: .now))
+        let outcome = await race.run(settings.request(for: prompt), deadline: deadline, state: assembler) {
+            $0.consume($1)
         }
-        let result = await race(request, assembler: assembler, deadline: deadline)
-        await sharedLimit?.release()
-        return result
-    }
-
-    /// Streams one request against its time limit (the step's end or the total timeout, whichever comes first).
-    private func race(_ request: GenerationRequest, assembler: RecordAssembler, deadline: ContinuousClock.Instant?)
-        async -> RaceResult
-    {
-        let timeoutAt = ContinuousClock.now + requestTimeout
-        let limit: ContinuousClock.Instant
-        let limitError: ProviderError
-        if let deadline, deadline < timeoutAt {
-            limit = deadline
-            limitError = Self.stepEnded
-        } else {
-            limit = timeoutAt
-            limitError = ProviderError(.timeout, "exceeded the total request timeout of \(requestTimeout.seconds) s")
-        }
-        let client = self.client
-        return await withTaskGroup(of: RaceOutcome.self) { group in
-            group.addTask {
-                var assembler = assembler
-                for await event in client.stream(request) {
-                    assembler.consume(event)
-                }
-                return .finished(assembler, .now)
-            }
-            group.addTask {
-                do {
-                    try await Task.sleep(until: limit, clock: .continuous)
-                    return .limitReached
-                } catch {
-                    return .limitCancelled
-                }
-            }
-            var limitReached = false
-            while let outcome = await group.next() {
-                switch outcome {
-                case .finished(let assembler, let endedAt):
-                    group.cancelAll()
-                    return RaceResult(
-                        record: assembler.finish(endedAt: endedAt, override: limitReached ? limitError : nil),
-                        endedAt: endedAt, answer: assembler.answer)
-                case .limitReached:
-                    limitReached = true
-                    group.cancelAll()
-                case .limitCancelled:
-                    break
-                }
-            }
-            preconditionFailure("the request task always finishes")
-        }
+        return RaceResult(
+            record: outcome.state.finish(endedAfter: outcome.endedAt, override: outcome.limitError),
+            endedAt: outcome.endedAt, answer: outcome.state.answer)
     }
 
     /// One request's record, when it ended, and its answer text when kept.
     private struct RaceResult: Sendable {
         var record: RequestRecord
-        var endedAt: ContinuousClock.Instant
+        var endedAt: Duration
         var answer: String
-    }
-
-    private enum RaceOutcome: Sendable {
-        case finished(RecordAssembler, ContinuousClock.Instant)
-        case limitReached
-        case limitCancelled
     }
 }
 

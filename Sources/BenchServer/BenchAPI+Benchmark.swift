@@ -1,4 +1,4 @@
-import BenchApp
+import BenchEngine
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -10,85 +10,30 @@ import Hummingbird
 extension BenchAPI {
     /// `POST /v1/benchmark`: a small benchmark answered inline. The body names a target (a saved target's name or a
     /// target object), prompts, and optionally `max_tokens`, `concurrency`, `requests`, `temperature` and the
-    /// `metrics` to return; it runs at once, within the size and time limits, and stores nothing.
+    /// `metrics` to return. It is mapped into a spec and checked by the same validator as every run
+    /// (``SyncBenchmarkBody``), runs at once through the process's engine — its HTTP client and its endpoint limits,
+    /// shared with every other run — within the size and time limits, and stores nothing.
     func benchmark(_ request: Request) async throws -> Response {
         guard case .object(let fields) = try? JSONParser.parse(try await body(request)) else {
             throw Problem(.badRequest, "expected a JSON object with target and prompts")
         }
-        let allowed: Set<String> = [
-            "target", "prompts", "max_tokens", "concurrency", "requests", "temperature", "metrics",
-        ]
-        if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+        let body = try SyncBenchmarkBody(fields, maxRequests: configuration.syncMaxRequests)
+        let spec = try await Problem.unprocessable(pointer: SyncBenchmarkBody.bodyPointer) {
+            try await service.validated(body.document)
+        }
+        if let requests = spec.maxRequests, requests > configuration.syncMaxRequests {
             throw Problem(
-                .unprocessableContent, "unknown field (known: \(allowed.sorted().joined(separator: ", ")))",
-                field: unknown)
-        }
-        let target: JSONValue
-        switch fields["target"] {
-        case .string(let name)?: target = .object(["target": .string(name)])
-        case .object(let object)?: target = .object(object)
-        default: throw Problem(.unprocessableContent, "give a saved target's name or a target object", field: "target")
-        }
-        guard case .array(let prompts)? = fields["prompts"], !prompts.isEmpty else {
-            throw Problem(.unprocessableContent, "give at least one prompt", field: "prompts")
-        }
-        let requests = fields["requests"]?.integer ?? prompts.count
-        guard requests >= 1, requests <= configuration.syncMaxRequests, prompts.count <= configuration.syncMaxRequests
-        else {
-            throw Problem(
-                .contentTooLarge,
+                .unprocessableContent,
                 "POST /v1/benchmark runs at most \(configuration.syncMaxRequests) requests; submit larger jobs to POST /v1/runs",
-                field: prompts.count > configuration.syncMaxRequests ? "prompts" : "requests")
+                field: "/requests")
         }
-        let metricNames = try Self.metricNames(fields["metrics"])
-        var document: [String: JSONValue] = [
-            "targets": .array([target]),
-            "prompts": .object([
-                "items": .array(prompts), "output_tokens": fields["max_tokens"] ?? .number(64),
-            ]),
-            "load": .object([
-                "concurrency": .array([fields["concurrency"] ?? .number(1)]), "requests": .number(Double(requests)),
-            ]),
-        ]
-        if let temperature = fields["temperature"] { document["request"] = .object(["temperature": temperature]) }
-        let spec = try validated(try await resolveSavedTargets(.object(document)))
-        let environment = coordinator.environment
         let limit = configuration.syncTimeout
-        let report = try await withThrowingTaskGroup(of: BenchmarkReport?.self) { group in
-            group.addTask { try await BenchmarkRun(spec: spec, outputDirectory: nil, environment: environment).run() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let report = first else {
-                throw Problem(
-                    .gatewayTimeout,
-                    "the benchmark did not finish within \(limit.seconds) s; submit it to POST /v1/runs instead")
-            }
-            return report
+        guard let report = try await service.runInline(spec, timeout: limit) else {
+            throw Problem(
+                .gatewayTimeout,
+                "the benchmark did not finish within \(limit.seconds) s; submit it to POST /v1/runs instead")
         }
-        return try Self.json(SyncResult(report: report, metrics: metricNames))
-    }
-
-    /// The headline metrics `POST /v1/benchmark` can return by name.
-    static let syncMetrics = [
-        "ttft", "itl", "e2e", "output_tps", "request_rps", "error_rate", "cost", "output_tokens",
-    ]
-
-    static func metricNames(_ value: JSONValue?) throws -> [String] {
-        guard let value else { return syncMetrics }
-        guard case .array(let items) = value else {
-            throw Problem(.unprocessableContent, "expected a list of metric names", field: "metrics")
-        }
-        return try items.enumerated().map { index, item in
-            guard let name = item.string, syncMetrics.contains(name) else {
-                throw Problem(
-                    .unprocessableContent, "unknown metric (known: \(syncMetrics.joined(separator: ", ")))",
-                    field: "metrics[\(index)]")
-            }
-            return name
-        }
+        return try Self.json(SyncResult(report: report, metrics: body.metrics))
     }
 
     /// `GET /v1/compare?runs=a,b,…`: the headline figures of several finished runs side by side.

@@ -1,8 +1,10 @@
+import BenchEngine
 import BenchCore
 import BenchReport
 import BenchStore
 import BenchMetrics
 import Foundation
+import Prometheus
 import HTTPTypes
 import Hummingbird
 
@@ -255,29 +257,25 @@ extension BenchAPI {
         ] + dashboardOperations
     }
 
+    static var runsMetric: MetricNameDescriptor {
+        MetricNameDescriptor(
+        namespace: "llmbench", metricName: "runs", unitName: "", helpText: "Runs in the store by status.")
+    }
+    static var queueMetric: MetricNameDescriptor {
+        MetricNameDescriptor(
+        namespace: "llmbench", metricName: "queue", unitName: "depth", helpText: "Runs waiting for a worker.")
+    }
+
+    /// The Prometheus exposition of the registry: the coordinator's counters (requests, provider errors by kind,
+    /// units in progress), the HTTP server's own request metrics, and the runs by status read from the store now.
     func prometheusText() async throws -> String {
         let counts = try await store.countRuns()
-        let counters = await coordinator.counters
-        var lines = ["# HELP llmbench_runs Runs in the store by status.", "# TYPE llmbench_runs gauge"]
+        let registry = configuration.metrics
         for status in RunStatus.allCases {
-            lines.append("llmbench_runs{status=\"\(status.rawValue)\"} \(counts[status] ?? 0)")
+            registry.makeGauge(descriptor: Self.runsMetric, labels: [("status", status.rawValue)])
+                .set(Double(counts[status] ?? 0))
         }
-        lines += [
-            "# HELP llmbench_requests_total Requests finished by this server's runs since it started.",
-            "# TYPE llmbench_requests_total counter", "llmbench_requests_total \(counters.requests)",
-            "# HELP llmbench_provider_errors_total Failed requests by error kind since the server started.",
-            "# TYPE llmbench_provider_errors_total counter",
-        ]
-        for kind in ProviderError.Kind.allCases {
-            lines.append(
-                "llmbench_provider_errors_total{kind=\"\(kind.rawValue)\"} \(counters.failedRequests[kind] ?? 0)")
-        }
-        lines += [
-            "# HELP llmbench_queue_depth Runs waiting for a worker.", "# TYPE llmbench_queue_depth gauge",
-            "llmbench_queue_depth \(counts[.queued] ?? 0)",
-            "# HELP llmbench_units_in_progress Units of work this process is executing.",
-            "# TYPE llmbench_units_in_progress gauge", "llmbench_units_in_progress \(counters.running)",
-        ]
-        return lines.joined(separator: "\n") + "\n"
+        registry.makeGauge(descriptor: Self.queueMetric).set(Double(counts[.queued] ?? 0))
+        return registry.emitToString()
     }
 }

@@ -1,4 +1,4 @@
-import BenchApp
+import BenchEngine
 import BenchCore
 import BenchEval
 import BenchMetrics
@@ -10,122 +10,21 @@ import Hummingbird
 import NIOCore
 
 extension BenchAPI {
-    /// Header names that carry credentials: refused in specs and saved targets (keys go in environment variables).
-    static let credentialHeaders: Set<String> = ["authorization", "api-key", "x-api-key", "x-goog-api-key"]
-
-    /// Validates a submitted spec, resolves saved targets into it, stores the run and queues it.
-    /// - Throws: ``Problem`` 400 for text that is not YAML or JSON, 422 naming the field for anything else.
-    func submit(_ text: String) async throws -> StoredRun {
-        let document: JSONValue
+    /// The spec document of a request body (YAML or JSON).
+    /// - Throws: ``Problem`` 400 for text that is neither.
+    func specDocument(_ request: Request) async throws -> JSONValue {
         do {
-            document = try BenchSpec.document(text)
+            return try BenchSpec.document(try await body(request))
         } catch let error as SpecError {
-            throw Problem(.badRequest, error.problem, field: error.field)
+            throw Problem(.badRequest, error.problem)
         }
-        let resolved = try await resolveSavedTargets(document)
-        let spec = try validated(resolved)
-        var run = StoredRun(
-            id: StoredRun.newID(), spec: String(decoding: try APIJSON.encoder().encode(resolved), as: UTF8.self),
-            targets: spec.targets.map(\.name))
-        let counted = spec.steps.reduce(0) { $0 + ($1.maxDuration == nil ? $1.maxRequests ?? 0 : 0) }
-        run.total = counted > 0 ? counted * spec.targets.count : nil
-        // Per target: its load steps, then its quality tasks (unit steps past the load steps, in spec order).
-        let perTarget = spec.steps.count + spec.quality.count
-        let units = spec.targets.enumerated().flatMap { targetIndex, target in
-            (0..<perTarget).map { step in
-                WorkUnit(runID: run.id, index: targetIndex * perTarget + step, target: target.name, step: step)
-            }
-        }
-        try await store.createRun(run, units: units)
-        return run
-    }
-
-    /// A spec that can run on this server: valid, no server-side files, no credentials in it, targets allowed,
-    /// key variables set.
-    func validated(_ document: JSONValue) throws -> BenchSpec {
-        // Files on the server are never read for a client: they could be anything the server may read.
-        for (field, value, instead) in [
-            ("prompts.file", document["prompts"]?["file"], "give the prompts as prompts.items"),
-            ("prompts.conversations", document["prompts"]?["conversations"], "use prompts.turns"),
-            ("load.trace", document["load"]?["trace"], "run traces with the CLI"),
-        ] where value != nil {
-            throw Problem(.unprocessableContent, "files are not read over the API: \(instead)", field: field)
-        }
-        let spec: BenchSpec
-        do {
-            spec = try BenchSpec.parse(document: document)
-            try spec.validate()
-            for (index, entry) in spec.quality.enumerated() {
-                if let problem = Self.serverSideFile(entry) {
-                    throw SpecError("quality[\(index)].task", problem)
-                }
-            }
-            _ = try QualityRun(spec: spec, outputDirectory: nil, environment: [:], log: { _ in }).tasks()
-        } catch let error as SpecError {
-            throw Problem(.unprocessableContent, error.problem, field: error.field)
-        }
-        for (index, target) in spec.targets.enumerated() {
-            if let header = target.headers.keys.first(where: { Self.credentialHeaders.contains($0.lowercased()) }) {
-                throw Problem(
-                    .unprocessableContent,
-                    "credentials are not accepted in headers: put the key in an environment variable of the server and name it in api_key_env",
-                    field: "targets[\(index)].headers.\(header)")
-            }
-            if let refusal = configuration.targetGuard.refusal(for: target.baseURL) {
-                throw Problem(.unprocessableContent, refusal, field: "targets[\(index)].base_url")
-            }
-            do {
-                _ = try target.apiKey(environment: coordinator.environment, field: "targets[\(index)].api_key_env")
-            } catch let error as SpecError {
-                throw Problem(.unprocessableContent, error.problem + " on the server", field: error.field)
-            }
-        }
-        return spec
-    }
-
-    /// Why a quality entry cannot run on the server: it names a file (files are not read over the API).
-    static func serverSideFile(_ entry: QualityTask) -> String? {
-        switch entry.source {
-        case .suite: return nil
-        case .file:
-            return
-                "task files are not read over the API: give a smoke suite, or write the task out with dataset: {items: [...]}"
-        case .inline(let task):
-            if case .file(_, _, _) = task.dataset {
-                return "dataset files are not read over the API: give the items as dataset: {items: [...]}"
-            }
-            return nil
-        }
-    }
-
-    /// Replaces `{target: NAME, …overrides}` entries with the saved target's definition plus the overrides.
-    func resolveSavedTargets(_ document: JSONValue) async throws -> JSONValue {
-        guard case .object(var root) = document, case .array(let targets)? = root["targets"] else { return document }
-        var resolved: [JSONValue] = []
-        for (index, entry) in targets.enumerated() {
-            guard case .object(var fields) = entry, case .string(let name)? = fields["target"] else {
-                resolved.append(entry)
-                continue
-            }
-            guard let saved = try await store.target(name: name),
-                case .object(var definition) = try? JSONParser.parse(saved.definition)
-            else {
-                throw Problem(
-                    .unprocessableContent, "no saved target is named \"\(name)\"", field: "targets[\(index)].target")
-            }
-            fields["target"] = nil
-            definition["name"] = definition["name"] ?? .string(name)
-            for (key, value) in fields { definition[key] = value }
-            resolved.append(.object(definition))
-        }
-        root["targets"] = .array(resolved)
-        return .object(root)
     }
 
     // MARK: Handlers
 
     func createRun(_ request: Request) async throws -> Response {
-        let run = try await submit(try await body(request))
+        let document = try await specDocument(request)
+        let run = try await Problem.unprocessable { try await service.submit(document) }
         return try Self.json(RunView(run), status: .accepted, headers: [.location: "/v1/runs/\(run.id)"])
     }
 
@@ -201,7 +100,7 @@ extension BenchAPI {
 
     func runEvents(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let run = try await existingRun(context)
-        let follower = RunEventsFollower(store: store, runID: run.id, environment: coordinator.environment)
+        let follower = RunEventsFollower(service: service, runID: run.id)
         let after = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int64($0) } ?? 0
         return Response(
             status: .ok,
@@ -221,7 +120,7 @@ extension BenchAPI {
         guard before.status.isActive, try await store.cancelRun(id: id, at: Date()) != nil else {
             throw Problem(.conflict, "run \(id) has already ended (\(before.status.rawValue))")
         }
-        await coordinator.cancelLocally(runID: id)
+        await service.cancelLocally(runID: id)
         try await store.updateProgress(runID: id, done: try await store.recordCount(runID: id))
         guard let run = try await store.run(id: id) else { throw Problem.notFound("run \(id)") }
         return try Self.json(RunView(run), status: .accepted)

@@ -1,24 +1,13 @@
-import BenchApp
+import BenchEngine
 import BenchCore
 import BenchReport
 import BenchStore
-public import Foundation
+import Foundation
 import Hummingbird
 
 /// Scheduled benchmarks (monitoring): a spec run every `every_s` seconds, and what changed from run to run.
 extension BenchAPI {
-    /// What a schedule runs and how its runs are compared (stored as the schedule's definition).
-    struct ScheduleDefinition: Codable, Sendable {
-        var spec: JSONValue
-        var everyS: Double
-        var changeThreshold: Double
-
-        enum CodingKeys: String, CodingKey {
-            case spec
-            case everyS = "every_s"
-            case changeThreshold = "change_threshold"
-        }
-    }
+    typealias ScheduleDefinition = ScheduledRuns.Definition
 
     /// A schedule as the API shows it.
     struct ScheduleView: Encodable {
@@ -94,7 +83,7 @@ extension BenchAPI {
         }
         guard case .string(let name)? = fields["name"], Self.isScheduleName(name) else {
             throw Problem(
-                .unprocessableContent, "expected a name of 1–64 letters, digits, '.', '_' or '-'", field: "name")
+                .unprocessableContent, "expected a name of 1–64 letters, digits, '.', '_' or '-'", field: "/name")
         }
         guard let every = fields["every_s"]?.number, every >= configuration.minScheduleInterval,
             every <= Self.longestScheduleInterval
@@ -103,21 +92,16 @@ extension BenchAPI {
                 .unprocessableContent,
                 "expected a number of seconds from \(NumberFormatting.value(configuration.minScheduleInterval)) to "
                     + "\(Int(Self.longestScheduleInterval)) (a year)",
-                field: "every_s")
+                field: "/every_s")
         }
         let threshold = fields["change_threshold"]?.number ?? ChangeDetection.defaultThreshold
         guard threshold > 0, threshold <= 10 else {
-            throw Problem(.unprocessableContent, "expected a share above 0 and at most 10", field: "change_threshold")
+            throw Problem(.unprocessableContent, "expected a share above 0 and at most 10", field: "/change_threshold")
         }
         guard let spec = fields["spec"], case .object = spec else {
-            throw Problem(.unprocessableContent, "expected the spec to run, as an object", field: "spec")
+            throw Problem(.unprocessableContent, "expected the spec to run, as an object", field: "/spec")
         }
-        do {
-            _ = try validated(try await resolveSavedTargets(spec))
-        } catch var problem as Problem {
-            problem.field = problem.field.map { "spec.\($0)" }
-            throw problem
-        }
+        _ = try await Problem.unprocessable(pointer: { "/spec" + $0 }) { try await service.validated(spec) }
         if try await store.schedule(name: name) != nil {
             throw Problem(.conflict, "a schedule named \"\(name)\" exists; delete it first")
         }
@@ -183,39 +167,8 @@ extension BenchAPI {
         return Response(status: .noContent)
     }
 
-    /// Starts a run of every schedule that is due (never fired, or fired `every_s` ago or more), each claimed in
-    /// the store first so that one server of several fires it. Returns the runs started.
-    @discardableResult
-    public func fireDueSchedules(now: Date = Date()) async throws -> [String] {
-        var started: [String] = []
-        for schedule in try await store.listSchedules() {
-            guard let definition = try? Self.definition(schedule),
-                try await store.claimScheduleFiring(
-                    name: schedule.name, lastFiredNotAfter: now.addingTimeInterval(-definition.everyS), at: now)
-            else { continue }
-            // One schedule's failure (a saved target deleted since, a store error) does not hold up the others.
-            do {
-                let text = String(decoding: try APIJSON.encoder().encode(definition.spec), as: UTF8.self)
-                let run = try await submit(text)
-                try await store.addScheduleRun(name: schedule.name, runID: run.id, at: now)
-                started.append(run.id)
-            } catch {
-                continue
-            }
-        }
-        return started
-    }
-
-    /// Fires due schedules every ``Configuration/scheduleTick`` until cancelled.
-    public func runSchedules() async {
-        while !Task.isCancelled {
-            _ = try? await fireDueSchedules()
-            do { try await Task.sleep(for: configuration.scheduleTick) } catch { return }
-        }
-    }
-
     static func definition(_ schedule: StoredSchedule) throws -> ScheduleDefinition {
-        try JSONDecoder().decode(ScheduleDefinition.self, from: Data(schedule.definition.utf8))
+        try ScheduleDefinition(schedule)
     }
 
     static func isScheduleName(_ name: String) -> Bool {

@@ -1,4 +1,4 @@
-import BenchApp
+import BenchEngine
 import BenchCore
 import BenchStore
 import Foundation
@@ -40,7 +40,7 @@ extension BenchAPI {
     func createTarget(_ request: Request) async throws -> Response {
         let definition = try await targetDefinition(request, name: nil)
         guard case .string(let name)? = definition["name"] else {
-            throw Problem(.unprocessableContent, "a saved target needs a name", field: "name")
+            throw Problem(.unprocessableContent, "a saved target needs a name", field: "/name")
         }
         if try await store.target(name: name) != nil {
             throw Problem(.conflict, "a target named \"\(name)\" exists; PUT /v1/targets/\(name) replaces it")
@@ -72,12 +72,9 @@ extension BenchAPI {
             throw Problem(.badRequest, "expected a JSON object: a spec target (kind, base_url, model, …)")
         }
         if let name { fields["name"] = .string(name) }
-        do {
-            _ = try validated(.object(["targets": .array([.object(fields)])]))
-        } catch var problem as Problem {
-            // The body is the target itself: name its fields without the spec's prefix.
-            problem.field = problem.field.map { $0.hasPrefix("targets[0].") ? String($0.dropFirst(11)) : $0 }
-            throw problem
+        // The body is the target itself: its fields are named without the spec's `/targets/0`.
+        _ = try await Problem.unprocessable(pointer: { $0.hasPrefix("/targets/0") ? String($0.dropFirst(10)) : $0 }) {
+            try await service.validated(.object(["targets": .array([.object(fields)])]))
         }
         return .object(fields)
     }

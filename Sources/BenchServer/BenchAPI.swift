@@ -1,4 +1,4 @@
-import BenchApp
+public import BenchEngine
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -7,47 +7,46 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 import NIOCore
+public import Prometheus
 
 /// The HTTP API of `llmbench serve`: runs, records, reports, events, saved targets, the synchronous benchmark,
-/// comparisons, health and metrics, and the API's own OpenAPI document and reference page.
+/// comparisons, health and metrics, and the API's own OpenAPI document and reference page. It asks the engine side
+/// of the service (``RunService``) for everything that runs or validates work.
 public struct BenchAPI: Sendable {
     public struct Configuration: Sendable {
         /// The bearer token every mutating request must carry.
         public var token: String
         /// The largest request body accepted, in bytes.
         public var maxBodyBytes: Int
-        public var targetGuard: TargetGuard
         /// Limits of `POST /v1/benchmark`.
         public var syncMaxRequests: Int
         public var syncTimeout: Duration
         /// The shortest interval a schedule may have, in seconds.
         public var minScheduleInterval: Double
-        /// How often due schedules are looked for.
-        public var scheduleTick: Duration
+        /// The registry `/metrics` renders (the coordinator's counters, the HTTP metrics, the store's gauges).
+        public var metrics: PrometheusCollectorRegistry
 
         public init(
-            token: String, maxBodyBytes: Int = 1 << 20, targetGuard: TargetGuard = TargetGuard(),
-            syncMaxRequests: Int = 100, syncTimeout: Duration = .seconds(120), minScheduleInterval: Double = 60,
-            scheduleTick: Duration = .seconds(1)
+            token: String, maxBodyBytes: Int = 1 << 20, syncMaxRequests: Int = 100,
+            syncTimeout: Duration = .seconds(120), minScheduleInterval: Double = 60,
+            metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
         ) {
             self.minScheduleInterval = minScheduleInterval
-            self.scheduleTick = scheduleTick
             self.token = token
             self.maxBodyBytes = maxBodyBytes
-            self.targetGuard = targetGuard
             self.syncMaxRequests = syncMaxRequests
             self.syncTimeout = syncTimeout
+            self.metrics = metrics
         }
     }
 
     public let configuration: Configuration
-    public let store: any RunStore
-    public let coordinator: RunCoordinator
+    public let service: any RunService
+    public var store: any RunStore { service.store }
 
-    public init(configuration: Configuration, store: any RunStore, coordinator: RunCoordinator) {
+    public init(configuration: Configuration, service: any RunService) {
         self.configuration = configuration
-        self.store = store
-        self.coordinator = coordinator
+        self.service = service
     }
 
     /// The router: every operation, behind the checks they share (405 with `Allow`, bearer auth, media type, body

@@ -1,4 +1,4 @@
-import BenchApp
+import BenchEngine
 import BenchReport
 public import BenchCore
 import Foundation

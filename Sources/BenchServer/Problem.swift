@@ -1,3 +1,4 @@
+import BenchEngine
 import Foundation
 public import Hummingbird
 import NIOCore
@@ -8,7 +9,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var title: String
     public var detail: String
-    /// The field at fault, as a path into the request (`targets[0].base_url`, `limit`).
+    /// The field at fault: a JSON pointer into the request body as the client sent it (`/targets/0/base_url`),
+    /// or the query parameter or header (`limit`, `Content-Type`).
     public var field: String?
     public var headers: HTTPFields
 
@@ -37,4 +39,21 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     }
 
     static func notFound(_ what: String) -> Problem { Problem(.notFound, "\(what) does not exist") }
+
+    /// A 422 for an invalid spec, its field as a JSON pointer into the body: `pointer` maps the spec's own pointer
+    /// to the body's (for bodies that embed a spec or are mapped into one).
+    init(_ error: SpecError, pointer: (String) -> String = { $0 }) {
+        self.init(.unprocessableContent, error.problem, field: error.jsonPointer.map(pointer) ?? error.field)
+    }
+
+    /// Runs `body`, answering an invalid spec with 422 (``init(_:pointer:)``).
+    static func unprocessable<T>(
+        pointer: (String) -> String = { $0 }, _ body: () async throws -> T
+    ) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as SpecError {
+            throw Problem(error, pointer: pointer)
+        }
+    }
 }

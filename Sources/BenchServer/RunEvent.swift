@@ -1,4 +1,5 @@
 public import BenchCore
+import BenchEngine
 import BenchMetrics
 public import BenchReport
 public import BenchStore
@@ -116,13 +117,3 @@ struct RunView: Encodable {
     }
 }
 
-/// How the API writes JSON: sorted keys, ISO 8601 instants.
-enum APIJSON {
-    static func encoder(pretty: Bool = false) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting =
-            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-}

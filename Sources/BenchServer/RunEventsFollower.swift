@@ -1,4 +1,4 @@
-import BenchApp
+import BenchEngine
 import BenchCore
 import BenchReport
 import BenchStore
@@ -8,9 +8,8 @@ import Foundation
 /// run's state first and on every change, each record as it is stored, each step's summary as its unit finishes,
 /// and the run's final state last.
 struct RunEventsFollower: Sendable {
-    let store: any RunStore
+    let service: any RunService
     let runID: String
-    let environment: [String: String]
     var interval: Duration = .milliseconds(200)
 
     /// Emits events until the run ends (or the task is cancelled: the client went away).
@@ -19,7 +18,8 @@ struct RunEventsFollower: Sendable {
         var lastRun: StoredRun?
         var position = after
         var finishedUnits: Set<Int> = []
-        var benchmark: BenchmarkRun?
+        var spec: BenchSpec?
+        let store = service.store
         while !Task.isCancelled {
             guard let run = try await store.run(id: runID) else { return }
             // Records first, so that they come before the final state.
@@ -31,11 +31,10 @@ struct RunEventsFollower: Sendable {
             }
             for unit in try await store.units(runID: runID) where unit.status == .done {
                 guard finishedUnits.insert(unit.index).inserted else { continue }
-                if benchmark == nil, let spec = try? BenchSpec.parse(run.spec) {
-                    benchmark = BenchmarkRun(spec: spec, outputDirectory: nil, environment: environment)
-                }
+                if spec == nil { spec = try? BenchSpec.parse(run.spec) }
+                guard let spec else { continue }
                 let records = try await store.records(runID: runID, target: unit.target, step: unit.step)
-                if let step = benchmark?.stepReport(target: unit.target, step: unit.step, records: records) {
+                if let step = service.stepReport(spec, target: unit.target, step: unit.step, records: records) {
                     try await emit(.step(target: unit.target, step))
                 }
             }

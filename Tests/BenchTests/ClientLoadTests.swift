@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -90,13 +91,13 @@ extension LiveTests {
             ttft: .milliseconds(20), itl: .milliseconds(5), outputTokens: 20)
 
         static func run(port: Int) async throws -> BenchmarkReport {
-            try await BenchmarkRun(
+            try await BenchmarkRun.testRun(
                 spec: simulatorSpec(port: port) {
                     $0.shapes = [.concurrency(users: 2)]
                     $0.maxRequests = 20
                     $0.outputTokens = 20
                 }, outputDirectory: nil
-            ).run()
+            )
         }
 
         @Test func recordsCarryClientSamplesAndAQuietClientIsNotBound() async throws {
@@ -110,7 +111,7 @@ extension LiveTests {
         }
 
         @Test func calibrationMeasuresStreamsChunkRateAndTTFTOverheadAndIsCached() async throws {
-            let ceiling = try await HarnessCalibration.measure(streams: 32)
+            let ceiling = try await withEngine { try await HarnessCalibration.measure(engine: $0, streams: 32) }
             #expect(ceiling.streams == 32)
             #expect(ceiling.chunksPerS > 1000)
             #expect(ceiling.ttftOverheadMs.count == 200)

@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -21,7 +22,7 @@ extension LiveTests {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conversation-run-\(UUID())")
             defer { try? FileManager.default.removeItem(at: folder) }
             let report = try await withSimulator(Self.configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.conversationFile = file.path
                         $0.shapes = [.concurrency(users: 2)]
@@ -29,7 +30,7 @@ extension LiveTests {
                         $0.outputTokens = 10
                         $0.thinkTime = .milliseconds(30)
                     }, outputDirectory: folder
-                ).run()
+                )
             }
             let records = try RunFolder(folder).records().sorted { $0.id < $1.id }
             #expect(records.map(\.turn) == [0, 1, 2, 0, 1, 2])
@@ -53,13 +54,13 @@ extension LiveTests {
 
         @Test func syntheticConversationsAndTheirLimits() async throws {
             let report = try await withSimulator(Self.configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.conversationTurns = 4
                         $0.maxRequests = 9
                         $0.outputTokens = 5
                     }, outputDirectory: nil
-                ).run()
+                )
             }
             // ⌊9 ÷ 4⌋ = 2 conversations of 4 turns.
             #expect(report.onlyStep.counts.succeeded == 8)

@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchReport
 import NIOHTTP1
@@ -36,13 +37,15 @@ extension LiveTests {
                     #expect(try await server.request(.GET, "/runs/run_nope").status == 404)
                     // `llmbench report ID --server URL` fetches the same report.
                     let root = "http://127.0.0.1:\(server.port)"
-                    let fetched = try await RemoteReport.fetch(server: root, run: first, format: "html")
-                    #expect(fetched.contains("<title>TTFT distribution</title>"))
-                    await #expect {
-                        try await RemoteReport.fetch(server: root, run: "run_nope", format: "md")
-                    } throws: { error in
-                        (error as? SpecError)?.problem.contains("HTTP 404") == true
+                    let (fetched, missing) = try await withEngine { engine in
+                        let fetched = try await RemoteReport.fetch(server: root, run: first, format: "html", engine: engine)
+                        let missing = await #expect(throws: SpecError.self) {
+                            try await RemoteReport.fetch(server: root, run: "run_nope", format: "md", engine: engine)
+                        }
+                        return (fetched, missing)
                     }
+                    #expect(fetched.contains("<title>TTFT distribution</title>"))
+                    #expect(missing?.problem.contains("HTTP 404") == true)
 
                     guard HeadlessChromium.shouldRun else { return }
                     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -60,7 +61,7 @@ extension LiveTests {
                 spec.readTimeout = .seconds(1)
                 spec.requestTimeout = .seconds(2)
                 spec.retry = .none
-                return try await BenchmarkRun(spec: spec, outputDirectory: nil).run()
+                return try await BenchmarkRun.testRun(spec: spec, outputDirectory: nil)
             }
             func errors(_ target: String) -> [StepSummary.ErrorGroup] {
                 report.targets.first { $0.name == target }?.steps[0].metrics.errors ?? []

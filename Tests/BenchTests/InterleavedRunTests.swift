@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchSimulator
@@ -46,8 +47,11 @@ extension LiveTests {
                         .init(name: "fast", baseURL: "http://127.0.0.1:\(fastPort)/v1", model: "sim"),
                     ]
                     spec.outputTokens = 16
-                    return try await InterleavedRun(spec: spec, rounds: 12, concurrency: 2, outputDirectory: folder)
-                        .run()
+                    return try await withEngine { engine in
+                        try await InterleavedRun(
+                            spec: spec, engine: engine, rounds: 12, concurrency: 2, outputDirectory: folder
+                        ).run()
+                    }
                 }
             }
             let pair = try #require(summary.comparisons.first)

@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchEval
 import BenchLocal
@@ -72,7 +73,7 @@ struct ScriptedJudge: ModelClient {
                 tokens.append(String(character))
             }
         }
-        let withLogprobs = request.extraBody["logprobs"] == .bool(true)
+        let withLogprobs = request.topLogprobs != nil
         return AsyncStream { continuation in
             for token in tokens {
                 continuation.yield(StampedEvent(.text(token, channel: .answer), at: .now))
@@ -107,13 +108,13 @@ extension LiveTests {
             ]
             let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 4)
             let (summary, results) = try await withSimulator(configuration) { port, _ in
-                try await EvalRun(
+                try await withEngine() { engine in try await EvalRun(
                     task: try EvalTaskTests.task(Self.task),
-                    target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"),
+                    target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
                     outputDirectory: nil,
                     judgeTarget: BenchSpec.Target(name: "judge", baseURL: "http://127.0.0.1:1/v1", model: "judge"),
                     judgeClient: ScriptedJudge(replies: replies)
-                ).run()
+                ).run() }
             }
             #expect(results.map(\.outcome) == [.correct, .correct, .incorrect, .incorrect, .unparsed])
             #expect(results.allSatisfy { $0.judge?.template == "simpleqa/1" && $0.judge?.messages.count == 2 })
@@ -131,10 +132,10 @@ extension LiveTests {
 
         @Test func aJudgedTaskWithoutAJudgeStopsBeforeAnyRequest() async throws {
             await #expect {
-                try await EvalRun(
+                try await withEngine() { engine in try await EvalRun(
                     task: try EvalTaskTests.task(Self.task),
-                    target: BenchSpec.Target(baseURL: "http://127.0.0.1:1/v1", model: "m"), outputDirectory: nil
-                ).run()
+                    target: BenchSpec.Target(baseURL: "http://127.0.0.1:1/v1", model: "m"), engine: engine, outputDirectory: nil
+                ).run() }
             } throws: { error in
                 (error as? SpecError)?.field == "--judge-model"
             }

@@ -1,4 +1,4 @@
-import BenchApp
+import BenchEngine
 import BenchCore
 import BenchEval
 import BenchMetrics

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import BenchApp
+import BenchEngine
 import BenchCore
 import BenchMetrics
 import Foundation
@@ -212,26 +212,23 @@ import BenchProviders
         #expect(throws: LikelihoodError.self) { try VLLMPromptLogprobs.logprobs(answer, context: 2, expected: [9, 9]) }
     }
 
-    @Test func endpointsWithoutPromptLogprobsAreReportedAsUnavailable() throws {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { _ = http.shutdown() }
-        let probes = ProbeStore(
-            directory: FileManager.default.temporaryDirectory.appendingPathComponent("none-\(UUID())"))
-        let anthropic = BenchSpec.Target(
-            name: "claude", kind: .anthropic, baseURL: "https://api.anthropic.com/v1", model: "m")
-        #expect {
-            _ = try LikelihoodEndpoint.model(for: anthropic, apiKey: nil, http: http, probes: probes)
-        } throws: { error in
-            "\(error)".contains("not available for this endpoint")
+    @Test func endpointsWithoutPromptLogprobsAreReportedAsUnavailable() async throws {
+        // No stored probes: only what each kind is known to offer.
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("none-\(UUID())")
+        try await withEngine(environment: ["LLMBENCH_DATA": data.path]) { engine in
+            let anthropic = BenchSpec.Target(
+                name: "claude", kind: .anthropic, baseURL: "https://api.anthropic.com/v1", model: "m")
+            let refused = await #expect(throws: SpecError.self) {
+                _ = try await engine.likelihoodModel(for: anthropic, field: "t")
+            }
+            #expect(refused?.problem.contains("not available for this endpoint") == true)
+            let llama = BenchSpec.Target(name: "l", kind: .llamacpp, baseURL: "http://127.0.0.1:1/v1", model: "m")
+            let forced = try await engine.likelihoodModel(for: llama, field: "t").method
+            #expect(forced == "forced_decoding")
+            let vllm = BenchSpec.Target(name: "v", kind: .vllm, baseURL: "http://127.0.0.1:1/v1", model: "m")
+            let prompt = try await engine.likelihoodModel(for: vllm, field: "t").method
+            #expect(prompt == "prompt_logprobs")
         }
-        let llama = BenchSpec.Target(name: "l", kind: .llamacpp, baseURL: "http://127.0.0.1:1/v1", model: "m")
-        #expect(
-            try LikelihoodEndpoint.model(for: llama, apiKey: nil, http: http, probes: probes).method
-                == "forced_decoding")
-        let vllm = BenchSpec.Target(name: "v", kind: .vllm, baseURL: "http://127.0.0.1:1/v1", model: "m")
-        #expect(
-            try LikelihoodEndpoint.model(for: vllm, apiKey: nil, http: http, probes: probes).method == "prompt_logprobs"
-        )
     }
 
     // MARK: Summaries

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import BenchApp
+import BenchEngine
 import BenchCore
 import BenchEval
 import BenchLocal
@@ -44,12 +44,12 @@ extension LiveTests {
 
             let reference = try Self.llamaPerplexity(textFile: textFile, context: Self.context)
             let summary = try await LocalModelGate.withPrivateServer(parallel: 1, contextSize: 2048) { state, _ in
-                try await EvalRun(
+                try await withEngine() { engine in try await EvalRun(
                     task: task,
                     target: BenchSpec.Target(
-                        name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias),
+                        name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias), engine: engine,
                     outputDirectory: folder.appendingPathComponent("out")
-                ).run().summary
+                ).run() }.summary
             }
             let ppl = try #require(summary.perplexity, "failed: \(summary.failed)")
             #expect(summary.method == "forced_decoding" && summary.failed == 0)
@@ -120,12 +120,12 @@ extension LiveTests {
                 directory: folder)
             let (summary, results) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 2048) {
                 state, _ in
-                try await EvalRun(
+                try await withEngine() { engine in try await EvalRun(
                     task: task,
                     target: BenchSpec.Target(
-                        name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias),
+                        name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias), engine: engine,
                     concurrency: 2, outputDirectory: nil
-                ).run()
+                ).run() }
             }
             #expect(summary.method == "forced_decoding" && summary.failed == 0 && summary.results == 3)
             #expect(summary.accuracy != nil && summary.accuracyNormalized != nil && summary.calibration?.n == 3)
@@ -151,9 +151,9 @@ extension LiveTests {
             let (summary, results) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 4096) {
                 state, _ in
                 let (model, judge) = Self.modelAndJudge(baseURL: state.baseURL)
-                return try await EvalRun(
-                    task: task, target: model, concurrency: 2, outputDirectory: nil, judgeTarget: judge
-                ).run()
+                return try await withEngine() { engine in try await EvalRun(
+                    task: task, target: model, engine: engine, concurrency: 2, outputDirectory: nil, judgeTarget: judge
+                ).run() }
             }
             // A 135M judge is weak: the mechanics, not its wisdom. Every answer is judged, the whole transcript kept,
             // and a reply without a verdict is unparsed, never guessed.
@@ -184,9 +184,9 @@ extension LiveTests {
                 var (model, judge) = Self.modelAndJudge(baseURL: state.baseURL)
                 // A grammar holds the 135M judge to the reply format; the score's probabilities stay the model's.
                 judge.extraBody = ["grammar": .string(#"root ::= "Score: " [1-5]"#)]
-                return try await EvalRun(
-                    task: task, target: model, concurrency: 2, outputDirectory: nil, judgeTarget: judge
-                ).run()
+                return try await withEngine() { engine in try await EvalRun(
+                    task: task, target: model, engine: engine, concurrency: 2, outputDirectory: nil, judgeTarget: judge
+                ).run() }
             }
             #expect(results.count == 2 && summary.failed == 0)
             for result in results {
@@ -212,15 +212,17 @@ extension LiveTests {
             }
             let (summary, judgments) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 4096) {
                 state, _ in
-                try await PairwiseRun(
-                    candidates: [
-                        candidate("right", ["Paris.", "4"]), candidate("wrong", ["Berlin.", "5"]),
-                    ],
-                    judgeTarget: BenchSpec.Target(
-                        name: "judge-smollm2", kind: .llamacpp, baseURL: state.baseURL,
-                        model: LocalModelPins.modelAlias),
-                    concurrency: 1, outputDirectory: nil, resamples: 50
-                ).run()
+                try await withEngine { engine in
+                    try await PairwiseRun(
+                        candidates: [
+                            candidate("right", ["Paris.", "4"]), candidate("wrong", ["Berlin.", "5"]),
+                        ],
+                        judgeTarget: BenchSpec.Target(
+                            name: "judge-smollm2", kind: .llamacpp, baseURL: state.baseURL,
+                            model: LocalModelPins.modelAlias),
+                        engine: engine, concurrency: 1, outputDirectory: nil, resamples: 50
+                    ).run()
+                }
             }
             // The mechanics, not the 135M judge's wisdom: two asks per pair, each transcript kept, the outcome
             // following the two verdicts (a missing verdict leaves the pair out).

@@ -1,4 +1,6 @@
-import BenchApp
+import AsyncHTTPClient
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchEval
 import BenchLocal
@@ -30,13 +32,13 @@ extension LiveTests {
                 spec.outputTokens = 32
                 spec.distinctPrompts = 2
                 spec.temperature = 0
-                let report = try await BenchmarkRun(
+                let report = try await BenchmarkRun.testRun(
                     spec: spec, outputDirectory: nil, environment: ["LLMBENCH_DATA": root.path]
-                ).run()
-                let probe = await CapabilityProbe.probe(spec.targets[0], apiKey: nil)
-                let evaluation = try await EvalRun(
-                    task: try EvalTaskTests.task(EvalTaskTests.gsm8k), target: spec.targets[0], outputDirectory: nil
-                ).run().summary
+                )
+                let probe = try await withEngine { try await CapabilityProbe.probe(spec.targets[0], engine: $0) }
+                let evaluation = try await withEngine() { engine in try await EvalRun(
+                    task: try EvalTaskTests.task(EvalTaskTests.gsm8k), target: spec.targets[0], engine: engine, outputDirectory: nil
+                ).run() }.summary
                 return (report, probe, evaluation)
             }
             for step in report.targets[0].steps {
@@ -98,7 +100,7 @@ enum LocalModelGate {
             )
         }
         let server = LocalServer(paths: paths)
-        let state = try await server.start(parallel: parallel, contextSize: contextSize)
+        let state = try await server.start(parallel: parallel, contextSize: contextSize, http: HTTPClient.shared)
         let result: Result
         do {
             result = try await body(state, paths.root)
@@ -108,7 +110,7 @@ enum LocalModelGate {
         }
         #expect(server.stop())
         #expect(!LocalServer.isAlive(state.pid), "llama-server must be gone after stop")
-        #expect(await !LocalServer.isHealthy(port: state.port))
+        #expect(await !LocalServer.isHealthy(port: state.port, http: HTTPClient.shared))
         return result
     }
 

@@ -1,5 +1,6 @@
 import Synchronization
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -21,14 +22,14 @@ extension LiveTests {
             let configuration = SimulatorConfiguration(
                 ttft: .milliseconds(150), itl: .milliseconds(10), outputTokens: 24)
             let report = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.shapes = [.concurrency(users: concurrency)]
                         $0.maxRequests = requests
                         $0.outputTokens = 24
                     },
                     outputDirectory: nil
-                ).run()
+                )
             }
             let m = report.onlyStep
             #expect(m.counts.succeeded == requests)
@@ -46,14 +47,14 @@ extension LiveTests {
         @Test func sixtyFourStreamsReallyOverlap() async throws {
             let configuration = SimulatorConfiguration(ttft: .milliseconds(400), itl: .milliseconds(5), outputTokens: 8)
             let (report, stats) = try await withSimulator(configuration) { port, simulator in
-                let report = try await BenchmarkRun(
+                let report = try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.shapes = [.concurrency(users: 64)]
                         $0.maxRequests = 64
                         $0.outputTokens = 8
                     },
                     outputDirectory: nil
-                ).run()
+                )
                 return (report, simulator.statistics)
             }
             #expect(stats.peakStreams == 64)
@@ -69,7 +70,7 @@ extension LiveTests {
                 stall: .milliseconds(1500)
             )
             let (report, stats) = try await withSimulator(configuration) { port, simulator in
-                let report = try await BenchmarkRun(
+                let report = try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.shapes = [.concurrency(users: 16)]
                         $0.maxRequests = 120
@@ -78,7 +79,7 @@ extension LiveTests {
                         $0.retry = .none
                     },
                     outputDirectory: nil
-                ).run()
+                )
                 return (report, simulator.statistics)
             }
             let m = report.onlyStep
@@ -109,10 +110,10 @@ extension LiveTests {
             let report = try await withSimulator(configuration) { port, _ in
                 var spec = simulatorSpec(port: port) { $0.maxRequests = 5 }
                 spec.targets[0].apiKeyEnv = "LLMBENCH_TEST_KEY"
-                return try await BenchmarkRun(
+                return try await BenchmarkRun.testRun(
                     spec: spec, outputDirectory: directory, environment: ["LLMBENCH_TEST_KEY": secret],
                     log: { lines.append($0) }
-                ).run()
+                )
             }
             let m = report.onlyStep
             #expect(m.counts.failed == 5)
@@ -131,7 +132,7 @@ extension LiveTests {
             var spec = BenchSpec()
             spec.targets = [BenchSpec.Target(baseURL: "http://127.0.0.1:9/v1", model: "m")]
             spec.maxRequests = 3
-            let report = try await BenchmarkRun(spec: spec, outputDirectory: nil).run()
+            let report = try await BenchmarkRun.testRun(spec: spec, outputDirectory: nil)
             let m = report.onlyStep
             #expect(m.counts.failed == 3 && m.counts.succeeded == 0)
             #expect(m.errors.first?.kind == .connection)
@@ -143,14 +144,14 @@ extension LiveTests {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-rate-\(UUID())")
             defer { try? FileManager.default.removeItem(at: directory) }
             let report = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.shapes = [.rate(perSecond: 25, arrival: .constant, maxInFlight: nil)]
                         $0.maxRequests = 50
                         $0.outputTokens = 5
                     },
                     outputDirectory: directory
-                ).run()
+                )
             }
             let records = try String(contentsOf: directory.appendingPathComponent("records.jsonl"), encoding: .utf8)
                 .split(separator: "\n").map { try JSONDecoder().decode(RequestRecord.self, from: Data($0.utf8)) }
@@ -171,7 +172,7 @@ extension LiveTests {
             let configuration = SimulatorConfiguration(
                 ttft: .milliseconds(100), itl: .milliseconds(100), outputTokens: 8)
             let report = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.shapes = [.concurrency(users: 2)]
                         $0.maxRequests = nil
@@ -179,7 +180,7 @@ extension LiveTests {
                         $0.outputTokens = 8
                     },
                     outputDirectory: nil
-                ).run()
+                )
             }
             let m = report.onlyStep
             // Each request takes 800 ms: two finish at 0.8 s, the next two are cut at 1.2 s.

@@ -73,10 +73,10 @@ extension LiveTests {
                     let spec =
                         #"{"targets": [{"name": "sim", "base_url": "http://127.0.0.1:\#(port)/v1", "model": "sim"}], "load": {"requests": 4}, "prompts": {"output_tokens": 8}}"#
                     for (body, status, field) in [
-                        (#"{"name": "bad name!", "spec": \#(spec), "every_s": 1}"#, 422, "name"),
-                        (#"{"name": "x", "spec": \#(spec), "every_s": 0.1}"#, 422, "every_s"),
-                        (#"{"name": "x", "every_s": 1}"#, 422, "spec"),
-                        (#"{"name": "x", "spec": {"targets": []}, "every_s": 1}"#, 422, "spec.targets"),
+                        (#"{"name": "bad name!", "spec": \#(spec), "every_s": 1}"#, 422, "/name"),
+                        (#"{"name": "x", "spec": \#(spec), "every_s": 0.1}"#, 422, "/every_s"),
+                        (#"{"name": "x", "every_s": 1}"#, 422, "/spec"),
+                        (#"{"name": "x", "spec": {"targets": []}, "every_s": 1}"#, 422, "/spec/targets"),
                         ("[]", 400, nil),
                     ] {
                         let reply = try await server.request(.POST, "/v1/schedules", body: body, auth: true)
@@ -86,11 +86,11 @@ extension LiveTests {
                     // Files on the server are never read for an API client.
                     for (key, body) in [
                         (
-                            "load.trace",
+                            "/load/trace",
                             #"{"targets": [{"base_url": "http://127.0.0.1:\#(port)/v1", "model": "sim"}], "load": {"trace": "/etc/hostname"}}"#
                         ),
                         (
-                            "prompts.conversations",
+                            "/prompts/conversations",
                             #"{"targets": [{"base_url": "http://127.0.0.1:\#(port)/v1", "model": "sim"}], "prompts": {"conversations": "/etc/hostname"}}"#
                         ),
                     ] {

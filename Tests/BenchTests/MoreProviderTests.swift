@@ -11,9 +11,12 @@ import Testing
         var usage = TokenUsage(inputTokens: 496, cachedInputTokens: 0, outputTokens: 4)
         usage.billedInputTokens = 5
         usage.billedOutputTokens = 2
+        // The recorded stream was asked for log-probabilities: each delta's comes back beside its text.
         #expect(
             events == [
-                .text("Hello", channel: .answer), .text("!", channel: .answer), .usage(usage), .finish(.stop), .done,
+                .text("Hello", channel: .answer), .tokenLogprobs([.init(token: "Hello", logprob: -0.0021, top: [])]),
+                .text("!", channel: .answer), .tokenLogprobs([.init(token: "!", logprob: -0.31, top: [])]),
+                .usage(usage), .finish(.stop), .done,
             ]
         )
         #expect(complete)

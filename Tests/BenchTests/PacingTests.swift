@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -61,7 +62,7 @@ extension LiveTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let configuration = SimulatorConfiguration(ttft: .milliseconds(2), itl: .zero, outputTokens: 4)
             let report = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.shapes = [.concurrency(users: 8)]
                         $0.maxRequests = 8
@@ -69,7 +70,7 @@ extension LiveTests {
                         $0.targets[0].rateLimit = RateBudget(requestsPerMinute: 600)
                     },
                     outputDirectory: directory
-                ).run()
+                )
             }
             let records = try String(contentsOf: directory.appendingPathComponent("records.jsonl"), encoding: .utf8)
                 .split(separator: "\n").map { try JSONDecoder().decode(RequestRecord.self, from: Data($0.utf8)) }
@@ -91,19 +92,20 @@ extension LiveTests {
         @Test func anEndpointLimitCapsRequestsInFlightAcrossRuns() async throws {
             let configuration = SimulatorConfiguration(ttft: .milliseconds(20), itl: .milliseconds(2), outputTokens: 5)
             let (peak, pacing) = try await withSimulator(configuration) { port, simulator in
-                let limits = EndpointLimits(limit: 2)
                 let spec = simulatorSpec(port: port) {
                     $0.shapes = [.concurrency(users: 4)]
                     $0.maxRequests = 12
                     $0.outputTokens = 5
                 }
-                let reports = try await withThrowingTaskGroup(of: BenchmarkReport.self) { group in
-                    for _ in 0..<2 {
-                        group.addTask {
-                            try await BenchmarkRun(spec: spec, outputDirectory: nil, sharedLimits: limits).run()
+                let reports = try await withEngine(maxInFlightPerEndpoint: 2) { engine in
+                    try await withThrowingTaskGroup(of: BenchmarkReport.self) { group in
+                        for _ in 0..<2 {
+                            group.addTask {
+                                try await BenchmarkRun(spec: spec, engine: engine, outputDirectory: nil).run()
+                            }
                         }
+                        return try await group.reduce(into: []) { $0.append($1) }
                     }
-                    return try await group.reduce(into: []) { $0.append($1) }
                 }
                 #expect(reports.allSatisfy { $0.onlyStep.counts.succeeded == 12 })
                 return (simulator.statistics.peakStreams, reports.compactMap { $0.onlyStep.pacingMs?.max }.max() ?? 0)

@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -52,7 +53,7 @@ extension LiveTests {
             spec.maxRequests = 2
             spec.outputTokens = 16
             spec.inputTokens = 32
-            let report = try await BenchmarkRun(spec: spec, outputDirectory: nil).run()
+            let report = try await BenchmarkRun.testRun(spec: spec, outputDirectory: nil)
             let step = report.targets[0].steps[0]
             let metrics = step.metrics
             #expect(metrics.counts.succeeded == 2, "\(step.notes)")
@@ -68,8 +69,7 @@ extension LiveTests {
         func theProbeFindsStreamingAndUsage(api: PaidAPI) async throws {
             let target = try BenchSpec.Target.resolving(
                 kind: api.kind, baseURL: nil, model: api.model, apiKeyEnv: nil, field: "live")
-            let key = try target.apiKey(environment: ProcessInfo.processInfo.environment, field: "live")
-            let report = await CapabilityProbe.probe(target, apiKey: key)
+            let report = try await withEngine { try await CapabilityProbe.probe(target, engine: $0, field: "live") }
             #expect(report.findings[.streaming]?.verdict == .supported)
             #expect(report.findings[.streamingUsage]?.verdict == .supported)
         }

@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -94,14 +95,14 @@ extension LiveTests {
         @Test func selfHostedCostFollowsMeasuredThroughput() async throws {
             let configuration = SimulatorConfiguration(ttft: .milliseconds(5), itl: .milliseconds(1), outputTokens: 10)
             let report = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.maxRequests = 10
                         $0.outputTokens = 10
                         $0.targets[0].machineUSDPerHour = 2
                     },
                     outputDirectory: nil
-                ).run()
+                )
             }
             let m = report.onlyStep
             let tps = try #require(m.outputTps)
@@ -113,7 +114,7 @@ extension LiveTests {
         @Test func apiPriceGivesStepAndWholeRunCosts() async throws {
             let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 10)
             let report = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.shapes = [.concurrency(users: 1), .concurrency(users: 2)]
                         $0.maxRequests = 4
@@ -121,7 +122,7 @@ extension LiveTests {
                         $0.targets[0].price = ModelPrice(model: "sim", input: 1, output: 100)
                     },
                     outputDirectory: nil
-                ).run()
+                )
             }
             let steps = report.targets[0].steps
             // Per request: input tokens × $1 + 10 output tokens × $100, per 1M tokens.

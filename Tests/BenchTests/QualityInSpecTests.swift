@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchEval
 import BenchReport
@@ -52,13 +53,13 @@ import Testing
             """
         let unjudged = try BenchSpec.parse(text)
         #expect {
-            try QualityRun(spec: unjudged, outputDirectory: nil, environment: [:], log: { _ in }).tasks()
+            try unjudged.qualityTasks()
         } throws: { error in
             (error as? SpecError)?.field == "quality[0]" && (error as? SpecError)?.problem.contains("`judge:`") == true
         }
         let judged = try BenchSpec.parse(text + "\njudge: {kind: anthropic, model: claude-haiku-4-5}")
         #expect(judged.judge?.kind == .anthropic && judged.judge?.model == "claude-haiku-4-5")
-        #expect(try QualityRun(spec: judged, outputDirectory: nil, environment: [:], log: { _ in }).tasks().count == 1)
+        #expect(try judged.qualityTasks().count == 1)
         #expect {
             try BenchSpec.parse(text + "\njudge: {kind: anthropic}")
         } throws: { error in
@@ -82,7 +83,7 @@ extension LiveTests {
                 spec.quality = [
                     QualityTask(source: .suite(.arithmetic), limit: 5), QualityTask(source: .suite(.instructions)),
                 ]
-                return try await BenchmarkRun(spec: spec, outputDirectory: folder).run()
+                return try await BenchmarkRun.testRun(spec: spec, outputDirectory: folder)
             }
             for target in report.targets {
                 let quality = try #require(target.quality)
@@ -109,10 +110,10 @@ extension LiveTests {
                 task.limit = 5
                 let items = try task.loadItems()
                 let stored = Set(items.prefix(2).map { EvalItemResult.key(itemID: $0.id, repeatIndex: 0) })
-                let results = try await EvalRun(
-                    task: task, target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"),
+                let results = try await withEngine() { engine in try await EvalRun(
+                    task: task, target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
                     outputDirectory: nil, skip: stored, onResult: { await received.add($0) }
-                ).run().results
+                ).run() }.results
                 #expect(results.allSatisfy { !stored.contains($0.key) })
                 return (results, simulator.statistics.requests)
             }
@@ -133,7 +134,7 @@ extension LiveTests {
                 spec.targets = [BenchSpec.Target(name: "sim", baseURL: "http://127.0.0.1:\(port)/v1", model: "sim")]
                 spec.quality = [QualityTask(source: .file(path: task.path, dataset: nil))]
                 await #expect {
-                    try await BenchmarkRun(spec: spec, outputDirectory: nil).run()
+                    try await BenchmarkRun.testRun(spec: spec, outputDirectory: nil)
                 } throws: { error in
                     "\(error)".contains("not available for this endpoint")
                 }

@@ -1,5 +1,7 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
+import BenchEval
 import BenchMetrics
 import BenchReport
 import BenchRunner
@@ -8,8 +10,9 @@ import Foundation
 import Testing
 
 /// A record sink in memory, for runs that a test interrupts and resumes.
-actor MemorySink: RecordSink {
+actor MemorySink: RunResults {
     private(set) var stored: [RequestRecord]
+    private var quality: [String: [EvalItemResult]] = [:]
 
     init(_ records: [RequestRecord] = []) {
         stored = records
@@ -21,6 +24,14 @@ actor MemorySink: RecordSink {
 
     func records(target: String, step: Int) -> [RequestRecord] {
         stored.filter { $0.target == target && $0.step == step }.sorted { $0.id < $1.id }
+    }
+
+    func appendQuality(_ result: EvalItemResult, target: String, task: Int) {
+        quality["\(target)#\(task)", default: []].append(result)
+    }
+
+    func qualityResults(target: String, task: Int) -> [EvalItemResult] {
+        quality["\(target)#\(task)"] ?? []
     }
 }
 
@@ -100,17 +111,21 @@ extension LiveTests {
             }
             // A full run, of which only the first step's first four records "survive a crash".
             let full = MemorySink()
-            _ = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(spec: spec(port), outputDirectory: nil, sink: full).run()
+            try await withSimulator(configuration) { port, _ in
+                try await withEngine { engine in
+                    try await BenchmarkRun(spec: spec(port), engine: engine, outputDirectory: nil).execute(into: full)
+                }
             }
             let survivors = await full.stored.filter { $0.step == 0 && $0.id < 4 }
             #expect(survivors.count == 4)
             let resumed = MemorySink(survivors)
             let (report, sent) = try await withSimulator(configuration) { port, simulator in
-                let report = try await BenchmarkRun(
-                    spec: spec(port), outputDirectory: nil, sink: resumed,
-                    resumption: .init(after: survivors)
-                ).run()
+                let report = try await withEngine { engine in
+                    let run = BenchmarkRun(
+                        spec: spec(port), engine: engine, outputDirectory: nil, resumption: .init(after: survivors))
+                    try await run.execute(into: resumed)
+                    return try await run.report(from: resumed)
+                }
                 return (report, simulator.statistics.requests)
             }
             // Two requests finish step 0, six make step 1: nothing is sent twice.

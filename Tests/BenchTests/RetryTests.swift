@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchRunner
@@ -133,13 +134,13 @@ extension LiveTests {
                 retryAfterSeconds: 0
             )
             let (report, stats) = try await withSimulator(configuration) { port, simulator in
-                let report = try await BenchmarkRun(
+                let report = try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.maxRequests = 40
                         $0.outputTokens = 4
                     },
                     outputDirectory: nil
-                ).run()
+                )
                 return (report, simulator.statistics)
             }
             let m = report.onlyStep

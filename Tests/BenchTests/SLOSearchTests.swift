@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -65,9 +66,12 @@ extension LiveTests {
                 spec.maxRequests = 24
                 spec.inputTokens = 16
                 spec.outputTokens = 20
-                return try await SLOSearchRun(
-                    spec: spec, criteria: SLOCriteria(itlP99Ms: 17), dimension: .concurrency, lower: 1, upper: 32
-                ).run()
+                return try await withEngine { engine in
+                    try await SLOSearchRun(
+                        spec: spec, engine: engine, criteria: SLOCriteria(itlP99Ms: 17), dimension: .concurrency,
+                        lower: 1, upper: 32
+                    ).run()
+                }
             }
             #expect(result.maxLoad == 6, "curve: \(result.curve.map { ($0.load, $0.itlP99Ms ?? 0) })")
             #expect(result.curve.map(\.load) == [1, 2, 4, 6, 7, 8])

@@ -1,4 +1,5 @@
 import BenchCore
+import BenchEngine
 import BenchServer
 import BenchSimulator
 import BenchStore
@@ -129,41 +130,41 @@ extension LiveTests {
                         .POST, "/v1/runs",
                         body:
                             #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m"}],"load":{"concurrency":[0]}}"#,
-                        auth: true), 422, field: "load.concurrency[0]")
+                        auth: true), 422, field: "/load/concurrency/0")
                 problem(
                     try await server.request(
                         .POST, "/v1/runs",
                         body:
                             #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m"}],"prompts":{"file":"/etc/passwd"}}"#,
-                        auth: true), 422, field: "prompts.file")
+                        auth: true), 422, field: "/prompts/file")
                 problem(
                     try await server.request(
                         .POST, "/v1/runs",
                         body:
                             #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m"}],"quality":[{"task":"/etc/t.yaml"}]}"#,
-                        auth: true), 422, field: "quality[0].task")
+                        auth: true), 422, field: "/quality/0/task")
                 problem(
                     try await server.request(
                         .POST, "/v1/runs",
                         body:
                             #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m"}],"quality":[{"task":{"dataset":{"items":[{"text":"a b c"}]},"output_type":"rolling_loglikelihood","prompt":"{{text}}"}}]}"#,
-                        auth: true), 422, field: "quality[0]")
+                        auth: true), 422, field: "/quality/0")
                 problem(
                     try await server.request(
                         .POST, "/v1/runs",
                         body:
                             #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m","headers":{"Authorization":"Bearer sk-x"}}]}"#,
-                        auth: true), 422, field: "targets[0].headers.Authorization")
+                        auth: true), 422, field: "/targets/0/headers/Authorization")
                 problem(
                     try await server.request(
                         .POST, "/v1/runs",
                         body:
                             #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m","api_key_env":"LLMBENCH_UNSET_KEY"}]}"#,
-                        auth: true), 422, field: "targets[0].api_key_env")
+                        auth: true), 422, field: "/targets/0/api_key_env")
                 problem(
                     try await server.request(
                         .POST, "/v1/runs", body: #"{"targets":[{"base_url":"http://[fe80::1]:80/v1","model":"m"}]}"#,
-                        auth: true), 422, field: "targets[0].base_url")
+                        auth: true), 422, field: "/targets/0/base_url")
                 problem(
                     try await server.request(
                         .POST, "/v1/runs", body: String(repeating: " ", count: 5000) + spec, auth: true),
@@ -219,7 +220,7 @@ extension LiveTests {
                     #expect(try await server.request(.POST, "/v1/targets", body: definition, auth: true).status == 409)
                     let bad = try await server.request(
                         .POST, "/v1/targets", body: #"{"name":"x","base_url":"nope","model":"m"}"#, auth: true)
-                    #expect(bad.status == 422 && bad.json?["field"] == .string("base_url"), "\(bad.body)")
+                    #expect(bad.status == 422 && bad.json?["field"] == .string("/base_url"), "\(bad.body)")
                     let id = try await server.submit(
                         #"{"targets":[{"target":"local-sim"}],"load":{"concurrency":[1],"requests":2},"prompts":{"output_tokens":4}}"#
                     )
@@ -235,7 +236,7 @@ extension LiveTests {
                     #expect(try await server.request(.GET, "/v1/targets/local-sim").status == 404)
                     let missing = try await server.request(
                         .POST, "/v1/runs", body: #"{"targets":[{"target":"local-sim"}]}"#, auth: true)
-                    #expect(missing.status == 422 && missing.json?["field"] == .string("targets[0].target"))
+                    #expect(missing.status == 422 && missing.json?["field"] == .string("/targets/0/target"))
                 }
             }
         }
@@ -259,13 +260,13 @@ extension LiveTests {
                         body:
                             #"{"target":{"base_url":"http://127.0.0.1:1/v1","model":"m"},"prompts":["a"],"requests":1000}"#,
                         auth: true)
-                    #expect(tooMany.status == 413 && tooMany.json?["field"] == .string("requests"))
+                    #expect(tooMany.status == 422 && tooMany.json?["field"] == .string("/requests"), "\(tooMany.body)")
                     let unknownMetric = try await server.request(
                         .POST, "/v1/benchmark",
                         body:
                             #"{"target":{"base_url":"http://127.0.0.1:1/v1","model":"m"},"prompts":["a"],"metrics":["speed"]}"#,
                         auth: true)
-                    #expect(unknownMetric.status == 422 && unknownMetric.json?["field"] == .string("metrics[0]"))
+                    #expect(unknownMetric.status == 422 && unknownMetric.json?["field"] == .string("/metrics/0"))
                 }
             }
         }
@@ -285,9 +286,11 @@ extension LiveTests {
                     #expect(try await server.request(.GET, "/healthz").json?["status"] == .string("ok"))
                     #expect(try await server.request(.GET, "/readyz").status == 200)
                     let metrics = try await server.request(.GET, "/metrics").body
-                    #expect(metrics.contains("llmbench_runs{status=\"succeeded\"} 2"))
-                    #expect(metrics.contains("llmbench_requests_total 6"))
-                    #expect(metrics.contains("llmbench_queue_depth 0"))
+                    #expect(metrics.contains("llmbench_runs{status=\"succeeded\"} 2.0"))
+                    #expect(metrics.contains("llmbench_requests_total 6\n"))
+                    #expect(metrics.contains("llmbench_queue_depth 0.0"))
+                    #expect(metrics.contains("# HELP llmbench_runs Runs in the store by status."))
+                    #expect(metrics.contains("llmbench_provider_errors_total{kind=\"timeout\"} 0"))
                 }
             }
         }
@@ -295,34 +298,39 @@ extension LiveTests {
 
     @Suite struct OpenAPIDocumentTests {
         @Test func theDocumentAndTheRouterListTheSameRoutes() async throws {
-            let store = InMemoryRunStore()
-            let api = BenchAPI(
-                configuration: .init(token: "t"), store: store,
-                coordinator: RunCoordinator(store: store, maxConcurrentUnits: 1, environment: [:]))
-            let routed = Set(
-                api.router().routes.map { route in
-                    let path = route.path.description.split(separator: "/").map { segment in
-                        segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
-                    }.joined(separator: "/")
-                    return "\(route.method.rawValue) /\(path)"
-                })
-            let document = OpenAPIDocument.document(api)
-            guard case .object(let paths)? = document["paths"] else {
-                Issue.record("no paths")
-                return
-            }
-            var documented: Set<String> = []
-            for (path, item) in paths {
-                guard case .object(let methods) = item else { continue }
-                for (method, operation) in methods {
-                    documented.insert("\(method.uppercased()) \(path)")
-                    #expect(operation["responses"] != nil && operation["operationId"] != nil, "\(method) \(path)")
+            try await withEngine { engine in
+                let store = InMemoryRunStore()
+                let queue = RunQueue(store: store, engine: engine, maxConcurrency: 64)
+                let api = BenchAPI(
+                    configuration: .init(token: "t"),
+                    service: ServiceEngine(
+                        engine: engine, queue: queue, coordinator: nil,
+                        schedules: ScheduledRuns(queue: queue, tick: .seconds(1))))
+                let routed = Set(
+                    api.router().routes.map { route in
+                        let path = route.path.description.split(separator: "/").map { segment in
+                            segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+                        }.joined(separator: "/")
+                        return "\(route.method.rawValue) /\(path)"
+                    })
+                let document = OpenAPIDocument.document(api)
+                guard case .object(let paths)? = document["paths"] else {
+                    Issue.record("no paths")
+                    return
                 }
+                var documented: Set<String> = []
+                for (path, item) in paths {
+                    guard case .object(let methods) = item else { continue }
+                    for (method, operation) in methods {
+                        documented.insert("\(method.uppercased()) \(path)")
+                        #expect(operation["responses"] != nil && operation["operationId"] != nil, "\(method) \(path)")
+                    }
+                }
+                #expect(
+                    routed == documented,
+                    "only routed: \(routed.subtracting(documented)); only documented: \(documented.subtracting(routed))")
+                #expect(routed.count == api.operations.count)
             }
-            #expect(
-                routed == documented,
-                "only routed: \(routed.subtracting(documented)); only documented: \(documented.subtracting(routed))")
-            #expect(routed.count == api.operations.count)
         }
 
         @Test func theServerServesItsDocumentAndReferencePage() async throws {

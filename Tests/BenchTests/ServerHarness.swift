@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import BenchCore
-import BenchServer
+import BenchApp
 import BenchStore
 import Foundation
 import Logging
@@ -28,21 +28,23 @@ struct TestServer: Sendable {
     /// Starts a server (in-memory store unless `database` says otherwise), runs `body`, stops the server.
     static func with<T: Sendable>(
         database: String = "memory", environment: [String: String] = [:], maxBodyBytes: Int = 1 << 20,
-        dataDirectory: URL? = nil, minScheduleInterval: Double = 60, _ body: @Sendable (TestServer) async throws -> T
+        dataDirectory: URL? = nil, minScheduleInterval: Double = 60, maxInFlightPerEndpoint: Int? = nil,
+        _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let directory =
             dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-serve-\(UUID())")
-        var options = BenchServer.Options(dataDirectory: directory)
+        var options = ServiceProcess.Options(dataDirectory: directory)
         options.port = 0
         options.database = database
         options.token = defaultToken
         options.environment = environment
         options.maxBodyBytes = maxBodyBytes
         options.minScheduleInterval = minScheduleInterval
+        options.maxInFlightPerEndpoint = maxInFlightPerEndpoint
         options.scheduleTick = .milliseconds(100)
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
-        let server = BenchServer(options: options, logger: logger)
+        let server = ServiceProcess(options: options, logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {

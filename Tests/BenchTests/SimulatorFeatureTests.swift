@@ -1,5 +1,6 @@
 import AsyncHTTPClient
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -17,14 +18,14 @@ extension LiveTests {
             let configuration = SimulatorConfiguration(
                 ttft: .milliseconds(20), itl: .milliseconds(10), outputTokens: 30, capacity: 4)
             let report = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.shapes = [.concurrency(users: 8)]
                         $0.maxRequests = 8
                         $0.outputTokens = 30
                     },
                     outputDirectory: nil
-                ).run()
+                )
             }
             let itl = try #require(report.onlyStep.itlMs.p50)
             #expect(abs(itl - 20) < 2, "ITL p50 \(itl)")
@@ -36,14 +37,14 @@ extension LiveTests {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-chunks-\(UUID())")
             defer { try? FileManager.default.removeItem(at: folder) }
             let report = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.maxRequests = 4
                         $0.outputTokens = 10
                         $0.distinctPrompts = 2
                     },
                     outputDirectory: folder
-                ).run()
+                )
             }
             let records = try RunFolder(folder).records().sorted { $0.id < $1.id }
             // 4 + 4 + 2 tokens in three chunks, sent when tokens 4, 8 and 10 are due (6, 14 and 18 ms after the
@@ -59,14 +60,14 @@ extension LiveTests {
         @Test func withoutUsageTokensAreCountedFromChunks() async throws {
             let configuration = SimulatorConfiguration(ttft: .milliseconds(5), itl: .milliseconds(1), outputTokens: 12)
             let report = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.maxRequests = 3
                         $0.outputTokens = 12
                         $0.includeUsage = false
                     },
                     outputDirectory: nil
-                ).run()
+                )
             }
             let m = report.onlyStep
             #expect(m.outputTokenSources == ["chunks": 3])
@@ -86,13 +87,13 @@ extension LiveTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let configuration = SimulatorConfiguration(ttft: .milliseconds(2), itl: .zero, outputTokens: 50)
             _ = try await withSimulator(configuration) { port, _ in
-                try await BenchmarkRun(
+                try await BenchmarkRun.testRun(
                     spec: simulatorSpec(port: port) {
                         $0.maxRequests = 4
                         $0.promptFile = file.path
                     },
                     outputDirectory: directory
-                ).run()
+                )
             }
             let records = try String(contentsOf: directory.appendingPathComponent("records.jsonl"), encoding: .utf8)
                 .split(separator: "\n").map { try JSONDecoder().decode(RequestRecord.self, from: Data($0.utf8)) }
@@ -111,7 +112,7 @@ extension LiveTests {
             let report = try await withSimulator(configuration) { port, _ in
                 var spec = simulatorSpec(port: port) { $0.maxRequests = 2 }
                 spec.targets[0].baseURL = "http://127.0.0.1:\(port)/api"
-                return try await BenchmarkRun(spec: spec, outputDirectory: nil).run()
+                return try await BenchmarkRun.testRun(spec: spec, outputDirectory: nil)
             }
             let error = try #require(report.onlyStep.errors.first)
             #expect(error.kind == .invalidRequest && error.httpStatus == 404)

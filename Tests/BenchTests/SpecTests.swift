@@ -1,5 +1,6 @@
-import BenchApp
+import BenchEngine
 import BenchCore
+import BenchProviders
 import BenchMetrics
 import Testing
 
@@ -135,23 +136,27 @@ import Testing
         ("gpt-5-chat-latest", false), ("gpt-4.1", false), ("o3x", false), ("olmo-2", false),
     ])
     func openAIReasoningModelsAreRecognised(model: String, reasoning: Bool) {
-        #expect(ModelParameterRules.isOpenAIReasoningModel(model) == reasoning)
+        #expect(ProviderKind.isOpenAIReasoningModel(model) == reasoning)
     }
 
     @Test func refusedParametersAreLeftOut() throws {
-        func target(_ kind: BenchSpec.Kind, _ model: String, baseURL: String? = nil) throws -> BenchSpec.Target {
-            try .resolving(kind: kind, baseURL: baseURL, model: model, apiKeyEnv: "K", field: "f")
-        }
-        #expect(!ModelParameterRules.acceptsTemperature(try target(.openai, "gpt-5.4")))
-        #expect(ModelParameterRules.acceptsTemperature(try target(.openai, "gpt-4.1")))
-        #expect(!ModelParameterRules.acceptsTemperature(try target(.anthropic, "claude-sonnet-5")))
-        #expect(ModelParameterRules.acceptsTemperature(try target(.anthropic, "claude-haiku-4-5")))
-        #expect(ModelParameterRules.tokenLimitField(try target(.openai, "gpt-4.1")) == "max_completion_tokens")
+        #expect(!ProviderKind.openai.acceptsTemperature(model: "gpt-5.4"))
+        #expect(ProviderKind.openai.acceptsTemperature(model: "gpt-4.1"))
+        #expect(!ProviderKind.anthropic.acceptsTemperature(model: "claude-sonnet-5"))
+        #expect(ProviderKind.anthropic.acceptsTemperature(model: "claude-haiku-4-5"))
+        #expect(ProviderKind.vllm.acceptsTemperature(model: "o3"))
+        let openAI = try #require(ProviderKind.openai.defaultBaseURL)
+        #expect(ProviderKind.openai.tokenLimitField(baseURL: openAI, model: "gpt-4.1") == "max_completion_tokens")
+        #expect(ProviderKind.openai.tokenLimitField(baseURL: "http://127.0.0.1:8080/v1", model: "gpt-5.4") == "max_tokens")
         #expect(
-            ModelParameterRules.tokenLimitField(try target(.openai, "gpt-5.4", baseURL: "http://127.0.0.1:8080/v1"))
-                == "max_tokens")
-        #expect(
-            ModelParameterRules.tokenLimitField(try target(.azure, "o4-mini", baseURL: "https://r.openai.azure.com"))
+            ProviderKind.azure.tokenLimitField(baseURL: "https://r.openai.azure.com", model: "o4-mini")
                 == "max_completion_tokens")
+        // The codec the kind builds puts the limit in that field.
+        let body = try ProviderKind.openai.wire(baseURL: openAI, model: "gpt-4.1", apiKey: "k", environment: [:])
+            .streamingRequest(
+                GenerationRequest(model: "gpt-4.1", messages: [.init(role: "user", content: "hi")], maxOutputTokens: 5),
+                baseURL: openAI, apiKey: "k"
+            ).body
+        #expect(try JSONParser.parse(String(decoding: body, as: UTF8.self))["max_completion_tokens"] == .number(5))
     }
 }

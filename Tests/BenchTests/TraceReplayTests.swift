@@ -1,4 +1,5 @@
-import BenchApp
+import BenchEngine
+import BenchProviders
 import BenchCore
 import BenchMetrics
 import BenchReport
@@ -85,7 +86,7 @@ extension LiveTests {
                 try spec.loadTrace(relativeTo: nil)
                 let log = FileManager.default.temporaryDirectory.appendingPathComponent("trace-run-\(UUID())")
                 defer { try? FileManager.default.removeItem(at: log) }
-                let report = try await BenchmarkRun(spec: spec, outputDirectory: log).run()
+                let report = try await BenchmarkRun.testRun(spec: spec, outputDirectory: log)
                 for target in ["sim", "again"] {
                     let records = try RunFolder(log).records().filter { $0.target == target }.sorted { $0.id < $1.id }
                     // At speed 2 the arrivals are 0, 100, 100 ms after the first: the requests leave then.

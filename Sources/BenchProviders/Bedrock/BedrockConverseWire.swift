@@ -60,6 +60,9 @@ public struct BedrockConverseWire: WireProtocol {
 
     public func makeDecoder() -> Decoder { Decoder() }
 
+    /// No seed, no log-probabilities, no exact length and no JSON-only option in ConverseStream.
+    public var capabilities: WireCapabilities { WireCapabilities() }
+
     public struct Decoder: JSONEventDecoding {
         public private(set) var isComplete = false
 

@@ -7,16 +7,16 @@ import NIOHTTP1
 /// A run's report fetched from a `llmbench serve` (`GET /v1/runs/{id}/report?format=…`), for `llmbench report ID
 /// --server URL`.
 public enum RemoteReport {
-    /// The report's text in `format` (html, md, csv, json).
+    /// The report's text in `format` (html, md, csv, json), fetched through the engine's HTTP client.
     /// - Throws: ``SpecError`` naming `--server` when the server cannot be reached or answers with an error (its
     ///   problem detail quoted).
-    public static func fetch(server: String, run: String, format: String) async throws -> String {
+    public static func fetch(server: String, run: String, format: String, engine: Engine) async throws -> String {
         let root = server.hasSuffix("/") ? String(server.dropLast()) : server
         let id = run.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? run
         let url = "\(root)/v1/runs/\(id)/report?format=\(format)"
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(120))
+            response = try await engine.http.client.execute(HTTPClientRequest(url: url), timeout: .seconds(120))
         } catch {
             throw SpecError("--server", "cannot reach \(root): \(error)")
         }

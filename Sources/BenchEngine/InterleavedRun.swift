@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 public import BenchCore
 public import BenchMetrics
 import BenchRunner
@@ -13,14 +12,13 @@ public import Foundation
 public struct InterleavedRun: Sendable {
     /// The targets (two or more), prompts and request settings.
     public let spec: BenchSpec
+    public let engine: Engine
     /// Rounds: prompts sent to every target.
     public let rounds: Int
     /// Rounds in flight at once.
     public let concurrency: Int
     /// Where `records.jsonl` and `paired.json` go; nil keeps them in memory.
     public let outputDirectory: URL?
-    /// Where API-key variables are read from.
-    public let environment: [String: String]
     /// Progress lines.
     public let log: @Sendable (String) -> Void
 
@@ -52,15 +50,14 @@ public struct InterleavedRun: Sendable {
     }
 
     public init(
-        spec: BenchSpec, rounds: Int, concurrency: Int = 1, outputDirectory: URL?,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
+        spec: BenchSpec, engine: Engine, rounds: Int, concurrency: Int = 1, outputDirectory: URL?,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.spec = spec
+        self.engine = engine
         self.rounds = rounds
         self.concurrency = concurrency
         self.outputDirectory = outputDirectory
-        self.environment = environment
         self.log = log
     }
 
@@ -81,23 +78,26 @@ public struct InterleavedRun: Sendable {
         if spec.conversationFile != nil || spec.conversationTurns != nil || spec.traceFile != nil {
             throw SpecError("prompts", "a paired comparison sends single prompts: give no conversations or trace")
         }
-        let benchmark = BenchmarkRun(spec: spec, outputDirectory: nil, environment: environment)
-        let keys = try spec.targets.map(benchmark.apiKey)
+        let benchmark = BenchmarkRun(spec: spec, engine: engine, outputDirectory: nil)
         let prompts = try benchmark.promptSource()
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         }
-        let recordLog = try RecordLog(url: outputDirectory?.appendingPathComponent("records.jsonl"))
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: benchmark.httpConfiguration())
-        defer { _ = http.shutdown() }
+        let recordLog = try RunLog(url: outputDirectory?.appendingPathComponent("records.jsonl"))
         let origin = ContinuousClock.now
         let step = LoadStep(shape: .concurrency(users: concurrency), maxRequests: rounds)
-        let executors = zip(spec.targets, keys).map { target, key in
-            StepExecutor(
-                client: benchmark.modelClient(for: target, http: http, apiKey: key), prompts: prompts,
-                settings: benchmark.plan(for: target).settings, target: target.name, stepIndex: 0, step: step,
-                firstRequestID: 0, origin: origin, requestTimeout: spec.requestTimeout, seed: spec.seed)
+        var built: [StepExecutor] = []
+        for (index, target) in spec.targets.enumerated() {
+            let endpoint = try await engine.endpoint(
+                for: target, policy: RequestPolicy(spec: spec), field: "targets[\(index)].api_key_env",
+                origin: origin)
+            built.append(
+                StepExecutor(
+                    race: endpoint.race, prompts: prompts, settings: benchmark.plan(for: target).settings,
+                    target: target.name, stepIndex: 0, step: step, firstRequestID: 0, origin: origin,
+                    seed: spec.seed))
         }
+        let executors = built
         for executor in executors { await executor.client.warmConnections(concurrency) }
         let (count, seed, log) = (executors.count, spec.seed, log)
         let done = ProgressCounter(
@@ -127,7 +127,7 @@ public struct InterleavedRun: Sendable {
                 Summary.Target(
                     name: target.name, model: target.model,
                     metrics: StepSummary(
-                        records: records, step: step, objectives: spec.slo, price: benchmark.price(for: target),
+                        records: records, step: step, objectives: spec.slo, price: engine.prices.price(for: target),
                         machineUSDPerHour: target.machineUSDPerHour)))
             byTarget.append(Dictionary(uniqueKeysWithValues: records.map { ($0.id / count, $0) }))
         }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 public import BenchCore
 public import BenchEval
 import BenchMetrics
@@ -44,30 +43,26 @@ public struct PairwiseRun: Sendable {
 
     public let candidates: [Candidate]
     public let judgeTarget: BenchSpec.Target
+    public let engine: Engine
     /// Replaces the client built for the judge target (a scripted judge).
     public let judgeClient: (any ModelClient)?
     public let concurrency: Int
     public let outputDirectory: URL?
-    public let environment: [String: String]
-    public let prices: PriceTable
     public let resamples: Int
     public let seed: UInt64
     public let log: @Sendable (String) -> Void
 
     public init(
-        candidates: [Candidate], judgeTarget: BenchSpec.Target, judgeClient: (any ModelClient)? = nil,
-        concurrency: Int = 4, outputDirectory: URL?,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        prices: PriceTable = .builtIn, resamples: Int = 1_000, seed: UInt64 = 0,
+        candidates: [Candidate], judgeTarget: BenchSpec.Target, engine: Engine, judgeClient: (any ModelClient)? = nil,
+        concurrency: Int = 4, outputDirectory: URL?, resamples: Int = 1_000, seed: UInt64 = 0,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.candidates = candidates
         self.judgeTarget = judgeTarget
+        self.engine = engine
         self.judgeClient = judgeClient
         self.concurrency = max(1, concurrency)
         self.outputDirectory = outputDirectory
-        self.environment = environment
-        self.prices = prices
         self.resamples = resamples
         self.seed = seed
         self.log = log
@@ -87,11 +82,7 @@ public struct PairwiseRun: Sendable {
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { _ = http.shutdown() }
-        let judge = try Judge(
-            template: .pairwise, target: judgeTarget, client: judgeClient, http: http, environment: environment,
-            prices: prices)
+        let judge = try await Judge(template: .pairwise, target: judgeTarget, client: judgeClient, engine: engine)
         let writer = try outputDirectory.map { try JSONLinesFile(url: $0.appendingPathComponent("pairwise.jsonl")) }
         log("▶ pairwise: \(matches.count) pairs × 2 orders, judged by \(judgeTarget.name)")
         var judgments = try await matches.concurrentMap(limit: concurrency) { match in

@@ -1,12 +1,16 @@
 public import BenchCore
+public import BenchEval
 public import BenchMetrics
+public import BenchProviders
 public import BenchRunner
-import BenchProviders
 import Foundation
 
 /// A benchmark as the user describes it, from a spec file (YAML or JSON) and/or command-line flags.
 /// The file format is documented in `docs/spec.md`.
 public struct BenchSpec: Sendable, Hashable {
+    /// A target's provider (``ProviderKind``).
+    public typealias Kind = ProviderKind
+
     /// One model endpoint to measure.
     public struct Target: Sendable, Hashable {
         public var name: String
@@ -209,5 +213,30 @@ public struct BenchSpec: Sendable, Hashable {
             throw SpecError(
                 "prompts.conversations", "conversations run closed loop: give load.concurrency, not a rate or trace")
         }
+    }
+
+    /// The quality tasks, read and checked against every target: a task file that cannot be read, a log-likelihood task on
+    /// a target with no method for it, or a judged task without the spec's `judge`, stops the run here, before any
+    /// request.
+    /// - Throws: ``SpecError`` naming the quality entry or the target.
+    public func qualityTasks(probes: ProbeStore = ProbeStore()) throws -> [TaskDefinition] {
+        let tasks = try quality.enumerated().map { index, entry in try entry.load(field: "quality[\(index)]") }
+        for (index, task) in tasks.enumerated() {
+            if let template = task.judge, judge == nil {
+                throw SpecError(
+                    "quality[\(index)]",
+                    "\(task.name) is graded by a judge (\(template.name)): give the judge target as `judge:` in the spec"
+                )
+            }
+        }
+        for (index, task) in tasks.enumerated() where task.outputType != .generate {
+            for target in targets where LikelihoodEndpoint.method(for: target, probes: probes) == nil {
+                throw SpecError(
+                    "quality[\(index)]",
+                    "\(task.name) is scored by log-likelihood, which is not available for this endpoint: target \(target.name) (\(target.kind.rawValue)) gives no log-probabilities of given text (llama.cpp and vLLM do)"
+                )
+            }
+        }
+        return tasks
     }
 }

@@ -56,26 +56,25 @@ public struct SLOSearchRun: Sendable {
     }
 
     public let spec: BenchSpec
+    public let engine: Engine
     public let criteria: SLOCriteria
     public let dimension: Dimension
     public let lower: Double
     public let upper: Double
     public let tolerance: Double
-    public let environment: [String: String]
     public let log: @Sendable (String) -> Void
 
     public init(
-        spec: BenchSpec, criteria: SLOCriteria, dimension: Dimension, lower: Double, upper: Double,
-        tolerance: Double = 0.1, environment: [String: String] = ProcessInfo.processInfo.environment,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        spec: BenchSpec, engine: Engine, criteria: SLOCriteria, dimension: Dimension, lower: Double, upper: Double,
+        tolerance: Double = 0.1, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.spec = spec
+        self.engine = engine
         self.criteria = criteria
         self.dimension = dimension
         self.lower = lower
         self.upper = upper
         self.tolerance = tolerance
-        self.environment = environment
         self.log = log
     }
 
@@ -101,7 +100,7 @@ public struct SLOSearchRun: Sendable {
                     ? .concurrency(users: Int(load)) : .rate(perSecond: load, arrival: arrival, maxInFlight: nil)
             ]
             probe.quality = []
-            let report = try await BenchmarkRun(spec: probe, outputDirectory: nil, environment: environment).run()
+            let report = try await BenchmarkRun(spec: probe, engine: engine, outputDirectory: nil).run()
             guard let metrics = report.targets.first?.steps.first?.metrics else { return false }
             let misses = criteria.misses(metrics)
             points.append(

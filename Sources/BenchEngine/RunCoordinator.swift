@@ -1,59 +1,84 @@
-public import BenchApp
 public import BenchCore
 import BenchEval
-public import BenchReport
 public import BenchStore
-import Foundation
+public import CoreMetrics
+public import Foundation
 
-/// The worker: claims units of work (a target's load step) from the store, executes them, renews their leases, and
-/// finishes a run — its report computed from the stored records — when its last unit is done. Any number of
-/// workers, in `llmbench serve` or in `llmbench worker` processes on other machines, can share one PostgreSQL store:
-/// a unit is held by one worker at a time, and a dead worker's unit returns to the queue when its lease ends and
-/// resumes from its stored records.
+/// The worker: claims units of work (a target's load step or quality task) from the store, executes each through the
+/// engine exactly as the CLI does (``BenchmarkRun/execute(target:unit:into:)``), renews their leases, and finishes
+/// a run — its report assembled from the stored records and results (``BenchmarkRun/report(from:)``) — when its last
+/// unit is done. Any number of workers, in `llmbench serve` or in `llmbench worker` processes on other machines, can
+/// share one PostgreSQL store: a unit is held by one worker at a time, and a dead worker's unit returns to the queue
+/// when its lease ends and resumes from its stored results.
+///
+/// Its waits (polling for work, renewing leases) run on an injected timeline, so tests of that logic advance a test
+/// clock; lease deadlines in the store are wall-clock times, read from `now`.
 public actor RunCoordinator {
     public let store: any RunStore
+    /// The engine units are executed through (its client, its endpoint limits, its client ceiling).
+    public private(set) var engine: Engine
+    /// Whether ``run()`` first measures (or loads) the client's ceiling on this host, for the reports it finishes.
+    public let calibrate: Bool
     public let maxConcurrentUnits: Int
-    /// Where API-key variables are read from.
-    public let environment: [String: String]
     /// This worker's name in the store.
     public let owner: String
     public let lease: Duration
     /// How often an idle worker looks for work.
     public let pollInterval: Duration
-    /// Requests in flight per endpoint across this worker's units, when limited.
-    public let endpointLimits: EndpointLimits?
-    /// Whether ``run()`` first measures (or loads) the client's ceiling on this host.
-    public let calibrate: Bool
-    /// The client's ceiling on this host, written into the reports this worker finishes.
-    public private(set) var clientCeiling: HarnessCeiling?
+    private let timeline: Timeline
+    private let now: @Sendable () -> Date
+    private let metrics: Metrics
 
     private var cancelTriggers: [String: CheckedContinuation<Void, Never>] = [:]
     private var firedTriggers: Set<String> = []
     private var executing: [String: WorkUnit] = [:]
     /// Callers of ``cancelLocally(runID:)`` waiting for a run's units here to stop.
     private var stopWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
-    private var lastProgressWrite: [String: ContinuousClock.Instant] = [:]
-    public private(set) var counters = Counters()
+    private var lastProgressWrite: [String: Duration] = [:]
+    private var running = 0
 
-    /// Totals since this worker started, for `/metrics`.
-    public struct Counters: Sendable {
-        public var requests = 0
-        public var failedRequests: [ProviderError.Kind: Int] = [:]
-        public var running = 0
+    /// What the coordinator counts, for `/metrics` (swift-metrics; the composition root chooses the backend).
+    struct Metrics: Sendable {
+        let requests: Counter
+        let units: Gauge
+        let factory: any MetricsFactory
+
+        init(factory: any MetricsFactory) {
+            self.factory = factory
+            requests = Counter(label: "llmbench_requests_total", dimensions: [], factory: factory)
+            units = Gauge(label: "llmbench_units_in_progress", dimensions: [], factory: factory)
+        }
+
+        func failed(_ kind: ProviderError.Kind) {
+            Counter(label: "llmbench_provider_errors_total", dimensions: [("kind", kind.rawValue)], factory: factory)
+                .increment()
+        }
     }
 
+    /// - Parameters:
+    ///   - metrics: where the coordinator's counters go (requests finished, provider errors by kind, units running).
+    ///   - timeline: the clock of polling and lease renewals.
+    ///   - now: the wall clock of lease deadlines in the store.
     public init(
-        store: any RunStore, maxConcurrentUnits: Int, environment: [String: String], lease: Duration = .seconds(15),
-        pollInterval: Duration = .milliseconds(200), owner: String? = nil, maxInFlightPerEndpoint: Int? = nil,
-        calibrate: Bool = false
+        store: any RunStore, engine: Engine, maxConcurrentUnits: Int, lease: Duration = .seconds(15),
+        pollInterval: Duration = .milliseconds(200), owner: String? = nil,
+        metrics: any MetricsFactory = MetricsSystem.factory, calibrate: Bool = false,
+        timeline: Timeline = .continuous(), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.calibrate = calibrate
-        endpointLimits = maxInFlightPerEndpoint.map(EndpointLimits.init(limit:))
         self.store = store
+        self.engine = engine
         self.maxConcurrentUnits = max(1, maxConcurrentUnits)
-        self.environment = environment
         self.lease = lease
         self.pollInterval = pollInterval
+        self.timeline = timeline
+        self.now = now
+        self.metrics = Metrics(factory: metrics)
+        self.metrics.units.record(0)
+        for kind in ProviderError.Kind.allCases {
+            Counter(label: "llmbench_provider_errors_total", dimensions: [("kind", kind.rawValue)], factory: metrics)
+                .increment(by: 0)
+        }
         var generator = SystemRandomNumberGenerator()
         self.owner =
             owner
@@ -62,8 +87,8 @@ public actor RunCoordinator {
 
     /// Works until the task is cancelled (shutdown), then hands the units it holds back to the queue.
     public func run() async {
-        if calibrate, maxConcurrentUnits > 0 {
-            clientCeiling = try? await HarnessCalibration.cachedOrMeasured(environment: environment)
+        if calibrate {
+            engine.clientCeiling = try? await HarnessCalibration.cachedOrMeasured(engine: engine)
         }
         let slots = AsyncSemaphore(limit: maxConcurrentUnits)
         await withDiscardingTaskGroup { group in
@@ -74,7 +99,7 @@ public actor RunCoordinator {
                     await slots.release()
                     break
                 }
-                let now = Self.milliseconds(Date())
+                let now = Self.milliseconds(self.now())
                 if let unit = try? await store.claimUnit(
                     owner: owner, leaseUntil: now + Int64(lease.milliseconds), now: now)
                 {
@@ -85,7 +110,7 @@ public actor RunCoordinator {
                     }
                 } else {
                     await slots.release()
-                    try? await Task.sleep(for: pollInterval)
+                    try? await timeline.sleep(for: pollInterval)
                 }
             }
             group.cancelAll()
@@ -113,9 +138,9 @@ public actor RunCoordinator {
     /// cancelled) is stopped here.
     private func renewLeases() async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: lease / 3)
+            try? await timeline.sleep(for: lease / 3)
             guard !Task.isCancelled else { return }
-            let until = Self.milliseconds(Date()) + Int64(lease.milliseconds)
+            let until = Self.milliseconds(now()) + Int64(lease.milliseconds)
             guard let held = try? await store.renewLeases(owner: owner, until: until) else { continue }
             let heldKeys = Set(held.map(Self.key))
             for key in executing.keys where !heldKeys.contains(key) { fireCancelTrigger(key) }
@@ -126,44 +151,32 @@ public actor RunCoordinator {
 
     private func execute(_ unit: WorkUnit) async {
         let key = Self.key(unit)
-        counters.running += 1
+        running += 1
+        metrics.units.record(running)
         defer {
-            counters.running -= 1
+            running -= 1
+            metrics.units.record(running)
             unitStopped(key, runID: unit.runID)
         }
         do {
             guard let run = try await store.run(id: unit.runID), run.status.isActive else { return }
             let spec = try BenchSpec.parse(run.spec)
-            try await store.markStarted(runID: unit.runID, at: Date())
-            let sink = StoreRecordSink(store: store, runID: unit.runID) { batch in
+            try await store.markStarted(runID: unit.runID, at: now())
+            let results = StoreRunResults(store: store, runID: unit.runID) { batch in
                 await self.committed(unit.runID, batch)
             }
-            let quality = QualityRun(spec: spec, outputDirectory: nil, environment: environment, log: { _ in })
-            let tasks = try quality.tasks()
-            if unit.step >= spec.steps.count {
-                try await executeQuality(unit, index: unit.step - spec.steps.count, tasks: tasks, quality: quality)
-            } else {
-                let previous = try await store.records(runID: unit.runID, target: unit.target, step: unit.step)
-                let benchmark = BenchmarkRun(
-                    spec: spec, outputDirectory: nil, environment: environment, sink: sink,
-                    resumption: previous.isEmpty ? nil : .init(after: previous), sharedLimits: endpointLimits)
-                try await withCancelTrigger(key) {
-                    try await benchmark.execute(target: unit.target, step: unit.step)
-                }
+            let previous =
+                unit.step < spec.steps.count
+                ? try await store.records(runID: unit.runID, target: unit.target, step: unit.step) : []
+            let benchmark = BenchmarkRun(
+                spec: spec, engine: engine, outputDirectory: nil,
+                resumption: previous.isEmpty ? nil : .init(after: previous))
+            try await withCancelTrigger(key) {
+                try await benchmark.execute(target: unit.target, unit: unit.step, into: results)
             }
             guard try await store.finishUnit(runID: unit.runID, index: unit.index, owner: owner) else { return }
             if try await store.units(runID: unit.runID).allSatisfy({ $0.status == .done }) {
-                var finishing = BenchmarkRun(spec: spec, outputDirectory: nil, environment: environment)
-                finishing.clientCeiling = clientCeiling
-                var report = try await finishing.report(from: sink)
-                var stored: [String: [[EvalItemResult]]] = [:]
-                for target in spec.targets {
-                    for index in tasks.indices {
-                        stored[target.name, default: []].append(
-                            try await storedQuality(unit.runID, target: target.name, task: index))
-                    }
-                }
-                quality.assemble(tasks, results: { stored[$0]?[$1] ?? [] }, into: &report)
+                let report = try await benchmark.report(from: results)
                 try await store.saveReport(runID: unit.runID, report: APIJSON.encoder(pretty: true).encode(report))
                 try await finish(unit.runID, .succeeded)
             }
@@ -175,34 +188,6 @@ public actor RunCoordinator {
         } catch {
             let message = (error as? SpecError).map { "invalid spec: \($0)" } ?? String(describing: error)
             try? await finish(unit.runID, .failed, error: message)
-        }
-    }
-
-    /// Runs a target's quality task, resuming after the results the store holds; each result is stored as it
-    /// completes.
-    private func executeQuality(_ unit: WorkUnit, index: Int, tasks: [TaskDefinition], quality: QualityRun)
-        async throws
-    {
-        guard let target = quality.spec.targets.first(where: { $0.name == unit.target }) else {
-            throw SpecError("targets", "no target named \(unit.target)")
-        }
-        let done = try await storedQuality(unit.runID, target: unit.target, task: index)
-        let store = self.store
-        try await withCancelTrigger(Self.key(unit)) {
-            _ = try await quality.execute(
-                tasks[index], index: index, target: target, skip: Set(done.map(\.key)),
-                onResult: { result in
-                    try await store.appendQualityResults(
-                        runID: unit.runID, target: unit.target, task: index,
-                        [StoredQualityResult(key: result.key, json: try JSONEncoder().encode(result))])
-                })
-        }
-    }
-
-    /// The quality results stored for a target's task.
-    private func storedQuality(_ runID: String, target: String, task: Int) async throws -> [EvalItemResult] {
-        try await store.qualityResults(runID: runID, target: target, task: task).map {
-            try JSONDecoder().decode(EvalItemResult.self, from: $0)
         }
     }
 
@@ -250,17 +235,17 @@ public actor RunCoordinator {
 
     private func finish(_ id: String, _ status: RunStatus, error: String? = nil) async throws {
         try await store.finishRun(
-            id: id, status: status, error: error, done: try await store.recordCount(runID: id), at: Date())
+            id: id, status: status, error: error, done: try await store.recordCount(runID: id), at: now())
         lastProgressWrite[id] = nil
     }
 
     /// A batch of records is stored: count it and write the run's progress at most twice a second.
     private func committed(_ id: String, _ batch: [RequestRecord]) async {
-        counters.requests += batch.count
+        metrics.requests.increment(by: batch.count)
         for record in batch where record.outcome == .failed {
-            if let kind = record.error?.kind { counters.failedRequests[kind, default: 0] += 1 }
+            if let kind = record.error?.kind { metrics.failed(kind) }
         }
-        let now = ContinuousClock.now
+        let now = timeline.now()
         if let last = lastProgressWrite[id], now - last < .milliseconds(500) { return }
         lastProgressWrite[id] = now
         if let done = try? await store.recordCount(runID: id) {

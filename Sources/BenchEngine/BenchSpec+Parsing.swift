@@ -1,4 +1,5 @@
 public import BenchCore
+import BenchProviders
 import BenchMetrics
 import BenchEval
 import BenchRunner

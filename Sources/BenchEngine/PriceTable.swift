@@ -1,7 +1,7 @@
 public import BenchMetrics
 import Foundation
 
-/// The price table shipped with llmbench (`Sources/BenchApp/Resources/prices.json`): list prices per model with
+/// The price table shipped with llmbench (`Sources/BenchEngine/Resources/prices.json`): list prices per model with
 /// their date and source.
 public struct PriceTable: Sendable, Hashable, Decodable {
     public var models: [ModelPrice]
@@ -25,5 +25,16 @@ public struct PriceTable: Sendable, Hashable, Decodable {
         if name.hasPrefix("models/") { name.removeFirst(7) }
         if let exact = models.first(where: { $0.model.lowercased() == name }) { return exact }
         return models.filter { name.hasPrefix($0.model.lowercased() + "-") }.max { $0.model.count < $1.model.count }
+    }
+}
+
+extension PriceTable {
+    /// The one price of a target, for its load steps, its quality answers and its judge verdicts alike: the target's
+    /// own `price`, else this table's row for its `price_model` (or its model); none for a self-hosted target priced
+    /// by the hour (`machine_usd_per_hour`, turned into a cost per token by the measured throughput).
+    public func price(for target: BenchSpec.Target) -> ModelPrice? {
+        if let price = target.price { return price }
+        if target.machineUSDPerHour != nil { return nil }
+        return price(for: target.priceModel ?? target.model)
     }
 }

@@ -25,15 +25,17 @@ public enum HarnessCalibration {
 
     /// Two probes against a zero-TTFT, zero-ITL simulator: 200 requests one at a time (16 tokens each) give the TTFT
     /// overhead; 1,536 requests over ``streams`` streams (128 tokens each) give the chunk rate.
+    /// - Parameter engine: its HTTP client must allow `streams` connections per host.
     public static func measure(
-        streams: Int = streams, log: @escaping @Sendable (String) -> Void = { _ in }
+        engine: Engine, streams: Int = streams, log: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> HarnessCeiling {
         try await Simulator.withRunning(
             SimulatorConfiguration(port: 0, ttft: .zero, itl: .zero, outputTokens: 128)
         ) { port, _ in
             log("measuring the client's ceiling on this host (zero-latency simulator, in process)…")
-            let overhead = try await probe(port: port, concurrency: 1, requests: 200, tokens: 16)
-            let throughput = try await probe(port: port, concurrency: streams, requests: streams * 6, tokens: 128)
+            let overhead = try await probe(engine, port: port, concurrency: 1, requests: 200, tokens: 16)
+            let throughput = try await probe(
+                engine, port: port, concurrency: streams, requests: streams * 6, tokens: 128)
             for probe in [overhead, throughput] where probe.counts.failed > 0 || probe.counts.succeeded == 0 {
                 throw CalibrationError(
                     description: "the calibration against the in-process simulator failed: "
@@ -48,7 +50,9 @@ public enum HarnessCalibration {
         }
     }
 
-    private static func probe(port: Int, concurrency: Int, requests: Int, tokens: Int) async throws -> StepSummary {
+    private static func probe(_ engine: Engine, port: Int, concurrency: Int, requests: Int, tokens: Int) async throws
+        -> StepSummary
+    {
         var spec = BenchSpec()
         spec.targets = [BenchSpec.Target(name: "ceiling", baseURL: "http://127.0.0.1:\(port)/v1", model: "sim")]
         spec.shapes = [.concurrency(users: concurrency)]
@@ -56,7 +60,7 @@ public enum HarnessCalibration {
         spec.inputTokens = 8
         spec.outputTokens = tokens
         spec.retry = .none
-        let report = try await BenchmarkRun(spec: spec, outputDirectory: nil).run()
+        let report = try await BenchmarkRun(spec: spec, engine: engine, outputDirectory: nil).run()
         return report.targets[0].steps[0].metrics
     }
 
@@ -75,12 +79,11 @@ public enum HarnessCalibration {
 
     /// The cached ceiling, or a new measurement stored for the next runs (per host, version and build).
     public static func cachedOrMeasured(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        engine: Engine, log: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> HarnessCeiling {
-        let folder = cacheFolder(environment: environment)
+        let folder = cacheFolder(environment: engine.environment)
         if let ceiling = cached(in: folder) { return ceiling }
-        let ceiling = try await measure(log: log)
+        let ceiling = try await measure(engine: engine, log: log)
         do {
             try store(ceiling, in: folder)
         } catch {
@@ -107,8 +110,8 @@ public enum HarnessCalibration {
         try PrettyJSON.write(ceiling, to: folder.appendingPathComponent("harness-ceiling.json"))
     }
 
-    /// How long a job waits before the HTTP client's event loops run it, the worst over the loops. The runs' HTTP
-    /// clients use the process-wide NIO event loop group, which this probes.
+    /// How long a job waits before the HTTP client's event loops run it, the worst over the loops. The engine's HTTP
+    /// client uses the process-wide NIO event loop group, which this probes.
     @Sendable public static func eventLoopLag() async -> Duration? {
         var worst = Duration.zero
         for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {

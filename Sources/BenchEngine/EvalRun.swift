@@ -1,22 +1,22 @@
-import AsyncHTTPClient
 public import BenchCore
 public import BenchEval
 import BenchMetrics
 import BenchRunner
 public import Foundation
 
-/// Runs an evaluation task against one target: every item (times `repeats`) asked at `concurrency`, each result
-/// appended to `items.jsonl` as it completes (a killed run keeps what finished), and the summary written to
-/// `summary.json`. Generative tasks stream answers at temperature `temperature`; log-likelihood tasks ask the
-/// target's ``LikelihoodEndpoint`` and fail up front, naming the target, where it has none.
+/// Runs an evaluation task against one target through the engine: every item (times `repeats`) asked at
+/// `concurrency` — the engine's pool holds them all at once — each result appended to `items.jsonl` as it completes
+/// (a killed run keeps what finished), and the summary written to `summary.json`. Generative tasks stream answers at
+/// temperature `temperature`; log-likelihood tasks ask the target's ``LikelihoodEndpoint`` and fail up front, naming
+/// the target, where it has none. Answers, judge verdicts and log-likelihood calls all go through the endpoint's
+/// shared limit, and each answer is priced from the engine's one price table.
 public struct EvalRun: Sendable {
     public let task: TaskDefinition
     public let target: BenchSpec.Target
+    public let engine: Engine
     public let concurrency: Int
     public let temperature: Double
     public let outputDirectory: URL?
-    public let environment: [String: String]
-    public let prices: PriceTable
     /// Where answers are reused from and kept (generative tasks only); nil asks every time.
     public let cache: ResponseCache?
     /// The target that grades answers of judged tasks (``TaskDefinition/judge``).
@@ -32,9 +32,8 @@ public struct EvalRun: Sendable {
     public let log: @Sendable (String) -> Void
 
     public init(
-        task: TaskDefinition, target: BenchSpec.Target, concurrency: Int = 4, temperature: Double = 0,
-        outputDirectory: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        prices: PriceTable = .builtIn, cache: ResponseCache? = nil, skip: Set<String> = [],
+        task: TaskDefinition, target: BenchSpec.Target, engine: Engine, concurrency: Int = 4, temperature: Double = 0,
+        outputDirectory: URL?, cache: ResponseCache? = nil, skip: Set<String> = [],
         onResult: (@Sendable (EvalItemResult) async throws -> Void)? = nil, judgeTarget: BenchSpec.Target? = nil,
         judgeClient: (any ModelClient)? = nil, moderationTarget: Moderation.Target? = nil,
         log: @escaping @Sendable (String) -> Void = { _ in }
@@ -47,11 +46,10 @@ public struct EvalRun: Sendable {
         self.onResult = onResult
         self.task = task
         self.target = target
+        self.engine = engine
         self.concurrency = max(1, concurrency)
         self.temperature = temperature
         self.outputDirectory = outputDirectory
-        self.environment = environment
-        self.prices = prices
         self.log = log
     }
 
@@ -76,40 +74,37 @@ public struct EvalRun: Sendable {
         let asks = try items.flatMap { item in try prepare(item, among: items) }.filter {
             !skip.contains(EvalItemResult.key(itemID: $0.item.id, repeatIndex: $0.repeatIndex))
         }
-        let key = try target.apiKey(environment: environment, field: "target.api_key_env")
         if let outputDirectory {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { _ = http.shutdown() }
         let ask: @Sendable (Ask) async -> EvalItemResult
         var method: String?
         switch task.outputType {
         case .generate:
-            let client = RetryingModelClient(
-                base: TargetEndpoint(
-                    target: target, http: http, apiKey: key, headTimeout: .seconds(600), environment: environment
-                ).client,
-                policy: RetryPolicy())
-            let price = prices.price(for: target.model)
-            let judge = try makeJudge(http: http)
+            let endpoint = try await engine.endpoint(for: target, field: "target.api_key_env")
+            let price = engine.prices.price(for: target)
+            let judge = try await makeJudge()
+            // Connections opened before the first item, as before a load step: setup is not an answer's latency.
+            let warm = min(concurrency, asks.count)
+            await endpoint.client.warmConnections(warm)
+            await judge?.warmConnections(warm)
             let temperature = task.temperature ?? temperature
-            let moderation = try moderationTarget.map { try Moderation($0, http: http, environment: environment) }
+            let moderation = try moderationTarget.map(engine.moderation)
             ask = { [task, target, cache] in
                 await Self.generate(
-                    $0, task: task, target: target, temperature: temperature, client: client, price: price,
+                    $0, task: task, target: target, temperature: temperature, endpoint: endpoint, price: price,
                     cache: cache, judge: judge, moderation: moderation)
             }
         case .multipleChoice(let source):
-            let model = try LikelihoodEndpoint.model(for: target, apiKey: key, http: http)
+            let model = try await engine.likelihoodModel(for: target, field: "target.api_key_env")
             method = model.method
             ask = { await Self.chooseAnswer($0, prefix: source.prefix, model: model) }
         case .loglikelihood:
-            let model = try LikelihoodEndpoint.model(for: target, apiKey: key, http: http)
+            let model = try await engine.likelihoodModel(for: target, field: "target.api_key_env")
             method = model.method
             ask = { await Self.scoreContinuation($0, model: model) }
         case .rollingLoglikelihood(let windowing):
-            let model = try LikelihoodEndpoint.model(for: target, apiKey: key, http: http)
+            let model = try await engine.likelihoodModel(for: target, field: "target.api_key_env")
             method = model.method
             ask = { await Self.scoreText($0, windowing: windowing, model: model) }
         }
@@ -141,12 +136,10 @@ public struct EvalRun: Sendable {
     public func rejudge(_ stored: [EvalItemResult], method: String?) async throws -> (
         summary: EvalSummary, results: [EvalItemResult]
     ) {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { _ = http.shutdown() }
-        guard let judge = try makeJudge(http: http) else {
+        guard let judge = try await makeJudge() else {
             throw SpecError("--rescore", "\(task.name) has no judge template to grade again with")
         }
-        let moderation = try moderationTarget.map { try Moderation($0, http: http, environment: environment) }
+        let moderation = try moderationTarget.map(engine.moderation)
         log("▶ judging \(stored.count) stored answers of \(task.name) with \(judge.name) (\(judge.template.name))")
         let results = try await stored.concurrentMap(limit: concurrency) { [task] earlier in
             guard let answer = earlier.answer else { return earlier }
@@ -166,7 +159,7 @@ public struct EvalRun: Sendable {
 
     /// The judge of a judged task, nil for other tasks.
     /// - Throws: ``SpecError`` when the task is judged and no judge target was given.
-    func makeJudge(http: HTTPClient) throws -> Judge? {
+    func makeJudge() async throws -> Judge? {
         guard let template = task.judge else { return nil }
         guard let judgeTarget else {
             throw SpecError(
@@ -174,9 +167,7 @@ public struct EvalRun: Sendable {
                 "\(task.name) is graded by a judge (\(template.name)): give the judge target (--judge-kind/--judge-base-url and --judge-model)"
             )
         }
-        return try Judge(
-            template: template, target: judgeTarget, client: judgeClient, http: http, environment: environment,
-            prices: prices)
+        return try await Judge(template: template, target: judgeTarget, client: judgeClient, engine: engine)
     }
 
     /// The summary of a task's results; `method` is how log-probabilities were obtained (nil for generation).
@@ -211,7 +202,7 @@ public struct EvalRun: Sendable {
     }
 
     static func generate(
-        _ ask: Ask, task: TaskDefinition, target: BenchSpec.Target, temperature: Double, client: some ModelClient,
+        _ ask: Ask, task: TaskDefinition, target: BenchSpec.Target, temperature: Double, endpoint: EngineEndpoint,
         price: ModelPrice?, cache: ResponseCache?, judge: Judge?, moderation: Moderation?
     ) async -> EvalItemResult {
         let request = GenerationRequest(
@@ -229,7 +220,7 @@ public struct EvalRun: Sendable {
             result.truncated = hit.finishReason == FinishReason.length.rawValue
             return result
         }
-        let completion = await Completion.of(request, client: client)
+        let completion = await endpoint.complete(request)
         let (answer, usage, finish, failure) = (
             completion.answer, completion.usage, completion.finish, completion.failure
         )
