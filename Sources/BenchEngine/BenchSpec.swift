@@ -194,6 +194,12 @@ public struct BenchSpec: Sendable, Hashable {
                     "expected an http(s) URL such as http://127.0.0.1:8080/v1, got \"\(target.baseURL)\"")
             }
             if target.model.isEmpty { throw SpecError("\(field).model", "is required") }
+            if let name = target.priceModel, target.price == nil, PriceTable.builtIn.price(for: name) == nil {
+                let known = PriceTable.builtIn.models.map(\.model).joined(separator: ", ")
+                throw SpecError(
+                    "\(field).price_model",
+                    "the price table has no row for \"\(name)\" (known: \(known)); give the target a price instead")
+            }
         }
         let names = targets.map(\.name)
         if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {

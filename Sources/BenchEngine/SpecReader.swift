@@ -107,8 +107,8 @@ struct SpecReader {
         switch value {
         case .number(let number): return number
         case .string(let text):
-            if let number = Double(text) { return number }
-            throw SpecError(field, "expected a number, got \"\(text)\"")
+            // Text is never read as a number: a quoted "10" is as wrong a type as "ten".
+            throw SpecError(field, "expected a number, got the text \"\(text)\"")
         default:
             throw SpecError(field, "expected a number, got \(describe(value))")
         }

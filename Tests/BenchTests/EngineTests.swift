@@ -6,6 +6,7 @@ import BenchRunner
 import BenchSimulator
 import Clocks
 import Foundation
+import NIOHTTP1
 import Synchronization
 import Testing
 
@@ -275,6 +276,72 @@ extension LiveTests {
             for latency in verdicts {
                 #expect(abs(latency - 200) <= 15, "verdict latency \(latency) ms for a true 200 ms")
             }
+        }
+    }
+}
+
+extension LiveTests {
+    /// `POST /v1/benchmark` is a run like any other: the same validator, the same engine and its limits.
+    @Suite struct SynchronousBenchmarkTests {
+        @Test func wrongTypesZeroAndNegativeCountsAreRefusedNamingTheBodysOwnField() async throws {
+            try await TestServer.with { server in
+                let target = #""target": {"base_url": "http://127.0.0.1:9/v1", "model": "m"}"#
+                for (fields, pointer) in [
+                    (#""requests": "ten""#, "/requests"),
+                    (#""requests": "10""#, "/requests"),
+                    (#""requests": 0"#, "/requests"),
+                    (#""requests": -2"#, "/requests"),
+                    (#""requests": 2.5"#, "/requests"),
+                    (#""concurrency": "x""#, "/concurrency"),
+                    (#""concurrency": 0"#, "/concurrency"),
+                    (#""concurrency": [2, 4]"#, "/concurrency"),
+                    (#""max_tokens": 0"#, "/max_tokens"),
+                    (#""temperature": -1"#, "/temperature"),
+                    (#""requests": 101"#, "/requests"),
+                    (#""surprise": 1"#, "/surprise"),
+                ] {
+                    let body = "{\(target), \"prompts\": [\"a\"], \(fields)}"
+                    let reply = try await server.request(.POST, "/v1/benchmark", body: body, auth: true)
+                    #expect(reply.status == 422, "\(fields): \(reply.body)")
+                    #expect(reply.json?["field"] == .string(pointer), "\(fields): \(reply.body)")
+                }
+                for (body, pointer) in [
+                    (#"{"target": 5, "prompts": ["a"]}"#, "/target"),
+                    (#"{"target": "nobody", "prompts": ["a"]}"#, "/target"),
+                    (#"{"target": {"base_url": "nope", "model": "m"}, "prompts": ["a"]}"#, "/target/base_url"),
+                    (#"{"target": {"base_url": "http://127.0.0.1:9/v1"}, "prompts": ["a"]}"#, "/target/model"),
+                    (#"{"target": {"kind": "anthropic", "model": "m"}, "prompts": ["a"]}"#, "/target/api_key_env"),
+                    (#"{"target": {"base_url": "http://127.0.0.1:9/v1", "model": "m"}, "prompts": []}"#, "/prompts"),
+                    (#"{"target": {"base_url": "http://127.0.0.1:9/v1", "model": "m"}, "prompts": [7]}"#, "/prompts/0"),
+                ] {
+                    let reply = try await server.request(.POST, "/v1/benchmark", body: body, auth: true)
+                    #expect(reply.status == 422, "\(body): \(reply.body)")
+                    #expect(reply.json?["field"] == .string(pointer), "\(body): \(reply.body)")
+                }
+            }
+        }
+
+        @Test func theEndpointLimitHoldsAcrossRunsAndTheSynchronousAPI() async throws {
+            let configuration = SimulatorConfiguration(ttft: .milliseconds(40), itl: .milliseconds(2), outputTokens: 5)
+            let (peak, sync) = try await withSimulator(configuration) { port, simulator in
+                try await TestServer.with(maxInFlightPerEndpoint: 2) { server in
+                    let id = try await server.submit(
+                        simulatorRunSpec(port: port, requests: 16, concurrency: [4], outputTokens: 5))
+                    let body = """
+                        {"target": {"base_url": "http://127.0.0.1:\(port)/v1", "model": "sim"},
+                         "prompts": ["a", "b", "c", "d", "e", "f", "g", "h"], "max_tokens": 5, "concurrency": 4}
+                        """
+                    let reply = try await server.request(.POST, "/v1/benchmark", body: body, auth: true)
+                    let run = try await server.waitForEnd(id)
+                    #expect(run["status"] == .string("succeeded"))
+                    return (simulator.statistics.peakStreams, reply)
+                }
+            }
+            #expect(sync.status == 200, "\(sync.body)")
+            let step = sync.json?["report"]?["targets"]?.array?.first?["steps"]?.array?.first?["metrics"]
+            #expect(step?["counts"]?["succeeded"] == .number(8))
+            // Two runs of 4 in flight each, one endpoint limited to 2: the simulator never saw more than 2 streams.
+            #expect(peak <= 2, "peak \(peak)")
         }
     }
 }

@@ -3,6 +3,7 @@ import BenchSimulator
 import BenchStore
 import Foundation
 import NIOHTTP1
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -186,6 +187,117 @@ extension LiveTests {
                     #expect(takenOver >= 1)
                     let sent = simulator.statistics.requests
                     #expect(sent >= 80 && sent <= 82, "sent \(sent)")
+                }
+            }
+        }
+
+        /// Every key path of a JSON document (array elements merged), for comparing report structures.
+        static func keyPaths(_ value: JSONValue, _ prefix: String = "") -> Set<String> {
+            switch value {
+            case .object(let fields):
+                return fields.reduce(into: Set([prefix])) { paths, field in
+                    paths.formUnion(keyPaths(field.value, prefix + "/" + field.key))
+                }
+            case .array(let items):
+                // A list of plain values (notes, reasons) is content, not structure.
+                guard items.contains(where: { if case .object = $0 { true } else { false } }) else { return [prefix] }
+                return items.reduce(into: Set([prefix])) { $0.formUnion(keyPaths($1, prefix + "/*")) }
+            default:
+                return [prefix]
+            }
+        }
+
+        @Test(.enabled(if: StoreKind.available.contains(.postgres), "needs PostgreSQL"))
+        func oneSpecGivesTheSameFiguresFromTheCLIServeAndTwoWorkers() async throws {
+            let scratch = try Self.scratch()
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let serverURL = try #require(StoreKind.postgresURL)
+            let slow = SimulatorConfiguration(ttft: .milliseconds(60), itl: .milliseconds(2), outputTokens: 8)
+            let fast = SimulatorConfiguration(ttft: .milliseconds(30), itl: .milliseconds(1), outputTokens: 8)
+            let reports = try await withSimulator(slow) { slowPort, _ in
+                try await withSimulator(fast) { fastPort, _ in
+                    // Two targets (one with its own price, one priced by the table's row), a sweep, a quality task.
+                    let spec = """
+                        {"targets": [
+                           {"name": "slow", "base_url": "http://127.0.0.1:\(slowPort)/v1", "model": "sim",
+                            "price": {"input": 1, "output": 4}},
+                           {"name": "fast", "base_url": "http://127.0.0.1:\(fastPort)/v1", "model": "sim",
+                            "price_model": "gpt-5.4-mini"}],
+                         "load": {"concurrency": [1, 3], "requests": 6},
+                         "prompts": {"input_tokens": 16, "output_tokens": 8},
+                         "quality": [{"suite": "arithmetic", "limit": 5, "concurrency": 2}]}
+                        """
+                    var reports: [String: JSONValue] = [:]
+                    // 1. The CLI.
+                    let file = scratch.appendingPathComponent("spec.json")
+                    try Data(spec.utf8).write(to: file)
+                    let out = scratch.appendingPathComponent("cli")
+                    let cli = try CLITests.run(["bench", file.path, "--out", out.path, "--quiet"])
+                    #expect(cli.status == 0, "\(cli.stderr)")
+                    reports["cli"] = try JSONParser.parse(
+                        String(contentsOf: out.appendingPathComponent("report.json"), encoding: .utf8))
+                    // 2. `serve` on SQLite.
+                    let serve = try await ServeProcess.start(
+                        dataDirectory: scratch.appendingPathComponent("sqlite"),
+                        log: scratch.appendingPathComponent("serve.log"))
+                    defer { serve.kill() }
+                    let served = try await serve.server.submit(spec)
+                    #expect(try await serve.server.waitForEnd(served)["status"] == .string("succeeded"))
+                    reports["serve"] = try await serve.server.request(.GET, "/v1/runs/\(served)/report").json
+                    // 3. The API alone and two workers, on PostgreSQL.
+                    let workersReport = Mutex<JSONValue?>(nil)
+                    try await StoreKind.withScratchDatabase(serverURL: serverURL) { database in
+                        let api = try await ServeProcess.start(
+                            dataDirectory: scratch.appendingPathComponent("api"),
+                            log: scratch.appendingPathComponent("api.log"),
+                            arguments: ["--database", database, "--max-concurrent-units", "0"])
+                        defer { api.kill() }
+                        let workers = try (1...2).map {
+                            try Self.startWorker(database: database, log: scratch.appendingPathComponent("w\($0).log"))
+                        }
+                        defer {
+                            for worker in workers where worker.isRunning {
+                                Glibc.kill(worker.processIdentifier, SIGTERM)
+                                worker.waitUntilExit()
+                            }
+                        }
+                        let queued = try await api.server.submit(spec)
+                        let run = try await api.server.waitForEnd(queued, timeout: .seconds(120))
+                        #expect(run["status"] == .string("succeeded"), "\(run)")
+                        let report = try await api.server.request(.GET, "/v1/runs/\(queued)/report").json
+                        workersReport.withLock { $0 = report }
+                    }
+                    reports["workers"] = workersReport.withLock { $0 }
+                    return reports
+                }
+            }
+            let cli = try #require(reports["cli"])
+            for (path, report) in reports {
+                // The same structure, key for key.
+                let difference = Self.keyPaths(report).symmetricDifference(Self.keyPaths(cli))
+                #expect(difference.isEmpty, "\(path) differs from the CLI's report: \(difference.sorted())")
+                let targets = report["targets"]?.array ?? []
+                #expect(targets.map { $0["name"] } == [.string("slow"), .string("fast")], "\(path)")
+                for (target, truth) in zip(targets, [60.0, 30.0]) {
+                    let steps = target["steps"]?.array ?? []
+                    #expect(steps.count == 2, "\(path)")
+                    for step in steps {
+                        let metrics = step["metrics"]
+                        // Same request counts and outcomes: six requests, all fine.
+                        #expect(metrics?["counts"]?["succeeded"] == .number(6), "\(path)")
+                        #expect(metrics?["counts"]?["failed"] == .number(0), "\(path)")
+                        let p50 = try #require(metrics?["ttft_ms"]?["p50"]?.number)
+                        #expect(abs(p50 - truth) <= 5, "\(path) \(target["name"] ?? .null): TTFT p50 \(p50) ms, truth \(truth)")
+                        #expect(metrics?["cost"]?["usd_total"]?.number != nil, "\(path): speed cost")
+                    }
+                    // The same quality figures, priced like the speed steps.
+                    let quality = try #require(target["quality"]?.array?.first, "\(path)")
+                    let clis = try #require(cli["targets"]?.array?.first { $0["name"] == target["name"] }?["quality"]?.array?.first)
+                    for key in ["results", "correct", "incorrect", "unparsed", "failed", "accuracy"] {
+                        #expect(quality[key] == clis[key], "\(path): quality \(key)")
+                    }
+                    #expect(quality["results"] == .number(5), "\(path)")
+                    #expect((quality["cost_usd"]?.number ?? 0) > 0, "\(path): quality cost \(quality)")
                 }
             }
         }

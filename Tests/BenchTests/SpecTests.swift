@@ -77,6 +77,31 @@ import Testing
         }
     }
 
+    @Test func aPriceRowThatDoesNotExistAndNumbersGivenAsTextAreErrorsNamingTheField() throws {
+        let unknown = try BenchSpec.parse("targets: [{base_url: 'http://h/v1', model: m, price_model: gpt-0}]")
+        #expect {
+            try unknown.validate()
+        } throws: {
+            ($0 as? SpecError)?.field == "targets[0].price_model" && "\($0)".contains("gpt-5.4-mini")
+        }
+        let known = try BenchSpec.parse("targets: [{base_url: 'http://h/v1', model: m, price_model: gpt-5.4-mini}]")
+        try known.validate()
+        #expect {
+            try BenchSpec.parse(#"{"targets": [{"base_url": "http://h/v1", "model": "m"}], "load": {"requests": "10"}}"#)
+        } throws: {
+            ($0 as? SpecError)?.field == "load.requests" && ($0 as? SpecError)?.jsonPointer == "/load/requests"
+        }
+    }
+
+    @Test func specErrorsNameTheirFieldAsAJSONPointer() {
+        #expect(SpecError("targets[1].base_url", "").jsonPointer == "/targets/1/base_url")
+        #expect(SpecError("load.concurrency[0]", "").jsonPointer == "/load/concurrency/0")
+        #expect(SpecError("targets[0].headers.a/b", "").jsonPointer == "/targets/0/headers/a~1b")
+        #expect(SpecError("spec", "").jsonPointer == "")
+        #expect(SpecError("--concurrency", "").jsonPointer == nil)
+        #expect(SpecError("target smollm2", "").jsonPointer == nil)
+    }
+
     @Test func validationRejectsBadURLsAndEmptyWindows() throws {
         var spec = BenchSpec()
         #expect(throws: SpecError.self) { try spec.validate() }
