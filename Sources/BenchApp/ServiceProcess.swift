@@ -92,7 +92,8 @@ public struct ServiceProcess: Sendable {
         let coordinator =
             options.maxConcurrentUnits > 0
             ? RunCoordinator(
-                store: opened.store, engine: engine, maxConcurrentUnits: options.maxConcurrentUnits, lease: options.lease,
+                store: opened.store, engine: engine, maxConcurrentUnits: options.maxConcurrentUnits,
+                lease: options.lease,
                 metrics: PrometheusMetricsFactory(registry: registry), calibrate: options.calibrate) : nil
         let schedules = ScheduledRuns(queue: queue, tick: options.scheduleTick)
         let api = BenchAPI(

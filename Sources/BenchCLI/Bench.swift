@@ -104,7 +104,9 @@ struct Bench: AsyncParsableCommand {
             let connections = max(Engine.connections(for: spec), calibration ? HarnessCalibration.streams : 0)
             let report = try await Engine.withRunning(.init(connectionsPerHost: connections)) { engine in
                 var engine = engine
-                if calibration { engine.clientCeiling = try await HarnessCalibration.cachedOrMeasured(engine: engine, log: log) }
+                if calibration {
+                    engine.clientCeiling = try await HarnessCalibration.cachedOrMeasured(engine: engine, log: log)
+                }
                 return try await BenchmarkRun(
                     spec: spec, engine: engine, outputDirectory: URL(fileURLWithPath: out),
                     progress: { await bar.update($0) }, log: log

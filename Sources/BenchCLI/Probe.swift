@@ -54,7 +54,8 @@ struct Probe: AsyncParsableCommand {
                 reports.append(report)
                 if !json {
                     Console.info(
-                        "  stored in \(store.file(kind: report.kind, baseURL: report.baseURL, model: report.model).path)")
+                        "  stored in \(store.file(kind: report.kind, baseURL: report.baseURL, model: report.model).path)"
+                    )
                 }
             }
             return reports

@@ -76,7 +76,8 @@ struct SLOSearchCommand: AsyncParsableCommand {
             var widest = spec
             widest.shapes = [
                 dimension == .concurrency
-                    ? .concurrency(users: Int(numbers[1])) : .rate(perSecond: numbers[1], arrival: .constant, maxInFlight: nil)
+                    ? .concurrency(users: Int(numbers[1]))
+                    : .rate(perSecond: numbers[1], arrival: .constant, maxInFlight: nil)
             ]
             let result = try await Engine.withRunning(.init(connectionsPerHost: Engine.connections(for: widest))) {
                 engine in

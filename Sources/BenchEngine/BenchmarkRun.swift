@@ -247,7 +247,8 @@ public struct BenchmarkRun: Sendable {
         let resumed = previous.isEmpty ? "" : ", resuming after \(previous.count) stored requests"
         log("▶ \(target.name) \(step.shape.label) (step \(position) of \(total)\(resumed))")
         let executor = StepExecutor(
-            race: endpoint.race, prompts: prompts, settings: settings, target: target.name, stepIndex: index, step: remaining,
+            race: endpoint.race, prompts: prompts, settings: settings, target: target.name, stepIndex: index,
+            step: remaining,
             firstRequestID: firstID, origin: origin, seed: spec.seed, skipping: plan.stored, segment: segment)
         let counter = ProgressCounter(
             StepProgress(
@@ -281,7 +282,8 @@ public struct BenchmarkRun: Sendable {
         if let failure = await storeFailure.error { throw failure }
         try Task.checkCancellation()
         let report = stepReport(
-            target: target, index: index, step: step, records: try await results.records(target: target.name, step: index))
+            target: target, index: index, step: step,
+            records: try await results.records(target: target.name, step: index))
         let m = report.metrics
         log(
             "  \(m.counts.succeeded) ok, \(m.counts.failed) failed; TTFT p50 \(NumberFormatting.value(m.ttftMs.p50)) ms, "

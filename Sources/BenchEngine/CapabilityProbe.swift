@@ -1,7 +1,7 @@
 import BenchCore
 import BenchProviders
 import BenchRunner
-public import Foundation
+import Foundation
 
 /// Finds out what a target can do by asking it: a handful of small requests, each testing one capability, with
 /// the verdict and what was seen. What to send comes from the target's codec (``WireCapabilities``): a capability
@@ -174,7 +174,8 @@ public struct CapabilityProbe: Sendable {
                 failures.append("\(method.rawValue): \(redactor.redact(String(describing: error)))")
             }
         }
-        return .init(.unsupported, "no method gave log-probabilities of given text (\(failures.joined(separator: "; ")))")
+        return .init(
+            .unsupported, "no method gave log-probabilities of given text (\(failures.joined(separator: "; ")))")
     }
 
     /// JSON mode: the codec's JSON-only option, and an answer that parses as a JSON object.

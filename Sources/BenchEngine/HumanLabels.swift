@@ -1,5 +1,5 @@
 import BenchCore
-public import BenchEval
+import BenchEval
 import Foundation
 
 /// Labels people gave to stored answers, for judge-agreement checks: a JSON-lines file of

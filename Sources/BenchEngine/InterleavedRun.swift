@@ -1,4 +1,4 @@
-public import BenchCore
+import BenchCore
 public import BenchMetrics
 import BenchRunner
 public import Foundation

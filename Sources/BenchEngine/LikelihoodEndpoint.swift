@@ -1,5 +1,5 @@
-public import AsyncHTTPClient
-public import BenchCore
+import AsyncHTTPClient
+import BenchCore
 public import BenchProviders
 import Foundation
 
@@ -8,8 +8,7 @@ import Foundation
 /// `llmbench probe` found on the server; for everything else log-likelihood scoring is not available, and said so.
 public enum LikelihoodEndpoint {
     /// The method the target gives log-probabilities by, nil when none.
-    public static func method(for target: BenchSpec.Target, probes: ProbeStore = ProbeStore()) -> PromptLogprobMethod?
-    {
+    public static func method(for target: BenchSpec.Target, probes: ProbeStore = ProbeStore()) -> PromptLogprobMethod? {
         if let known = target.kind.knownPromptLogprobMethod { return known }
         let probed = probes.load(kind: target.kind.rawValue, baseURL: target.baseURL, model: target.model)?
             .findings[.promptLogprobs]

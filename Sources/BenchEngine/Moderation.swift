@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import BenchCore
-public import BenchEval
+import BenchEval
 import BenchProviders
 import Foundation
 

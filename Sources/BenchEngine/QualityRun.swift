@@ -1,7 +1,7 @@
 import BenchCore
 import BenchProviders
 public import BenchEval
-public import BenchReport
+import BenchReport
 public import Foundation
 
 /// The quality part of a `bench` spec: each quality task on each target (one unit of ``BenchmarkRun`` each), its

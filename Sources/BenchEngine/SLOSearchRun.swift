@@ -1,6 +1,6 @@
-public import BenchCore
+import BenchCore
 public import BenchMetrics
-public import Foundation
+import Foundation
 import BenchReport
 
 /// An SLO search on one target (``SLOSearch``): each probe is a step of the spec's load at one concurrency or rate,

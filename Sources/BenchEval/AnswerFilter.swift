@@ -41,8 +41,8 @@ public enum AnswerFilter: Sendable, Hashable {
     static func stripReasoning(_ text: String) -> String {
         var result = text
         for tag in ["think", "thinking", "reasoning"] {
-            if let regex = try? NSRegularExpression(
-                pattern: "<\(tag)>.*?</\(tag)>", options: [.dotMatchesLineSeparators, .caseInsensitive])
+            if let regex = CompiledPatterns.regex(
+                "<\(tag)>.*?</\(tag)>", options: [.dotMatchesLineSeparators, .caseInsensitive])
             {
                 result = regex.stringByReplacingMatches(
                     in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "")
@@ -56,7 +56,7 @@ public enum AnswerFilter: Sendable, Hashable {
     }
 
     static func match(_ pattern: String, in text: String, last: Bool) -> String? {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else {
+        guard let regex = CompiledPatterns.regex(pattern, options: [.dotMatchesLineSeparators]) else {
             return nil
         }
         let matches = regex.matches(in: text, range: NSRange(text.startIndex..., in: text))

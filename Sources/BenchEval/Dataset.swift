@@ -1,5 +1,5 @@
 public import BenchCore
-public import Foundation
+import Foundation
 
 /// One item of an evaluation dataset: its fields as they are in the file, and an id (the file's `id` or `key`
 /// field, else its position).

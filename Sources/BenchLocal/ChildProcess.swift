@@ -12,6 +12,10 @@ import Darwin
 /// cmake then never sees SIGCHLD from its own `git` child and hangs, and llama-server ignores SIGTERM. This
 /// spawner resets the mask and every signal disposition in the child (`POSIX_SPAWN_SETSIGMASK`,
 /// `POSIX_SPAWN_SETSIGDEF`), sends both output streams to a log file, and reads nothing from standard input.
+///
+/// Why not swift-subprocess (1.0.2, in the mirror): it resets the mask and dispositions too, but its `run` always
+/// waits for the child to end, and `llmbench local start` must leave llama-server running after llmbench exits.
+/// One spawner for the build steps and the detached server is simpler than two.
 struct ChildProcess: Sendable {
     let pid: pid_t
 

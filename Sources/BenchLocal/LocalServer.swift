@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 import BenchCore
-public import Foundation
+import Foundation
 import NIOCore
 import NIOHTTP1
 

@@ -90,7 +90,8 @@ public struct CohereChatWire: WireProtocol {
             let text = value?["text"]?.string ?? ""
             return values.enumerated().compactMap { index, logprob in
                 logprob.number.map { number in
-                    let token = values.count == 1 ? text : ids.indices.contains(index) ? "<\(ids[index].integer ?? 0)>" : ""
+                    let token =
+                        values.count == 1 ? text : ids.indices.contains(index) ? "<\(ids[index].integer ?? 0)>" : ""
                     return GeneratedTokenLogprob(token: token, logprob: number, top: [])
                 }
             }

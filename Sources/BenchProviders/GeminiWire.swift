@@ -127,7 +127,9 @@ public struct GeminiWire: WireProtocol {
             guard let text = token["token"]?.string, let logprob = token["logProbability"]?.number else { return nil }
             let top = (alternatives?.array ?? []).compactMap { candidate in
                 candidate["token"]?.string.flatMap { text in
-                    candidate["logProbability"]?.number.map { GeneratedTokenLogprob.Alternative(token: text, logprob: $0) }
+                    candidate["logProbability"]?.number.map {
+                        GeneratedTokenLogprob.Alternative(token: text, logprob: $0)
+                    }
                 }
             }
             return GeneratedTokenLogprob(token: text, logprob: logprob, top: top)

@@ -113,7 +113,8 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable {
     /// The kind's wire protocol, set up for a target: the seed field (Mistral's `random_seed`), the output-limit
     /// field for the target's model (``tokenLimitField(baseURL:model:)``), Vertex's bearer token, Bedrock's SigV4
     /// signer from the environment's AWS credentials (when no API key is given) and region.
-    public func wire(baseURL: String, model: String, apiKey: String?, environment: [String: String]) -> any WireProtocol {
+    public func wire(baseURL: String, model: String, apiKey: String?, environment: [String: String]) -> any WireProtocol
+    {
         switch self {
         case .openaiResponses: return OpenAIResponsesWire()
         case .azure: return AzureOpenAIWire(tokenLimitField: tokenLimitField(baseURL: baseURL, model: model))
@@ -134,7 +135,8 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable {
                 } : nil
             return BedrockConverseWire(signer: signer)
         case .mistral:
-            return OpenAIChatWire(seedField: "random_seed", tokenLimitField: tokenLimitField(baseURL: baseURL, model: model))
+            return OpenAIChatWire(
+                seedField: "random_seed", tokenLimitField: tokenLimitField(baseURL: baseURL, model: model))
         case .openai, .groq, .together, .openrouter, .fireworks, .deepseek, .vllm, .sglang, .llamacpp, .lmstudio:
             return OpenAIChatWire(tokenLimitField: tokenLimitField(baseURL: baseURL, model: model))
         }

@@ -1,5 +1,5 @@
 public import AsyncHTTPClient
-public import BenchCore
+import BenchCore
 public import Foundation
 import NIOCore
 import NIOHTTP1

@@ -76,7 +76,8 @@ public struct TGIGenerateWire: WireProtocol {
                             entry["logprob"]?.number.map { GeneratedTokenLogprob.Alternative(token: text, logprob: $0) }
                         }
                     }
-                    events.append(.tokenLogprobs([GeneratedTokenLogprob(token: text, logprob: logprob, top: alternatives)]))
+                    events.append(
+                        .tokenLogprobs([GeneratedTokenLogprob(token: text, logprob: logprob, top: alternatives)]))
                 }
             }
             if let details = data["details"], details != .null {

@@ -1,5 +1,5 @@
 public import BenchCore
-public import BenchMetrics
+import BenchMetrics
 
 /// What changed between a scheduled benchmark's latest run and the runs before it.
 ///

@@ -259,11 +259,11 @@ extension BenchAPI {
 
     static var runsMetric: MetricNameDescriptor {
         MetricNameDescriptor(
-        namespace: "llmbench", metricName: "runs", unitName: "", helpText: "Runs in the store by status.")
+            namespace: "llmbench", metricName: "runs", unitName: "", helpText: "Runs in the store by status.")
     }
     static var queueMetric: MetricNameDescriptor {
         MetricNameDescriptor(
-        namespace: "llmbench", metricName: "queue", unitName: "depth", helpText: "Runs waiting for a worker.")
+            namespace: "llmbench", metricName: "queue", unitName: "depth", helpText: "Runs waiting for a worker.")
     }
 
     /// The Prometheus exposition of the registry: the coordinator's counters (requests, provider errors by kind,

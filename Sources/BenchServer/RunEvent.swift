@@ -116,4 +116,3 @@ struct RunView: Encodable {
         case progress, error
     }
 }
-

@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 
 extension Simulator {
     /// Runs a simulator of `configuration` on a free loopback port (its `port` is ignored) for the duration of

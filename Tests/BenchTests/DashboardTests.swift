@@ -38,7 +38,8 @@ extension LiveTests {
                     // `llmbench report ID --server URL` fetches the same report.
                     let root = "http://127.0.0.1:\(server.port)"
                     let (fetched, missing) = try await withEngine { engine in
-                        let fetched = try await RemoteReport.fetch(server: root, run: first, format: "html", engine: engine)
+                        let fetched = try await RemoteReport.fetch(
+                            server: root, run: first, format: "html", engine: engine)
                         let missing = await #expect(throws: SpecError.self) {
                             try await RemoteReport.fetch(server: root, run: "run_nope", format: "md", engine: engine)
                         }

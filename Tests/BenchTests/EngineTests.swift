@@ -3,6 +3,7 @@ import BenchEngine
 import BenchEval
 import BenchProviders
 import BenchRunner
+import BenchStore
 import BenchSimulator
 import Clocks
 import Foundation
@@ -62,7 +63,9 @@ import Testing
             "BenchCore", "BenchMetrics", "BenchEval", "BenchReport", "BenchRunner", "BenchProviders",
             "BenchSimulator", "BenchLocal", "BenchStore", "AsyncHTTPClient", "ServiceLifecycle",
         ],
-        "BenchServer": ["BenchCore", "BenchMetrics", "BenchEval", "BenchReport", "BenchStore", "BenchEngine", "Hummingbird"],
+        "BenchServer": [
+            "BenchCore", "BenchMetrics", "BenchEval", "BenchReport", "BenchStore", "BenchEngine", "Hummingbird",
+        ],
         "BenchApp": ["BenchCore", "BenchEngine", "BenchServer", "BenchStore", "Hummingbird", "ServiceLifecycle"],
         "BenchCLI": [
             "BenchCore", "BenchMetrics", "BenchEval", "BenchReport", "BenchRunner", "BenchProviders",
@@ -170,7 +173,8 @@ import Testing
             race: RequestRace(
                 client: ScriptedModelClient(attempts: [Self.answer]), requestTimeout: .seconds(600),
                 readTimeout: nil, timeline: timeline),
-            prompts: SyntheticPrompts(inputTokens: 4, outputTokens: 4, seed: 0), settings: GenerationSettings(model: "m"),
+            prompts: SyntheticPrompts(inputTokens: 4, outputTokens: 4, seed: 0),
+            settings: GenerationSettings(model: "m"),
             target: "t", stepIndex: 0,
             step: LoadStep(shape: .rate(perSecond: 10, arrival: .constant, maxInFlight: nil), maxRequests: 4),
             firstRequestID: 0, origin: .now, seed: 0)
@@ -222,6 +226,39 @@ import Testing
     }
 }
 
+extension TimelineLogicTests {
+    @Test func anIdleCoordinatorLooksForWorkAgainWhenItsTimelineSays() async throws {
+        let clock = TestClock()
+        let store = InMemoryRunStore()
+        try await withEngine { engine in
+            let queue = RunQueue(store: store, engine: engine, maxConcurrency: 8)
+            let coordinator = RunCoordinator(
+                store: store, engine: engine, maxConcurrentUnits: 1, pollInterval: .seconds(5),
+                timeline: Timeline(clock))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await coordinator.run() }
+                // Nothing queued: the coordinator polled once and waits for its next look.
+                await Self.untilSuspended(clock)
+                let run = try await queue.submit(
+                    try JSONParser.parse(
+                        #"{"targets": [{"base_url": "http://127.0.0.1:9/v1", "model": "m"}], "load": {"requests": 1}}"#)
+                )
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(try await store.run(id: run.id)?.status == .queued, "claimed before the poll interval")
+                await clock.advance(by: .seconds(5))
+                var status = try await store.run(id: run.id)?.status
+                let deadline = ContinuousClock.now + .seconds(5)
+                while status?.isActive == true, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(10))
+                    status = try await store.run(id: run.id)?.status
+                }
+                #expect(status == .succeeded, "the next look claimed and ran it (\(String(describing: status)))")
+                group.cancelAll()
+            }
+        }
+    }
+}
+
 extension LiveTests {
     /// The engine under every entry point, measured against the simulator's known timing.
     @Suite struct EngineLoopbackTests {
@@ -239,7 +276,8 @@ extension LiveTests {
             let (results, peak) = try await withSimulator(model) { port, simulator in
                 let (_, results) = try await withEngine(connections: 32) { engine in
                     try await EvalRun(
-                        task: try Self.task(32), target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"),
+                        task: try Self.task(32),
+                        target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"),
                         engine: engine, concurrency: 32, outputDirectory: nil
                     ).run()
                 }

@@ -89,10 +89,13 @@ extension LiveTests {
             let task = try EvalTaskTests.task(EvalTaskTests.gsm8k + "\nrepeats: 2")
             let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 8)
             let (summary, results, requests) = try await withSimulator(configuration) { port, simulator in
-                let (summary, results) = try await withEngine() { engine in try await EvalRun(
-                    task: task, target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
-                    outputDirectory: directory
-                ).run() }
+                let (summary, results) = try await withEngine() { engine in
+                    try await EvalRun(
+                        task: task, target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"),
+                        engine: engine,
+                        outputDirectory: directory
+                    ).run()
+                }
                 return (summary, results, simulator.statistics.requests)
             }
             // The simulator answers with words: every answer is unparsed, none is counted wrong.

@@ -98,7 +98,8 @@ extension LiveTests {
         }
 
         @Test func bedrockBinaryFramesStreamThroughTheSameTransport() async throws {
-            let record = try await Self.record("bedrock_converse_stream.eventstream", wire: BedrockConverseWire(signer: nil))
+            let record = try await Self.record(
+                "bedrock_converse_stream.eventstream", wire: BedrockConverseWire(signer: nil))
             #expect(record.outcome == .success && record.finishReason == .stop)
             #expect(record.outputTokens == 5 && record.textChunks == 2)
             let failed = try await Self.record(

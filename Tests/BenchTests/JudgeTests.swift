@@ -108,13 +108,15 @@ extension LiveTests {
             ]
             let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 4)
             let (summary, results) = try await withSimulator(configuration) { port, _ in
-                try await withEngine() { engine in try await EvalRun(
-                    task: try EvalTaskTests.task(Self.task),
-                    target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
-                    outputDirectory: nil,
-                    judgeTarget: BenchSpec.Target(name: "judge", baseURL: "http://127.0.0.1:1/v1", model: "judge"),
-                    judgeClient: ScriptedJudge(replies: replies)
-                ).run() }
+                try await withEngine() { engine in
+                    try await EvalRun(
+                        task: try EvalTaskTests.task(Self.task),
+                        target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
+                        outputDirectory: nil,
+                        judgeTarget: BenchSpec.Target(name: "judge", baseURL: "http://127.0.0.1:1/v1", model: "judge"),
+                        judgeClient: ScriptedJudge(replies: replies)
+                    ).run()
+                }
             }
             #expect(results.map(\.outcome) == [.correct, .correct, .incorrect, .incorrect, .unparsed])
             #expect(results.allSatisfy { $0.judge?.template == "simpleqa/1" && $0.judge?.messages.count == 2 })
@@ -132,10 +134,13 @@ extension LiveTests {
 
         @Test func aJudgedTaskWithoutAJudgeStopsBeforeAnyRequest() async throws {
             await #expect {
-                try await withEngine() { engine in try await EvalRun(
-                    task: try EvalTaskTests.task(Self.task),
-                    target: BenchSpec.Target(baseURL: "http://127.0.0.1:1/v1", model: "m"), engine: engine, outputDirectory: nil
-                ).run() }
+                try await withEngine() { engine in
+                    try await EvalRun(
+                        task: try EvalTaskTests.task(Self.task),
+                        target: BenchSpec.Target(baseURL: "http://127.0.0.1:1/v1", model: "m"), engine: engine,
+                        outputDirectory: nil
+                    ).run()
+                }
             } throws: { error in
                 (error as? SpecError)?.field == "--judge-model"
             }

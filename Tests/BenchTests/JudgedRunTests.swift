@@ -21,13 +21,16 @@ extension LiveTests {
             environment: [String: String] = [:], output: URL? = nil
         ) async throws -> (summary: EvalSummary, results: [EvalItemResult]) {
             try await withSimulator(simulator) { port, _ in
-                try await withEngine(environment: environment) { engine in try await EvalRun(
-                    task: try EvalTaskTests.task(task),
-                    target: BenchSpec.Target(name: "sim", baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
-                    outputDirectory: output,
-                    judgeTarget: BenchSpec.Target(name: "judge", baseURL: "http://127.0.0.1:1/v1", model: "judge"),
-                    judgeClient: judge, moderationTarget: moderation
-                ).run() }
+                try await withEngine(environment: environment) { engine in
+                    try await EvalRun(
+                        task: try EvalTaskTests.task(task),
+                        target: BenchSpec.Target(name: "sim", baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"),
+                        engine: engine,
+                        outputDirectory: output,
+                        judgeTarget: BenchSpec.Target(name: "judge", baseURL: "http://127.0.0.1:1/v1", model: "judge"),
+                        judgeClient: judge, moderationTarget: moderation
+                    ).run()
+                }
             }
         }
 
@@ -106,14 +109,17 @@ extension LiveTests {
         @Test func withoutLogprobsTheCoherenceScoreIsPlainAndSaysSo() async throws {
             let judge = BenchSpec.Target(name: "judge", kind: .anthropic, baseURL: "http://127.0.0.1:1/v1", model: "j")
             let (summary, _) = try await withSimulator(Self.simulator) { port, _ in
-                try await withEngine(environment: ["ANTHROPIC_API_KEY": "k"]) { engine in try await EvalRun(
-                    task: try EvalTaskTests.task(
-                        "dataset: {items: [{q: q1}, {q: q2}]}\nprompt: \"{{q}}\"\nreference: \"\"\njudge: coherence"),
-                    target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
-                    outputDirectory: nil, judgeTarget: judge,
-                    judgeClient: ScriptedJudge(
-                        reply: { _ in "Score: 3" }, alternatives: { _ in [.init(token: "3", logprob: 0)] })
-                ).run() }
+                try await withEngine(environment: ["ANTHROPIC_API_KEY": "k"]) { engine in
+                    try await EvalRun(
+                        task: try EvalTaskTests.task(
+                            "dataset: {items: [{q: q1}, {q: q2}]}\nprompt: \"{{q}}\"\nreference: \"\"\njudge: coherence"
+                        ),
+                        target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
+                        outputDirectory: nil, judgeTarget: judge,
+                        judgeClient: ScriptedJudge(
+                            reply: { _ in "Score: 3" }, alternatives: { _ in [.init(token: "3", logprob: 0)] })
+                    ).run()
+                }
             }
             #expect(summary.rubric?.method == "plain" && summary.rubric?.weighted == nil)
             #expect(summary.rubric?.plain?.mean == 3)
@@ -193,7 +199,8 @@ extension LiveTests {
                         candidate("weak", ["bad", "bad", "good", "meh"]),
                         candidate("gpt-4o", ["bad", "good", "bad", "bad"]),
                     ],
-                    judgeTarget: BenchSpec.Target(name: "judge", baseURL: "http://127.0.0.1:1/v1", model: "gpt-4o-mini"),
+                    judgeTarget: BenchSpec.Target(
+                        name: "judge", baseURL: "http://127.0.0.1:1/v1", model: "gpt-4o-mini"),
                     engine: engine, judgeClient: judge, outputDirectory: folder, resamples: 200
                 ).run()
             }
@@ -227,13 +234,16 @@ extension LiveTests {
                 """
             let (_, first) = try await Self.run(
                 task, judge: ScriptedJudge(replies: ["q1": "Verdict: CORRECT", "q2": "Verdict: CORRECT"]))
-            let again = try await withEngine() { engine in try await EvalRun(
-                task: try EvalTaskTests.task(task),
-                target: BenchSpec.Target(name: "sim", baseURL: "http://127.0.0.1:1/v1", model: "sim"), engine: engine,
-                outputDirectory: nil,
-                judgeTarget: BenchSpec.Target(name: "second", baseURL: "http://127.0.0.1:1/v1", model: "j2"),
-                judgeClient: ScriptedJudge(replies: ["q1": "Verdict: CORRECT", "q2": "Verdict: INCORRECT"])
-            ).rejudge(first, method: nil) }
+            let again = try await withEngine() { engine in
+                try await EvalRun(
+                    task: try EvalTaskTests.task(task),
+                    target: BenchSpec.Target(name: "sim", baseURL: "http://127.0.0.1:1/v1", model: "sim"),
+                    engine: engine,
+                    outputDirectory: nil,
+                    judgeTarget: BenchSpec.Target(name: "second", baseURL: "http://127.0.0.1:1/v1", model: "j2"),
+                    judgeClient: ScriptedJudge(replies: ["q1": "Verdict: CORRECT", "q2": "Verdict: INCORRECT"])
+                ).rejudge(first, method: nil)
+            }
             #expect(again.results.map(\.outcome) == [.correct, .incorrect])
             #expect(again.results.allSatisfy { $0.judge?.judge == "second" })
             #expect(again.results.map(\.latencyMilliseconds) == first.map(\.latencyMilliseconds))

@@ -44,12 +44,15 @@ extension LiveTests {
 
             let reference = try Self.llamaPerplexity(textFile: textFile, context: Self.context)
             let summary = try await LocalModelGate.withPrivateServer(parallel: 1, contextSize: 2048) { state, _ in
-                try await withEngine() { engine in try await EvalRun(
-                    task: task,
-                    target: BenchSpec.Target(
-                        name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias), engine: engine,
-                    outputDirectory: folder.appendingPathComponent("out")
-                ).run() }.summary
+                try await withEngine() { engine in
+                    try await EvalRun(
+                        task: task,
+                        target: BenchSpec.Target(
+                            name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias),
+                        engine: engine,
+                        outputDirectory: folder.appendingPathComponent("out")
+                    ).run()
+                }.summary
             }
             let ppl = try #require(summary.perplexity, "failed: \(summary.failed)")
             #expect(summary.method == "forced_decoding" && summary.failed == 0)
@@ -120,12 +123,15 @@ extension LiveTests {
                 directory: folder)
             let (summary, results) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 2048) {
                 state, _ in
-                try await withEngine() { engine in try await EvalRun(
-                    task: task,
-                    target: BenchSpec.Target(
-                        name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias), engine: engine,
-                    concurrency: 2, outputDirectory: nil
-                ).run() }
+                try await withEngine() { engine in
+                    try await EvalRun(
+                        task: task,
+                        target: BenchSpec.Target(
+                            name: "smollm2", kind: .llamacpp, baseURL: state.baseURL, model: LocalModelPins.modelAlias),
+                        engine: engine,
+                        concurrency: 2, outputDirectory: nil
+                    ).run()
+                }
             }
             #expect(summary.method == "forced_decoding" && summary.failed == 0 && summary.results == 3)
             #expect(summary.accuracy != nil && summary.accuracyNormalized != nil && summary.calibration?.n == 3)
@@ -151,9 +157,12 @@ extension LiveTests {
             let (summary, results) = try await LocalModelGate.withPrivateServer(parallel: 2, contextSize: 4096) {
                 state, _ in
                 let (model, judge) = Self.modelAndJudge(baseURL: state.baseURL)
-                return try await withEngine() { engine in try await EvalRun(
-                    task: task, target: model, engine: engine, concurrency: 2, outputDirectory: nil, judgeTarget: judge
-                ).run() }
+                return try await withEngine() { engine in
+                    try await EvalRun(
+                        task: task, target: model, engine: engine, concurrency: 2, outputDirectory: nil,
+                        judgeTarget: judge
+                    ).run()
+                }
             }
             // A 135M judge is weak: the mechanics, not its wisdom. Every answer is judged, the whole transcript kept,
             // and a reply without a verdict is unparsed, never guessed.
@@ -184,9 +193,12 @@ extension LiveTests {
                 var (model, judge) = Self.modelAndJudge(baseURL: state.baseURL)
                 // A grammar holds the 135M judge to the reply format; the score's probabilities stay the model's.
                 judge.extraBody = ["grammar": .string(#"root ::= "Score: " [1-5]"#)]
-                return try await withEngine() { engine in try await EvalRun(
-                    task: task, target: model, engine: engine, concurrency: 2, outputDirectory: nil, judgeTarget: judge
-                ).run() }
+                return try await withEngine() { engine in
+                    try await EvalRun(
+                        task: task, target: model, engine: engine, concurrency: 2, outputDirectory: nil,
+                        judgeTarget: judge
+                    ).run()
+                }
             }
             #expect(results.count == 2 && summary.failed == 0)
             for result in results {

@@ -36,9 +36,12 @@ extension LiveTests {
                     spec: spec, outputDirectory: nil, environment: ["LLMBENCH_DATA": root.path]
                 )
                 let probe = try await withEngine { try await CapabilityProbe.probe(spec.targets[0], engine: $0) }
-                let evaluation = try await withEngine() { engine in try await EvalRun(
-                    task: try EvalTaskTests.task(EvalTaskTests.gsm8k), target: spec.targets[0], engine: engine, outputDirectory: nil
-                ).run() }.summary
+                let evaluation = try await withEngine() { engine in
+                    try await EvalRun(
+                        task: try EvalTaskTests.task(EvalTaskTests.gsm8k), target: spec.targets[0], engine: engine,
+                        outputDirectory: nil
+                    ).run()
+                }.summary
                 return (report, probe, evaluation)
             }
             for step in report.targets[0].steps {

@@ -46,7 +46,9 @@ import Testing
             model: "m", messages: [.init(role: "user", content: "hi")], maxOutputTokens: 8, exactOutputLength: true,
             seed: 7, topLogprobs: 3, jsonObject: true)
         func body(_ wire: some WireProtocol) throws -> JSONValue {
-            try JSONParser.parse(String(decoding: try wire.streamingRequest(request, baseURL: "http://h", apiKey: nil).body, as: UTF8.self))
+            try JSONParser.parse(
+                String(
+                    decoding: try wire.streamingRequest(request, baseURL: "http://h", apiKey: nil).body, as: UTF8.self))
         }
         let chat = try body(OpenAIChatWire())
         #expect(chat["logprobs"] == .bool(true) && chat["top_logprobs"] == .number(3) && chat["seed"] == .number(7))
@@ -54,7 +56,8 @@ import Testing
         let azure = try body(AzureOpenAIWire())
         #expect(azure["ignore_eos"] == nil && azure["logprobs"] == .bool(true))
         let responses = try body(OpenAIResponsesWire())
-        #expect(responses["top_logprobs"] == .number(3) && responses["text"]?["format"]?["type"] == .string("json_object"))
+        #expect(
+            responses["top_logprobs"] == .number(3) && responses["text"]?["format"]?["type"] == .string("json_object"))
         #expect(responses["seed"] == nil)
         let gemini = try body(GeminiWire())["generationConfig"]
         #expect(gemini?["responseLogprobs"] == .bool(true) && gemini?["logprobs"] == .number(3))
@@ -62,7 +65,9 @@ import Testing
         let cohere = try body(CohereChatWire())
         #expect(cohere["logprobs"] == .bool(true) && cohere["response_format"]?["type"] == .string("json_object"))
         let ollama = try body(OllamaChatWire())
-        #expect(ollama["logprobs"] == .bool(true) && ollama["top_logprobs"] == .number(3) && ollama["format"] == .string("json"))
+        #expect(
+            ollama["logprobs"] == .bool(true) && ollama["top_logprobs"] == .number(3)
+                && ollama["format"] == .string("json"))
         let tgi = try body(TGIGenerateWire())["parameters"]
         #expect(tgi?["top_n_tokens"] == .number(3))
         let anthropic = try body(AnthropicMessagesWire())
@@ -101,7 +106,9 @@ extension LiveTests {
         @Test func theSimulatorIsProbedForWhatItDoesAndDoesNot() async throws {
             let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 64)
             let report = try await withSimulator(configuration) { port, _ in
-                try await withEngine { try await CapabilityProbe.probe(simulatorSpec(port: port).targets[0], engine: $0) }
+                try await withEngine {
+                    try await CapabilityProbe.probe(simulatorSpec(port: port).targets[0], engine: $0)
+                }
             }
             #expect(report.findings[.streaming]?.verdict == .supported)
             #expect(report.findings[.streamingUsage]?.verdict == .supported)

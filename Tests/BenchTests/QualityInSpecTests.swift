@@ -110,10 +110,13 @@ extension LiveTests {
                 task.limit = 5
                 let items = try task.loadItems()
                 let stored = Set(items.prefix(2).map { EvalItemResult.key(itemID: $0.id, repeatIndex: 0) })
-                let results = try await withEngine() { engine in try await EvalRun(
-                    task: task, target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
-                    outputDirectory: nil, skip: stored, onResult: { await received.add($0) }
-                ).run() }.results
+                let results = try await withEngine() { engine in
+                    try await EvalRun(
+                        task: task, target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"),
+                        engine: engine,
+                        outputDirectory: nil, skip: stored, onResult: { await received.add($0) }
+                    ).run()
+                }.results
                 #expect(results.allSatisfy { !stored.contains($0.key) })
                 return (results, simulator.statistics.requests)
             }

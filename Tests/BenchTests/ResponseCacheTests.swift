@@ -39,9 +39,15 @@ extension LiveTests {
                 let target = BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim")
                 var task = SmokeSuite.arithmetic.task
                 task.limit = 6
-                let first = try await withEngine() { engine in try await EvalRun(task: task, target: target, engine: engine, outputDirectory: nil, cache: cache).run() }
+                let first = try await withEngine() { engine in
+                    try await EvalRun(task: task, target: target, engine: engine, outputDirectory: nil, cache: cache)
+                        .run()
+                }
                 let afterFirst = simulator.statistics.requests
-                let second = try await withEngine() { engine in try await EvalRun(task: task, target: target, engine: engine, outputDirectory: nil, cache: cache).run() }
+                let second = try await withEngine() { engine in
+                    try await EvalRun(task: task, target: target, engine: engine, outputDirectory: nil, cache: cache)
+                        .run()
+                }
                 return (first, second, (afterFirst, simulator.statistics.requests))
             }
             #expect(sent.0 == 6 && sent.1 == 6, "the rerun sent no request")

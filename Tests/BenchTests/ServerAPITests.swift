@@ -328,7 +328,8 @@ extension LiveTests {
                 }
                 #expect(
                     routed == documented,
-                    "only routed: \(routed.subtracting(documented)); only documented: \(documented.subtracting(routed))")
+                    "only routed: \(routed.subtracting(documented)); only documented: \(documented.subtracting(routed))"
+                )
                 #expect(routed.count == api.operations.count)
             }
         }

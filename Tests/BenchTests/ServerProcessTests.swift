@@ -287,12 +287,15 @@ extension LiveTests {
                         #expect(metrics?["counts"]?["succeeded"] == .number(6), "\(path)")
                         #expect(metrics?["counts"]?["failed"] == .number(0), "\(path)")
                         let p50 = try #require(metrics?["ttft_ms"]?["p50"]?.number)
-                        #expect(abs(p50 - truth) <= 5, "\(path) \(target["name"] ?? .null): TTFT p50 \(p50) ms, truth \(truth)")
+                        #expect(
+                            abs(p50 - truth) <= 5,
+                            "\(path) \(target["name"] ?? .null): TTFT p50 \(p50) ms, truth \(truth)")
                         #expect(metrics?["cost"]?["usd_total"]?.number != nil, "\(path): speed cost")
                     }
                     // The same quality figures, priced like the speed steps.
                     let quality = try #require(target["quality"]?.array?.first, "\(path)")
-                    let clis = try #require(cli["targets"]?.array?.first { $0["name"] == target["name"] }?["quality"]?.array?.first)
+                    let clis = try #require(
+                        cli["targets"]?.array?.first { $0["name"] == target["name"] }?["quality"]?.array?.first)
                     for key in ["results", "correct", "incorrect", "unparsed", "failed", "accuracy"] {
                         #expect(quality[key] == clis[key], "\(path): quality \(key)")
                     }

@@ -98,10 +98,13 @@ extension LiveTests {
         func everySuiteRunsAgainstAnEndpoint(suite: SmokeSuite) async throws {
             let configuration = SimulatorConfiguration(ttft: .milliseconds(1), itl: .zero, outputTokens: 6)
             let summary = try await withSimulator(configuration) { port, _ in
-                try await withEngine() { engine in try await EvalRun(
-                    task: suite.task, target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
-                    concurrency: 8, outputDirectory: nil
-                ).run() }.summary
+                try await withEngine() { engine in
+                    try await EvalRun(
+                        task: suite.task,
+                        target: BenchSpec.Target(baseURL: "http://127.0.0.1:\(port)/v1", model: "sim"), engine: engine,
+                        concurrency: 8, outputDirectory: nil
+                    ).run()
+                }.summary
             }
             // The simulator's words answer nothing: the mechanics, every item asked once and none failed. (Six
             // plain words can follow an instruction such as "no commas", so that suite is checked for its figures.)

@@ -87,7 +87,8 @@ import Testing
         let known = try BenchSpec.parse("targets: [{base_url: 'http://h/v1', model: m, price_model: gpt-5.4-mini}]")
         try known.validate()
         #expect {
-            try BenchSpec.parse(#"{"targets": [{"base_url": "http://h/v1", "model": "m"}], "load": {"requests": "10"}}"#)
+            try BenchSpec.parse(
+                #"{"targets": [{"base_url": "http://h/v1", "model": "m"}], "load": {"requests": "10"}}"#)
         } throws: {
             ($0 as? SpecError)?.field == "load.requests" && ($0 as? SpecError)?.jsonPointer == "/load/requests"
         }
@@ -172,7 +173,8 @@ import Testing
         #expect(ProviderKind.vllm.acceptsTemperature(model: "o3"))
         let openAI = try #require(ProviderKind.openai.defaultBaseURL)
         #expect(ProviderKind.openai.tokenLimitField(baseURL: openAI, model: "gpt-4.1") == "max_completion_tokens")
-        #expect(ProviderKind.openai.tokenLimitField(baseURL: "http://127.0.0.1:8080/v1", model: "gpt-5.4") == "max_tokens")
+        #expect(
+            ProviderKind.openai.tokenLimitField(baseURL: "http://127.0.0.1:8080/v1", model: "gpt-5.4") == "max_tokens")
         #expect(
             ProviderKind.azure.tokenLimitField(baseURL: "https://r.openai.azure.com", model: "o4-mini")
                 == "max_completion_tokens")

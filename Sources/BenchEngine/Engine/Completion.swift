@@ -1,5 +1,5 @@
 public import BenchCore
-public import BenchRunner
+import BenchRunner
 
 /// One generation, read to the end: the answer text, usage, finish reason or failure, how long it took, and the
 /// generated tokens' log-probabilities when the request asked for them.

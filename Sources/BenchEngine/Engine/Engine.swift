@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 public import BenchCore
-public import BenchProviders
+import BenchProviders
 public import BenchReport
 public import BenchRunner
 public import Foundation

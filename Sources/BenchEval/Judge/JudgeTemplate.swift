@@ -91,7 +91,7 @@ public struct JudgeTemplate: Sendable, Hashable, Codable {
             .map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
         let pattern =
             #"(?i)(?:verdict|grade|score|rating)[\*_]*\s*[:=][\s\*_"'\[\(]*("# + labels + #")(?![A-Za-z_0-9])"#
-        if let regex = try? NSRegularExpression(pattern: pattern),
+        if let regex = CompiledPatterns.regex(pattern),
             let found = regex.matches(in: reply, range: NSRange(reply.startIndex..., in: reply)).last,
             let range = Range(found.range(at: 1), in: reply)
         {

@@ -1,4 +1,4 @@
-public import BenchCore
+import BenchCore
 import Foundation
 
 /// Where a multiple-choice item's choices and its right answer come from, in the shapes the datasets publish.

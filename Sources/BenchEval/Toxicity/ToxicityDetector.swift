@@ -28,7 +28,8 @@ public enum ToxicityDetector {
             let weights =
                 terms.filter { term, _ in matches(term, in: words) }.map(\.value)
                 + (rules[category] ?? [:]).filter { rule, _ in
-                    lowered.range(of: rule, options: .regularExpression) != nil
+                    CompiledPatterns.regex(rule)?.firstMatch(
+                        in: lowered, range: NSRange(lowered.startIndex..., in: lowered)) != nil
                 }
                 .map(\.value)
             guard !weights.isEmpty else { continue }

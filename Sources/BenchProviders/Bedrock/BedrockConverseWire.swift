@@ -1,5 +1,5 @@
 public import BenchCore
-public import Foundation
+import Foundation
 
 /// AWS Bedrock's ConverseStream: `POST {base}/model/{modelId}/converse-stream` (base
 /// `https://bedrock-runtime.{region}.amazonaws.com`), answered in the binary AWS event stream. Requests are signed

@@ -27,7 +27,8 @@ extension PromptLogprobMethod {
                 "inputs": .string(text),
                 "parameters": .object(["max_new_tokens": .number(1), "decoder_input_details": .bool(true)]),
             ]
-            let document = try await JSONEndpoint(baseURL: baseURL, http: http, headers: headers).post("/generate", body)
+            let document = try await JSONEndpoint(baseURL: baseURL, http: http, headers: headers).post(
+                "/generate", body)
             guard let prefill = document["details"]?["prefill"]?.array, !prefill.isEmpty else {
                 throw LikelihoodError("/generate with decoder_input_details returned no prefill")
             }

@@ -1,4 +1,4 @@
-public import BenchCore
+import BenchCore
 import Logging
 import NIOCore
 import SQLiteNIO
