@@ -8,7 +8,6 @@ import Hummingbird
 public import Logging
 import Prometheus
 import ServiceLifecycle
-import Synchronization
 import UnixSignals
 
 /// `llmbench serve`: the API over a store, with the engine and its run coordinator, as one service group that shuts
@@ -85,7 +84,6 @@ public struct ServiceProcess: Sendable {
                 connectionsPerHost: options.maxRunConcurrency * (max(0, options.maxConcurrentUnits) + 1),
                 maxInFlightPerEndpoint: options.maxInFlightPerEndpoint, environment: options.environment))
         let registry = PrometheusCollectorRegistry()
-        ProcessMetrics.bootstrap(registry)
         let queue = RunQueue(
             store: opened.store, engine: engine, maxConcurrency: options.maxRunConcurrency,
             targetGuard: TargetGuard(allowLinkLocal: options.allowLinkLocalTargets))
@@ -99,7 +97,7 @@ public struct ServiceProcess: Sendable {
         let api = BenchAPI(
             configuration: .init(
                 token: token, maxBodyBytes: options.maxBodyBytes, minScheduleInterval: options.minScheduleInterval,
-                metrics: registry),
+                metrics: registry, processMetrics: ProcessMetrics.registry),
             service: ServiceEngine(engine: engine, queue: queue, coordinator: coordinator, schedules: schedules))
         let tokenFile = options.token == nil && options.environment["LLMBENCH_TOKEN"] == nil ? tokenURL : nil
         let app = Application(
@@ -245,14 +243,13 @@ struct StoreStarter: Service {
     }
 }
 
-/// The process-wide metrics backend: swift-metrics bootstrapped once with Prometheus, so that what libraries count
-/// (Hummingbird's request metrics) reaches the registry `/metrics` renders. Later servers in the same process (tests)
-/// keep the first registry for those.
+/// The process-wide metrics backend: swift-metrics bootstrapped once, on first use, with a Prometheus registry, so
+/// that what libraries count through the global backend (Hummingbird's request metrics) reaches `/metrics`. Each
+/// server renders it after its own registry (its coordinator's counters and its store's gauges).
 enum ProcessMetrics {
-    private static let bootstrapped = Atomic<Bool>(false)
-
-    static func bootstrap(_ registry: PrometheusCollectorRegistry) {
-        guard bootstrapped.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-    }
+        return registry
+    }()
 }

@@ -276,6 +276,7 @@ extension BenchAPI {
                 .set(Double(counts[status] ?? 0))
         }
         registry.makeGauge(descriptor: Self.queueMetric).set(Double(counts[.queued] ?? 0))
-        return registry.emitToString()
+        let process = configuration.processMetrics.map { $0 === registry ? "" : $0.emitToString() } ?? ""
+        return registry.emitToString() + process
     }
 }

@@ -23,14 +23,19 @@ public struct BenchAPI: Sendable {
         public var syncTimeout: Duration
         /// The shortest interval a schedule may have, in seconds.
         public var minScheduleInterval: Double
-        /// The registry `/metrics` renders (the coordinator's counters, the HTTP metrics, the store's gauges).
+        /// This server's registry: its coordinator's counters and its store's gauges.
         public var metrics: PrometheusCollectorRegistry
+        /// The registry behind swift-metrics' global backend (the HTTP server's own metrics), rendered after
+        /// ``metrics``; nil when the process has none.
+        public var processMetrics: PrometheusCollectorRegistry?
 
         public init(
             token: String, maxBodyBytes: Int = 1 << 20, syncMaxRequests: Int = 100,
             syncTimeout: Duration = .seconds(120), minScheduleInterval: Double = 60,
-            metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+            metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+            processMetrics: PrometheusCollectorRegistry? = nil
         ) {
+            self.processMetrics = processMetrics
             self.minScheduleInterval = minScheduleInterval
             self.token = token
             self.maxBodyBytes = maxBodyBytes
@@ -54,6 +59,8 @@ public struct BenchAPI: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         let operations = self.operations
+        // HTTP request counts and durations, through the process's swift-metrics backend (Prometheus).
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: MethodCheck(operations: operations))
         for operation in operations {
             router.on(RouterPath(operation.path), method: operation.method) { request, context in

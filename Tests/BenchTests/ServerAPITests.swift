@@ -291,6 +291,8 @@ extension LiveTests {
                     #expect(metrics.contains("llmbench_queue_depth 0.0"))
                     #expect(metrics.contains("# HELP llmbench_runs Runs in the store by status."))
                     #expect(metrics.contains("llmbench_provider_errors_total{kind=\"timeout\"} 0"))
+                    // Hummingbird's own request metrics, through the same registry.
+                    #expect(metrics.contains("hb_requests"), "\(metrics)")
                 }
             }
         }
