@@ -79,9 +79,26 @@ enum PairedLines {
                         + "\(signed(d.bootstrapInterval.upper))), median \(signed(metric.medianDifference)); means "
                         + "\(NumberFormatting.value(metric.meanA)) vs \(NumberFormatting.value(metric.meanB)); "
                         + "\(pair.a) better in \(Int((metric.aBetterShare * 100).rounded())) %")
+                lines.append("    " + verdict(metric, name: name, a: pair.a, b: pair.b))
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "A did better on TTFT (N = 40 pairs)", or why it cannot tell and how many pairs would.
+    static func verdict(_ metric: PairedSpeedMetric, name: String, a: String, b: String) -> String {
+        let n = metric.difference.n
+        switch metric.verdict {
+        case .aBetter: return "\(a) did better on \(name) (N = \(n) pairs)"
+        case .bBetter: return "\(b) did better on \(name) (N = \(n) pairs)"
+        case .cannotTell, nil:
+            let why =
+                n < PairedComparison.minimumItems
+                ? "fewer than the \(PairedComparison.minimumItems) pairs a verdict needs"
+                : metric.difference.isDegenerate ? "every pair differs by the same amount" : "the interval spans 0"
+            let hint = metric.pairsNeeded.map { "; about \($0) pairs would settle it if the difference holds" } ?? ""
+            return "cannot tell which did better on \(name) with N = \(n) pairs: \(why)\(hint)"
+        }
     }
 
     static func signed(_ value: Double) -> String {

@@ -22,11 +22,21 @@ struct Report: AsyncParsableCommand {
     var format = "html"
     @Option(help: "Write here instead of standard output.")
     var out: String?
+    @Flag(
+        help: """
+            Recompute each step's client-bound verdict from its stored records under this version's rule, \
+            instead of the verdict stored when the run ended.
+            """)
+    var recomputeVerdicts = false
 
     func run() async throws {
         do {
             let text: String
             if let server {
+                guard !recomputeVerdicts else {
+                    throw SpecError(
+                        "--recompute-verdicts", "works on a run folder; the service's reports are computed by it")
+                }
                 guard ["html", "md", "csv", "json"].contains(format) else {
                     throw SpecError("--format", "the service renders html, md, csv or json")
                 }
@@ -52,7 +62,11 @@ struct Report: AsyncParsableCommand {
     /// The report of the run folder in `format`.
     private func render() throws -> String {
         let folder = RunFolder(URL(fileURLWithPath: run))
-        let report = try folder.report()
+        var report = try folder.report()
+        if recomputeVerdicts {
+            let steps = report.recomputeClientVerdicts(records: try folder.records())
+            Console.status("recomputed the client-bound verdict of \(steps) steps from their records")
+        }
         switch format {
         case "html":
             return HTMLReportRenderer.render(

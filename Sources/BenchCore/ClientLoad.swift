@@ -11,17 +11,22 @@ public struct ClientLoad: Sendable, Hashable, Codable {
     /// How long a job submitted to the HTTP event loops waited before it ran, the worst over the loops, in
     /// milliseconds; nil when the transport has no event loops to probe.
     public var eventLoopLagMs: Double?
+    /// The sample's number among its step's samples (0, 1, 2, …), so that records finishing between two samples
+    /// count their shared sample once; nil in records from before it was kept.
+    public var sample: Int?
 
     /// A sample; see the properties for what each figure is.
-    public init(cpuShare: Double, timerLagMs: Double, eventLoopLagMs: Double?) {
+    public init(cpuShare: Double, timerLagMs: Double, eventLoopLagMs: Double?, sample: Int? = nil) {
         self.cpuShare = cpuShare
         self.timerLagMs = timerLagMs
         self.eventLoopLagMs = eventLoopLagMs
+        self.sample = sample
     }
 
     enum CodingKeys: String, CodingKey {
         case cpuShare = "cpu_share"
         case timerLagMs = "timer_lag_ms"
         case eventLoopLagMs = "event_loop_lag_ms"
+        case sample
     }
 }

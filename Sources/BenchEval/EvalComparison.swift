@@ -6,10 +6,13 @@ import Foundation
 /// Items are paired by id (each item's score is the mean of its repeats; items failed or missing on either side
 /// are left out and counted). With dᵢ = aᵢ − bᵢ: the mean difference with its normal and bootstrap intervals,
 /// McNemar's exact test on right/wrong scores, what this many items can detect (δ = k·√(discordance/N),
-/// k = 2.80 for α = 0.05 and power 0.8), and a non-inferiority verdict for a margin m: A is no worse than B by
-/// more than m when the interval's lower bound is above −m; A is worse by more than m when its upper bound is
-/// below −m; otherwise it cannot tell, and says about how many items would (the same SE per item, the observed
-/// difference).
+/// k = 2.80 for α = 0.05 and power 0.8), and a non-inferiority verdict for a margin m on the verdict interval
+/// (Newcombe's score interval for right/wrong scores, the normal one otherwise): A is no worse than B by more than m
+/// when its lower bound is above −m; A is worse by more than m when its upper bound is below −m; otherwise it cannot
+/// tell. It cannot tell either with fewer than ``PairedComparison/minimumItems`` paired items or a degenerate
+/// interval (every difference equal, for scores that are not right/wrong). A "cannot tell" says about how many items
+/// would settle it if the observed shares (right/wrong) or the observed difference and per-item SE (other scores)
+/// hold.
 public struct EvalComparison: Sendable, Hashable, Codable {
     public enum Verdict: String, Sendable, Hashable, Codable {
         case noWorse = "no_worse"
@@ -86,26 +89,69 @@ public struct EvalComparison: Sendable, Hashable, Codable {
         a: String, b: String, paired: PairedComparison, margin: Double, confidence: Double
     ) -> NonInferiority {
         let points = String(format: "%.1f", margin * 100)
-        if paired.interval.lower > -margin {
+        let interval = paired.verdictInterval
+        let settled = paired.n >= PairedComparison.minimumItems && !paired.isDegenerate
+        if settled, interval.lower > -margin {
             return NonInferiority(
                 margin: margin, verdict: .noWorse,
-                sentence: "\(a) is no worse than \(b) by more than \(points) points (\(paired.n) items)")
+                sentence: "\(a) is no worse than \(b) by more than \(points) points (N = \(paired.n) items)")
         }
-        if paired.interval.upper < -margin {
+        if settled, interval.upper < -margin {
             return NonInferiority(
                 margin: margin, verdict: .worse,
-                sentence: "\(a) is worse than \(b) by more than \(points) points (\(paired.n) items)")
+                sentence: "\(a) is worse than \(b) by more than \(points) points (N = \(paired.n) items)")
         }
-        var needed: Int?
-        let z = NormalDistribution.twoSidedZ(confidence)
-        let room = paired.meanDifference + margin
-        if room > 0, paired.standardError > 0 {
-            needed = Int((Double(paired.n) * pow(z * paired.standardError / room, 2)).rounded(.up))
+        var why = ""
+        if paired.n < PairedComparison.minimumItems {
+            why = ": \(paired.n) paired items, fewer than the \(PairedComparison.minimumItems) a verdict needs"
+        } else if paired.isDegenerate {
+            why = ": every item's difference is the same, so the interval has no width and says nothing of the spread"
         }
-        let hint = needed.map { "; about \($0) items would settle it if the observed difference holds" } ?? ""
+        let needed = itemsNeeded(paired: paired, margin: margin, confidence: confidence).map {
+            max($0, PairedComparison.minimumItems)
+        }
+        let hint = needed.map { "; about \($0) items would settle it if what was observed holds" } ?? ""
         return NonInferiority(
             margin: margin, verdict: .cannotTell, itemsNeeded: needed,
-            sentence: "cannot tell whether \(a) is within \(points) points of \(b) with \(paired.n) items\(hint)")
+            sentence:
+                "cannot tell whether \(a) is within \(points) points of \(b) with N = \(paired.n) items\(why)\(hint)")
+    }
+
+    /// Items that would settle a non-inferiority question. Right/wrong scores: the smallest n′ whose score interval,
+    /// with the four cells scaled to n′, has its lower bound above −m or its upper bound below −m (found by doubling
+    /// then bisection, up to 10⁷). Other scores: n · (z·SE ÷ (δ + m))², when δ + m > 0 and SE > 0. Nil when no
+    /// number of items would (the observed difference sits on −m).
+    static func itemsNeeded(paired: PairedComparison, margin: Double, confidence: Double) -> Int? {
+        if let onlyA = paired.onlyA, let onlyB = paired.onlyB {
+            let n = Double(paired.n)
+            // Results from before the both-right count was kept split the agreeing items evenly.
+            let concordant = n - Double(onlyA + onlyB)
+            let bothRight = paired.bothRight.map(Double.init) ?? concordant / 2
+            func settles(_ items: Double) -> Bool {
+                let scale = items / n
+                guard
+                    let interval = PairedProportionInterval.difference(
+                        bothRight: bothRight * scale, onlyA: Double(onlyA) * scale, onlyB: Double(onlyB) * scale,
+                        bothWrong: (concordant - bothRight) * scale, confidence: confidence)
+                else { return false }
+                return interval.lower > -margin || interval.upper < -margin
+            }
+            var high = max(n, 2)
+            while !settles(high) {
+                high *= 2
+                if high > 10_000_000 { return nil }
+            }
+            var low = high / 2
+            while high - low > 1 {
+                let middle = ((low + high) / 2).rounded(.down)
+                if settles(middle) { high = middle } else { low = middle }
+            }
+            return Int(high.rounded(.up))
+        }
+        let z = NormalDistribution.twoSidedZ(confidence)
+        let room = paired.meanDifference + margin
+        guard room > 0, paired.standardError > 0 else { return nil }
+        return Int((Double(paired.n) * pow(z * paired.standardError / room, 2)).rounded(.up))
     }
 
     /// Each item's mean score over its repeats, failed asks left out.

@@ -186,7 +186,12 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
 /// A task's score over its results.
 ///
 /// - accuracy = mean over items of the item's score (the mean of its repeats); failed requests are left out and
-///   reported; unparsed answers count as not correct and are also reported on their own. The 95 % interval is
+///   reported; unparsed answers count as not correct and are also reported on their own.
+/// - An answer cut at the token limit before it was right is *censored*: the model might have got there, so it is
+///   neither right nor wrong. Accuracy is then over the complete answers, and ``accuracyBounds`` gives the accuracy
+///   over every answer if each censored one were wrong, and if each were right.
+/// - Cost per correct answer = Σ cost ÷ correct answers; per 1K items = Σ cost ÷ items × 1,000 (censored and
+///   failed asks cost what they cost). The 95 % interval is
 ///   Wilson's when every item mean is 0 or 1 and no cluster key is set, else the (cluster-robust) normal interval
 ///   of the item means — the items, not the asks, are the sample.
 /// - Multiple choice adds acc_norm, the MC2 true-probability share when items have several true choices, and
@@ -212,6 +217,13 @@ public struct EvalSummary: Sendable, Hashable, Codable {
     public var failed: Int
     /// Answers cut at the token limit (whatever their score).
     public var truncated: Int
+    /// Answers cut at the token limit before they were right, left out of ``accuracy`` (nil in results from before).
+    public var censored: Int?
+    /// With censored answers: the accuracy over every answer if each censored one were wrong, and if each were right.
+    public var accuracyBounds: AccuracyBounds?
+    /// True when no result had a reference answer: the "accuracy" is then the scorer's pass share (non-toxic,
+    /// valid JSON), not agreement with a reference. Nil otherwise.
+    public var referenceless: Bool?
     /// Answers reused from the response cache.
     public var cached: Int?
     public var accuracy: Double?
@@ -238,6 +250,16 @@ public struct EvalSummary: Sendable, Hashable, Codable {
     public var passAtK: Double?
     public var passHatK: Double?
     public var costUSD: Double?
+    /// Σ cost ÷ correct answers; nil without a cost or a correct answer.
+    public var costPerCorrectUSD: Double? {
+        guard let costUSD, correct > 0 else { return nil }
+        return costUSD / Double(correct)
+    }
+    /// Σ cost ÷ items × 1,000; nil without a cost.
+    public var costPer1KItemsUSD: Double? {
+        guard let costUSD, items > 0 else { return nil }
+        return costUSD / Double(items) * 1_000
+    }
 
     public init(
         task: String, outputType: String = "generate", method: String? = nil, results: [EvalItemResult],
@@ -252,6 +274,7 @@ public struct EvalSummary: Sendable, Hashable, Codable {
         unparsed = results.filter { $0.outcome == .unparsed }.count
         failed = results.filter { $0.outcome == .failed }.count
         truncated = results.filter { $0.truncated == true }.count
+        referenceless = !results.isEmpty && results.allSatisfy { ($0.reference ?? "").isEmpty } ? true : nil
         let reused = results.filter { $0.cached == true }.count
         cached = reused > 0 ? reused : nil
         items = Set(results.map(\.itemID)).count
@@ -268,9 +291,19 @@ public struct EvalSummary: Sendable, Hashable, Codable {
             return
         }
         guard !groups.isEmpty else { return }
-        let clusters = groups.map { $0[0].cluster }
+        let isCensored = { (result: EvalItemResult) in result.truncated == true && result.score < 1 }
+        let cut = scored.filter(isCensored).count
+        censored = cut
+        let complete = groups.map { $0.filter { !isCensored($0) } }.filter { !$0.isEmpty }
+        let clusters = complete.map { $0[0].cluster }
         let keys = clusters.allSatisfy { $0 != nil } ? clusters.compactMap { $0 } : nil
-        (accuracy, interval) = Self.mean(groups.map { Self.mean($0.map(\.score)) }, clusters: keys, confidence)
+        (accuracy, interval) = Self.mean(complete.map { Self.mean($0.map(\.score)) }, clusters: keys, confidence)
+        if cut > 0 {
+            func accuracy(ifCutScored value: Double) -> Double {
+                Self.mean(groups.map { group in Self.mean(group.map { isCensored($0) ? value : $0.score }) })
+            }
+            accuracyBounds = AccuracyBounds(ifCutWrong: accuracy(ifCutScored: 0), ifCutRight: accuracy(ifCutScored: 1))
+        }
         let normalized = groups.compactMap { group -> Double? in
             let flags = group.compactMap(\.correctNormalized)
             return flags.count == group.count ? Self.mean(flags.map { $0 ? 1 : 0 }) : nil
@@ -330,7 +363,8 @@ public struct EvalSummary: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case task, target, model, method, items, results, correct, incorrect, unparsed, failed, truncated, cached,
-            accuracy, interval
+            accuracy, interval, censored, referenceless
+        case accuracyBounds = "accuracy_bounds"
         case calibration, perplexity, repeats, agreement, refusal, judged, factuality, toxicity, claims, truthfulness
         case rubric
         case identicalAnswers = "identical_answers"
@@ -450,5 +484,22 @@ public struct RefusalSummary: Sendable, Hashable, Codable {
         case overRefusal = "over_refusal"
         case underRefusal = "under_refusal"
         case baselineAgreement = "baseline_agreement"
+    }
+}
+
+/// The accuracy over every answer with the censored ones (cut at the token limit before they were right) scored
+/// wrong, and scored right: the true accuracy, had the model been let finish, lies between the two.
+public struct AccuracyBounds: Sendable, Hashable, Codable {
+    public var ifCutWrong: Double
+    public var ifCutRight: Double
+
+    public init(ifCutWrong: Double, ifCutRight: Double) {
+        self.ifCutWrong = ifCutWrong
+        self.ifCutRight = ifCutRight
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ifCutWrong = "if_cut_wrong"
+        case ifCutRight = "if_cut_right"
     }
 }

@@ -1,4 +1,5 @@
 public import BenchCore
+import Foundation
 
 /// Two targets timed on the same prompts, sent in turn in a random order within each round (``InterleavedRun`` in
 /// BenchApp), so that both meet the same network and time of day: per round i where both succeeded,
@@ -60,6 +61,13 @@ public struct PairedSpeedMetric: Sendable, Hashable, Codable {
     public var medianDifference: Double
     /// Share of pairs where A did better (lower latency, or higher speed); ties count half.
     public var aBetterShare: Double
+    /// Which did better, by the normal interval of the mean difference: A when the interval lies wholly on A's
+    /// better side of 0, B when wholly on the other, else `cannotTell` — also with fewer than
+    /// ``PairedComparison/minimumItems`` pairs or a degenerate interval. Nil in summaries from before it.
+    public var verdict: PairedVerdict?
+    /// With `cannotTell`: about how many pairs would settle it if the observed mean difference and spread hold,
+    /// n · (z·SE ÷ |mean d|)² (at least the minimum); nil when the mean difference is 0 or has no spread.
+    public var pairsNeeded: Int?
 
     /// Nil with fewer than two pairs.
     public init?(a: [Double], b: [Double], lowerIsBetter: Bool, seed: UInt64 = 0) {
@@ -73,6 +81,19 @@ public struct PairedSpeedMetric: Sendable, Hashable, Codable {
             return total + ((pair.0 < pair.1) == lowerIsBetter ? 1 : 0)
         }
         aBetterShare = better / Double(a.count)
+        let interval = difference.interval
+        let settled = difference.n >= PairedComparison.minimumItems && !difference.isDegenerate
+        if settled, interval.lower > 0 || interval.upper < 0 {
+            verdict = (interval.upper < 0) == lowerIsBetter ? .aBetter : .bBetter
+        } else {
+            verdict = .cannotTell
+            let z = NormalDistribution.twoSidedZ(interval.confidence)
+            if difference.meanDifference != 0, difference.standardError > 0 {
+                let needed =
+                    Double(difference.n) * pow(z * difference.standardError / abs(difference.meanDifference), 2)
+                pairsNeeded = max(PairedComparison.minimumItems, Int(needed.rounded(.up)))
+            }
+        }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -81,5 +102,14 @@ public struct PairedSpeedMetric: Sendable, Hashable, Codable {
         case difference
         case medianDifference = "median_difference"
         case aBetterShare = "a_better_share"
+        case verdict
+        case pairsNeeded = "pairs_needed"
     }
+}
+
+/// The verdict of a paired comparison of two targets.
+public enum PairedVerdict: String, Sendable, Hashable, Codable {
+    case aBetter = "a_better"
+    case bBetter = "b_better"
+    case cannotTell = "cannot_tell"
 }

@@ -226,7 +226,8 @@ public struct StepSummary: Sendable, Hashable, Codable {
         serverTimings = ServerTimingSummary(records: inWindow)
         determinism = DeterminismSummary(records: inWindow)
         cost = StepCost(records: inWindow, outputTps: outputTps, price: price, machineUSDPerHour: machineUSDPerHour)
-        client = ClientLoadSummary(records: inWindow, windowSeconds: seconds, schedulerLagMs: schedulerLagMs)
+        let users: Int? = if case .concurrency(let users) = step.shape { users } else { nil }
+        client = ClientLoadSummary(records: inWindow, windowSeconds: seconds, users: users, ttftMs: ttftMs)
         turns = TurnSummary.turns(of: inWindow)
     }
 

@@ -87,11 +87,14 @@ public struct BenchmarkReport: Sendable, Hashable, Codable {
         /// Sets ``client`` from the step's client samples and the host's ceiling, with a note when bound.
         mutating func judgeClient(ceiling: HarnessCeiling?) {
             client = ClientVerdict(metrics: metrics, ceiling: ceiling)
-            notes.removeAll { $0.hasPrefix(ClientVerdict.notePrefix) }
-            if let client, client.clientBound {
+            notes.removeAll { $0.hasPrefix(ClientVerdict.notePrefix) || $0.hasPrefix(ClientVerdict.ceilingNotePrefix) }
+            if let client, client.clientBound == true {
                 notes.append(
                     ClientVerdict.notePrefix + client.reasons.joined(separator: "; ")
                         + ": these figures may describe llmbench on this host rather than the endpoint")
+            }
+            if let near = client?.ceiling {
+                notes.append(ClientVerdict.ceilingNotePrefix + near.joined(separator: "; "))
             }
         }
     }

@@ -285,6 +285,7 @@ public enum HTMLReportRenderer {
                     (String(summary.items), true),
                     (String(summary.unparsed), true), (String(summary.truncated), true), (String(summary.failed), true),
                     (summary.costUSD.map { "$" + NumberFormatting.value($0) } ?? "–", true),
+                    (summary.costPerCorrectUSD.map { "$" + NumberFormatting.value($0) } ?? "–", true),
                 ]
                 rows.append(
                     "<tr>"
@@ -293,10 +294,23 @@ public enum HTMLReportRenderer {
                         }.joined() + "</tr>")
             }
         }
-        let head = ["target", "task", "accuracy (95 % CI)", "items", "unparsed", "cut", "failed", "cost (USD)"]
-            .map { "<th>\(escape($0))</th>" }.joined()
+        let head = [
+            "target", "task", "accuracy (95 % CI)", "items", "unparsed", "cut", "failed", "cost (USD)",
+            "per correct (USD)",
+        ]
+        .map { "<th>\(escape($0))</th>" }.joined()
         return "<div class=\"scroll\"><table id=\"quality\"><thead><tr>\(head)</tr></thead><tbody>"
             + rows.joined(separator: "\n") + "</tbody></table></div>"
+    }
+
+    /// Σ cost of a target's quality answers ÷ its correct answers, over every task; nil when a task has no cost or no
+    /// answer was correct.
+    static func usdPerCorrectAnswer(_ target: BenchmarkReport.Target) -> Double? {
+        let summaries = target.quality ?? []
+        guard !summaries.isEmpty, summaries.allSatisfy({ $0.costUSD != nil }) else { return nil }
+        let correct = summaries.reduce(0) { $0 + $1.correct }
+        guard correct > 0 else { return nil }
+        return summaries.compactMap(\.costUSD).reduce(0, +) / Double(correct)
     }
 
     /// Accuracy per task with whiskers; mean accuracy against cost and against speed with the Pareto front.
@@ -346,12 +360,23 @@ public enum HTMLReportRenderer {
             ).map { points[$0] }
             return figure(chart.svg(), caption: caption)
         }
+        // Cost per correct answer when every target with quality results priced its answers; else the price of
+        // output tokens at each target's best step (self-hosted targets are priced per hour, not per answer).
+        let perCorrect = report.targets.filter { !($0.quality ?? []).isEmpty }.allSatisfy {
+            Self.usdPerCorrectAnswer($0) != nil
+        }
         charts += [
-            tradeOff(
-                "Quality against cost", xTitle: "USD per 1M output tokens", lowerXIsBetter: true,
-                caption:
-                    "Up and to the left is better; the dashed Pareto front joins the targets nothing beats on both.",
-                { bestStep($0)?.metrics.cost?.usdPer1mOutputTokens }),
+            perCorrect
+                ? tradeOff(
+                    "Quality against cost", xTitle: "USD per correct answer (all tasks)", lowerXIsBetter: true,
+                    caption:
+                        "Up and to the left is better; the dashed Pareto front joins the targets nothing beats on both. Cost per correct answer: every answer's cost over the tasks ÷ the correct answers.",
+                    Self.usdPerCorrectAnswer)
+                : tradeOff(
+                    "Quality against cost", xTitle: "USD per 1M output tokens", lowerXIsBetter: true,
+                    caption:
+                        "Up and to the left is better; the dashed Pareto front joins the targets nothing beats on both.",
+                    { bestStep($0)?.metrics.cost?.usdPer1mOutputTokens }),
             tradeOff(
                 "Quality against speed", xTitle: "output tokens/s (highest measured)", lowerXIsBetter: false,
                 caption:

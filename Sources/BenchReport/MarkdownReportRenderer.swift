@@ -188,11 +188,17 @@ public enum MarkdownReportRenderer {
     static func clientCeiling(_ report: BenchmarkReport) -> String? {
         guard let ceiling = report.clientCeiling else { return nil }
         let bound = report.clientBoundSteps
-        return "The \(HarnessCeilingText.describe(ceiling)). A step is marked ⚠ client-bound when it reads "
-            + "\(Int(HarnessCeiling.boundShare * 100)) % of that chunk rate, or the client's CPU reached "
-            + "\(Int(ClientLoadSummary.Thresholds.cpuShareP50 * 100)) % (median) or its timer, event-loop or scheduler "
-            + "lag \(Int(ClientLoadSummary.Thresholds.lagP99Ms)) ms (p99), or it held more streams than the ceiling "
-            + "was measured with"
+        let limits = ClientLoadSummary.Thresholds.self
+        let rule =
+            "A step is marked ⚠ client-bound when the latency the client added before the first byte (head latency "
+            + "above the step's fastest head) passes \(NumberFormatting.value(limits.margin * limits.addedP50Ms)) ms or "
+            + "\(NumberFormatting.value(limits.margin * limits.addedP50Share * 100)) % of the TTFT at p50, or "
+            + "\(NumberFormatting.value(limits.margin * limits.addedP95Ms)) ms or "
+            + "\(NumberFormatting.value(limits.margin * limits.addedP95Share * 100)) % at p95, while the client shows "
+            + "load; when a closed loop's users spent over \(Int(limits.dispatchLagShareOfE2E * 100)) % of their time "
+            + "waiting for it; or when the client kept \(Int(limits.saturatedCPUShare * 100)) % of its cores busy "
+            + "(median). Fewer than \(limits.minimumRequests) requests give no verdict"
+        return "The \(HarnessCeilingText.describe(ceiling)). \(rule)"
             + (bound.isEmpty ? "; no step was." : "; client-bound: \(bound.joined(separator: ", ")).")
     }
 

@@ -25,9 +25,25 @@ public enum QualityLines {
                         format: "  word perplexity %.3f · byte perplexity %.4f · %.4f bits per byte", word, byte, bits))
             }
         } else {
-            lines.append(
-                "\(summary.task): accuracy \(percent(summary.accuracy, summary.interval)) over \(summary.items) items\(method); \(summary.correct) correct, \(summary.incorrect) wrong, \(summary.unparsed) unparsed, \(summary.failed) failed, \(summary.truncated) cut at the token limit"
-            )
+            let counts =
+                "\(summary.correct) correct, \(summary.incorrect) wrong, \(summary.unparsed) unparsed, \(summary.failed) failed, \(summary.truncated) cut at the token limit"
+            if summary.toxicity != nil, summary.referenceless == true {
+                lines.append(
+                    "\(summary.task): no reference answers, scored for toxicity only: \(percent(summary.accuracy, summary.interval)) of answers below 0.5 over \(summary.items) items\(method); \(summary.correct) below, \(summary.incorrect) at or above, \(summary.failed) failed, \(summary.truncated) cut at the token limit"
+                )
+            } else if let bounds = summary.accuracyBounds, let censored = summary.censored {
+                lines.append(
+                    "\(summary.task): accuracy \(percent(summary.accuracy, summary.interval)) among the complete answers\(method), "
+                        + "\(censored) cut before a right answer left out (over all \(summary.items) items: "
+                        + String(
+                            format: "%.1f %% if every cut answer was wrong, %.1f %% if right", bounds.ifCutWrong * 100,
+                            bounds.ifCutRight * 100)
+                        + "); \(counts)")
+            } else {
+                lines.append(
+                    "\(summary.task): accuracy \(percent(summary.accuracy, summary.interval)) over \(summary.items) items\(method); \(counts)"
+                )
+            }
         }
         if let ifeval = summary.instructionFollowing {
             lines.append(
@@ -138,7 +154,13 @@ public enum QualityLines {
                     k, agreement * 100, (summary.identicalAnswers ?? 0) * 100, (summary.identicalExtracted ?? 0) * 100,
                     k, passAtK * 100, k, passHatK * 100))
         }
-        if let cost = summary.costUSD { lines.append(String(format: "  cost $%.4f", cost)) }
+        if let cost = summary.costUSD {
+            let perCorrect =
+                summary.costPerCorrectUSD.map { String(format: ", $%.4g per correct answer", $0) }
+                ?? ", no correct answer"
+            let perItems = summary.costPer1KItemsUSD.map { String(format: ", $%.4g per 1K items", $0) } ?? ""
+            lines.append(String(format: "  cost $%.4f", cost) + perCorrect + perItems)
+        }
         if let cached = summary.cached { lines.append("  \(cached) answers from the response cache (not paid again)") }
         return lines
     }
@@ -212,14 +234,31 @@ public enum QualityLines {
             lines.append("too few paired items for a difference")
             return lines
         }
-        lines.append(
-            String(
-                format: "A − B = %+.1f points (95 %% CI %+.1f to %+.1f; paired bootstrap %+.1f to %+.1f)",
-                paired.meanDifference * 100, paired.interval.lower * 100, paired.interval.upper * 100,
-                paired.bootstrapInterval.lower * 100, paired.bootstrapInterval.upper * 100))
-        if let onlyA = paired.onlyA, let onlyB = paired.onlyB, let p = paired.mcnemarP {
+        if let score = paired.scoreInterval {
             lines.append(
-                String(format: "McNemar: %d items only A got right, %d only B; exact p = %.4g", onlyA, onlyB, p))
+                String(
+                    format:
+                        "A − B = %+.1f points on N = %d items (95 %% score CI %+.1f to %+.1f; normal %+.1f to %+.1f; paired bootstrap %+.1f to %+.1f)",
+                    paired.meanDifference * 100, paired.n, score.lower * 100, score.upper * 100,
+                    paired.interval.lower * 100, paired.interval.upper * 100, paired.bootstrapInterval.lower * 100,
+                    paired.bootstrapInterval.upper * 100))
+        } else {
+            lines.append(
+                String(
+                    format:
+                        "A − B = %+.1f points on N = %d items (95 %% CI %+.1f to %+.1f; paired bootstrap %+.1f to %+.1f)",
+                    paired.meanDifference * 100, paired.n, paired.interval.lower * 100, paired.interval.upper * 100,
+                    paired.bootstrapInterval.lower * 100, paired.bootstrapInterval.upper * 100))
+        }
+        if let onlyA = paired.onlyA, let onlyB = paired.onlyB, let p = paired.mcnemarP {
+            let settles =
+                onlyA + onlyB >= McNemar.minimumDiscordant
+                ? ""
+                : "; cannot tell: with fewer than \(McNemar.minimumDiscordant) items where they differ no difference can reach p < 0.05"
+            lines.append(
+                String(
+                    format: "McNemar on N = %d items: %d only A got right, %d only B; exact p = %.4g", paired.n, onlyA,
+                    onlyB, p) + settles)
         }
         if let mdd = comparison.minimumDetectableDifference {
             lines.append(

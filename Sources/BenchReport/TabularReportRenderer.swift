@@ -36,7 +36,8 @@ public enum TabularReportRenderer {
     public static func qualityCSV(_ report: BenchmarkReport) -> String {
         let headers = [
             "target", "task", "output_type", "method", "items", "accuracy", "accuracy_lower", "accuracy_upper",
-            "correct", "incorrect", "unparsed", "failed", "truncated", "cost_usd",
+            "correct", "incorrect", "unparsed", "failed", "truncated", "censored", "accuracy_if_cut_wrong",
+            "accuracy_if_cut_right", "cost_usd", "cost_per_correct_usd", "cost_per_1k_items_usd",
         ]
         var lines = [headers.joined(separator: ",")]
         for target in report.targets {
@@ -46,7 +47,11 @@ public enum TabularReportRenderer {
                     [field(target.name), field(s.task), s.outputType, s.method ?? "", String(s.items)]
                     + numbers.map { $0.map { String($0) } ?? "" }
                     + [s.correct, s.incorrect, s.unparsed, s.failed, s.truncated].map(String.init)
-                    + [s.costUSD.map { String($0) } ?? ""]
+                    + [s.censored.map(String.init) ?? ""]
+                    + [
+                        s.accuracyBounds?.ifCutWrong, s.accuracyBounds?.ifCutRight, s.costUSD, s.costPerCorrectUSD,
+                        s.costPer1KItemsUSD,
+                    ].map { $0.map { String($0) } ?? "" }
                 lines.append(cells.joined(separator: ","))
             }
         }

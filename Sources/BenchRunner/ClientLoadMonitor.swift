@@ -29,6 +29,7 @@ public actor ClientLoadMonitor {
         var lastWall = ContinuousClock.now
         // The first sample comes after 10 ms, so that short steps' records carry one too.
         var wait = min(interval, .milliseconds(10))
+        var number = 0
         while true {
             let asleep = ContinuousClock.now
             do { try await Task.sleep(for: wait) } catch { return }
@@ -40,7 +41,8 @@ public actor ClientLoadMonitor {
             let share = (cpu - lastCPU).seconds / ((wall - lastWall).seconds * Double(cores))
             latest = ClientLoad(
                 cpuShare: min(1, max(0, share)), timerLagMs: timerLag.milliseconds,
-                eventLoopLagMs: loopLag?.milliseconds)
+                eventLoopLagMs: loopLag?.milliseconds, sample: number)
+            number += 1
             (lastCPU, lastWall) = (cpu, wall)
         }
     }

@@ -114,6 +114,21 @@ public struct RecordAssembler: Sendable {
         }
     }
 
+    /// A stream that ended normally with no text or reasoning at all, yet a usage count of output tokens, was not
+    /// read in the protocol it was written in (an Ollama `/api/generate` stream read as `/api/chat` gives exactly
+    /// this): a failure naming the mismatch, not a success without a first token. Tool calls and content filters
+    /// legitimately produce no text.
+    static func protocolMismatch(_ record: RequestRecord) -> ProviderError? {
+        guard record.textChunks == 0, record.reasoningChunks == 0, let tokens = record.usage?.outputTokens, tokens > 0,
+            record.finishReason != .toolCalls, record.finishReason != .contentFilter
+        else { return nil }
+        return ProviderError(
+            .decoding,
+            "protocol mismatch: the stream ended normally and reported \(tokens) output tokens, but held no text this "
+                + "kind reads; is the endpoint speaking another protocol (for Ollama, the kind `ollama` reads /api/chat, "
+                + "not /api/generate)?")
+    }
+
     /// The finished record.
     /// - Parameters:
     ///   - endedAt: when the event sequence ended (used as the end when no terminal event was seen).
@@ -132,6 +147,9 @@ public struct RecordAssembler: Sendable {
         }
         if let error = result.error {
             result.outcome = error.kind == .cancelled ? .cancelled : .failed
+        } else if let mismatch = Self.protocolMismatch(result), sawDone || sawFinish {
+            result.outcome = .failed
+            result.error = mismatch
         } else if sawDone || sawFinish {
             result.outcome = .success
         } else {

@@ -6,7 +6,8 @@ import NIOCore
 
 /// A built-in OpenAI-compatible model server with known timing, for calibrating and testing measurements.
 ///
-/// Routes: `POST /v1/chat/completions` (streaming and not), `GET /v1/models`, `GET /health`, `GET /sim/stats`.
+/// Routes: `POST /v1/chat/completions` (streaming and not), `GET /v1/models`, `GET /health`, `GET /sim/stats`,
+/// `GET /sim/requests` (what each streamed request really got, on the simulator's clock).
 /// Streams follow the real wire format: a role-only first chunk, one content chunk per token, a finish chunk
 /// with an empty delta, a usage-only chunk when `stream_options.include_usage` is set, then `data: [DONE]`.
 /// Token k (0-based) is written at request arrival + TTFT + k × ITL, on absolute deadlines so timing does not
@@ -38,6 +39,10 @@ public struct Simulator: Sendable {
         }
         router.get("/sim/stats") { _, _ in
             let data = try JSONEncoder().encode(stats.snapshot)
+            return Self.json(String(decoding: data, as: UTF8.self))
+        }
+        router.get("/sim/requests") { _, _ in
+            let data = try JSONEncoder().encode(stats.timings)
             return Self.json(String(decoding: data, as: UTF8.self))
         }
         router.post("/v1/chat/completions") { request, _ in
@@ -160,8 +165,18 @@ public struct Simulator: Sendable {
         var wordRandom = plan.words
         _ = stats.streamStarted()
         var sent = 0
+        var chunks = 0
         var completed = false
-        defer { stats.streamEnded(completed: completed, tokens: sent) }
+        var firstContent: ContinuousClock.Instant?
+        var lastContent: ContinuousClock.Instant?
+        defer {
+            stats.streamEnded(completed: completed, tokens: sent)
+            stats.keep(
+                SimulatorRequestTiming(
+                    arrivedMs: stats.offset(plan.arrivedAt), firstContentMs: firstContent.map(stats.offset),
+                    lastContentMs: lastContent.map(stats.offset), endedMs: stats.offset(.now), tokens: sent,
+                    chunks: chunks))
+        }
         try await writer.write(
             ByteBuffer(
                 string: SimWire.chunk(
@@ -192,6 +207,10 @@ public struct Simulator: Sendable {
             pendingTokens += 1
             guard pendingTokens == configuration.tokensPerChunk || k == plan.outputTokens - 1 else { continue }
             if deadline > .now { try await Task.sleep(until: deadline, clock: .continuous) }
+            let writtenAt = ContinuousClock.now
+            if firstContent == nil { firstContent = writtenAt }
+            lastContent = writtenAt
+            chunks += 1
             try await writer.write(
                 ByteBuffer(
                     string: SimWire.chunk(

@@ -1,3 +1,4 @@
+import BenchCore
 import Synchronization
 
 /// What the simulator did, for checking a client's measurements against the truth (`GET /sim/stats`).
@@ -24,6 +25,30 @@ public struct SimulatorStatsSnapshot: Sendable, Hashable, Codable {
     }
 }
 
+/// What the simulator really did for one streamed request, on its own clock (milliseconds since it started): the
+/// truth a client's measurements are checked against (`GET /sim/requests`), including whatever lateness the
+/// simulator itself suffered.
+public struct SimulatorRequestTiming: Sendable, Hashable, Codable {
+    /// The request reached the handler.
+    public var arrivedMs: Double
+    /// The first chunk with text was handed to the connection, and the last one.
+    public var firstContentMs: Double?
+    public var lastContentMs: Double?
+    /// The response was finished.
+    public var endedMs: Double
+    /// Tokens and text chunks sent.
+    public var tokens: Int
+    public var chunks: Int
+
+    enum CodingKeys: String, CodingKey {
+        case arrivedMs = "arrived_ms"
+        case firstContentMs = "first_content_ms"
+        case lastContentMs = "last_content_ms"
+        case endedMs = "ended_ms"
+        case tokens, chunks
+    }
+}
+
 /// Live counters of the simulator, shared by its request handlers.
 final class SimulatorStats: Sendable {
     private let state = Mutex(
@@ -32,6 +57,20 @@ final class SimulatorStats: Sendable {
             serverError: 0, cut: 0, stall: 0, malformed: 0
         )
     )
+    private let timingList = Mutex<[SimulatorRequestTiming]>([])
+    /// The simulator's clock origin.
+    let origin = ContinuousClock.now
+
+    /// Milliseconds from the origin to `instant`.
+    func offset(_ instant: ContinuousClock.Instant) -> Double { (instant - origin).milliseconds }
+
+    /// Keeps what one streamed request did.
+    func keep(_ timing: SimulatorRequestTiming) {
+        timingList.withLock { $0.append(timing) }
+    }
+
+    /// Every streamed request so far, in the order they ended.
+    var timings: [SimulatorRequestTiming] { timingList.withLock { $0 } }
 
     /// Counts a new request and returns its sequence number (0, 1, 2, …).
     func arrive() -> Int {

@@ -87,6 +87,16 @@ extension LiveTests {
             #expect(record.serverTimings?.promptMilliseconds == 342.546)
         }
 
+        @Test func anOllamaGenerateStreamReadAsChatIsAProtocolMismatch() async throws {
+            let record = try await Self.record("ollama_generate.ndjson", wire: OllamaChatWire())
+            #expect(record.outcome == .failed)
+            #expect(record.error?.kind == .decoding)
+            #expect(
+                record.error?.message.hasPrefix(
+                    "protocol mismatch: the stream ended normally and reported 18 output tokens") == true)
+            #expect(record.firstTokenAt == nil)
+        }
+
         @Test func cohereAndTGINativeStreamsEndAtTheirFinalEvents() async throws {
             let cohere = try await Self.record("cohere_v2_chat_stream.sse", wire: CohereChatWire())
             #expect(cohere.outcome == .success && cohere.finishReason == .stop)

@@ -30,6 +30,30 @@ import Testing
         #expect(abs(speeds.aBetterShare - 2.5 / 3) < 1e-9)
         #expect(PairedSpeedMetric(a: [1], b: [2], lowerIsBetter: true) == nil)
     }
+
+    @Test func aPairedVerdictNeedsTenPairsAndAnIntervalClearOfZero() throws {
+        // 5 pairs, A 10 ms slower on each: too few pairs, and a degenerate interval, whatever the mean says.
+        let five = try #require(
+            PairedSpeedMetric(a: [110, 260, 410, 190, 330], b: [100, 250, 400, 180, 320], lowerIsBetter: true))
+        #expect(five.verdict == .cannotTell)
+        // 40 pairs, A 10 ± 3 ms faster: A did better.
+        let b = (0..<40).map { 100 + Double($0 * 7 % 90) }
+        let a = b.enumerated().map { $1 - 10 + Double($0 % 7 - 3) }
+        let faster = try #require(PairedSpeedMetric(a: a, b: b, lowerIsBetter: true))
+        #expect(faster.verdict == .aBetter && faster.pairsNeeded == nil)
+        // The same differences on a speed, where higher is better: B did better.
+        #expect(try #require(PairedSpeedMetric(a: a, b: b, lowerIsBetter: false)).verdict == .bBetter)
+        // 12 pairs whose differences straddle 0 (mean +0.5, SD about 10.4): cannot tell, and about how many would.
+        let noisy = try #require(
+            PairedSpeedMetric(
+                a: [10, -10, 12, -9, 11, -12, 9, -11, 10, -10, 12, -6], b: Array(repeating: 0, count: 12),
+                lowerIsBetter: true))
+        #expect(noisy.verdict == .cannotTell)
+        let d = noisy.difference
+        let expected = Int(
+            (12 * pow(NormalDistribution.twoSidedZ(0.95) * d.standardError / d.meanDifference, 2)).rounded(.up))
+        #expect(noisy.pairsNeeded == expected && expected > 1000)
+    }
 }
 
 extension LiveTests {

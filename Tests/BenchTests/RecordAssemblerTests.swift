@@ -41,6 +41,19 @@ import Testing
         #expect(r.outputTokens == 1 && r.outputTokenSource == .chunks)
     }
 
+    @Test func usageWithoutTextIsAMismatchButToolCallsAreNot() {
+        let usage = GenerationEvent.usage(TokenUsage(inputTokens: 9, outputTokens: 18))
+        let mismatch = assemble([
+            (0, .requestSent), (1, .responseHead(status: 200)), (5, .finish(.stop)), (6, usage), (7, .done),
+        ])
+        #expect(mismatch.outcome == .failed && mismatch.error?.kind == .decoding)
+        #expect(mismatch.error?.message.contains("18 output tokens") == true)
+        let tools = assemble([(0, .requestSent), (5, .finish(.toolCalls)), (6, usage), (7, .done)])
+        #expect(tools.outcome == .success)
+        // No usage either: an empty answer, not a mismatch.
+        #expect(assemble([(0, .requestSent), (5, .finish(.stop)), (7, .done)]).outcome == .success)
+    }
+
     @Test func failureEventMakesAFailedRecord() {
         let r = assemble([(0, .requestSent), (1, .failure(ProviderError(.server, "boom", httpStatus: 500)))])
         #expect(r.outcome == .failed && r.error?.httpStatus == 500)

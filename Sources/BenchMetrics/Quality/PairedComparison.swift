@@ -26,6 +26,10 @@ public enum McNemar {
         return (statistic, erfc((statistic / 2).squareRoot()))
     }
 
+    /// Fewer discordant pairs than this can never reach p < 0.05: the smallest exact two-sided p with k discordant
+    /// pairs is 2 · ½ᵏ, 0.0625 at k = 5 and 0.031 at k = 6.
+    public static let minimumDiscordant = 6
+
     static func logChoose(_ n: Int, _ k: Int) -> Double {
         lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1))
     }
@@ -33,18 +37,31 @@ public enum McNemar {
 
 /// Two models scored on the same items: the per-item differences dᵢ = aᵢ − bᵢ, their mean with SE = SD(d)/√n and
 /// a normal interval, a paired bootstrap interval (resampling items, or whole clusters), and for right/wrong
-/// scores the discordant counts with McNemar's exact p-value.
+/// scores the discordant counts with McNemar's exact p-value and Newcombe's score interval
+/// (``PairedProportionInterval``), which is the one a verdict rests on (``verdictInterval``).
 public struct PairedComparison: Sendable, Hashable, Codable {
+    /// A verdict on fewer paired items than this is "cannot tell", whatever its interval says: an interval from a
+    /// handful of items describes the handful.
+    public static let minimumItems = 10
+
     public var n: Int
     public var meanDifference: Double
     public var standardError: Double
     public var interval: Interval
     public var bootstrapInterval: Interval
-    /// Items only A got right, and only B (right/wrong scores only).
+    /// Items only A got right, only B, and both (right/wrong scores only; `bothRight` nil in results from before it).
     public var onlyA: Int?
     public var onlyB: Int?
+    public var bothRight: Int?
     /// McNemar's exact p-value (right/wrong scores only).
     public var mcnemarP: Double?
+    /// Newcombe's score interval of the difference (right/wrong scores only; nil in results from before it).
+    public var scoreInterval: Interval?
+
+    /// The interval verdicts rest on: the score interval for right/wrong scores, else the normal one.
+    public var verdictInterval: Interval { scoreInterval ?? interval }
+    /// Whether the interval has no width: every item's difference is the same, so it measures nothing of the spread.
+    public var isDegenerate: Bool { verdictInterval.upper - verdictInterval.lower <= 1e-12 }
 
     /// Nil unless both lists have the same length of at least 2.
     public init?(
@@ -69,6 +86,11 @@ public struct PairedComparison: Sendable, Hashable, Codable {
             self.onlyA = onlyA
             self.onlyB = onlyB
             mcnemarP = McNemar.exactPValue(b: onlyA, c: onlyB)
+            let bothRight = zip(a, b).filter { $0 == 1 && $1 == 1 }.count
+            self.bothRight = bothRight
+            scoreInterval = PairedProportionInterval.difference(
+                bothRight: Double(bothRight), onlyA: Double(onlyA), onlyB: Double(onlyB),
+                bothWrong: Double(a.count - bothRight - onlyA - onlyB), confidence: confidence)
         }
     }
 
@@ -79,7 +101,9 @@ public struct PairedComparison: Sendable, Hashable, Codable {
         case bootstrapInterval = "bootstrap_interval"
         case onlyA = "only_a"
         case onlyB = "only_b"
+        case bothRight = "both_right"
         case mcnemarP = "mcnemar_p"
+        case scoreInterval = "score_interval"
     }
 }
 

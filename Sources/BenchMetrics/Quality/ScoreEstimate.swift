@@ -8,8 +8,13 @@ public enum ProportionInterval {
     /// Nil without trials.
     public static func wilson(successes: Int, trials: Int, confidence: Double = 0.95) -> Interval? {
         guard trials > 0, successes >= 0, successes <= trials else { return nil }
-        let n = Double(trials)
-        let p = Double(successes) / n
+        return wilson(successes: Double(successes), trials: Double(trials), confidence: confidence)
+    }
+
+    /// ``wilson(successes:trials:confidence:)`` for counts that need not be whole (observed shares scaled to another
+    /// number of trials, as when asking how many items would settle a comparison).
+    static func wilson(successes: Double, trials n: Double, confidence: Double) -> Interval {
+        let p = successes / n
         let z = NormalDistribution.twoSidedZ(confidence)
         let z2 = z * z
         let denominator = 1 + z2 / n
@@ -17,7 +22,7 @@ public enum ProportionInterval {
         let half = z / denominator * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
         // At 0 or n successes the bound is exactly 0 or 1 (the two terms cancel, up to rounding).
         return Interval(
-            lower: successes == 0 ? 0 : max(0, centre - half), upper: successes == trials ? 1 : min(1, centre + half),
+            lower: successes <= 0 ? 0 : max(0, centre - half), upper: successes >= n ? 1 : min(1, centre + half),
             confidence: confidence)
     }
 
