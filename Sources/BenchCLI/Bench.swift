@@ -19,9 +19,13 @@ struct Bench: AsyncParsableCommand {
     var specFile: String?
 
     @OptionGroup var targetOptions: TargetOptions
-    @Option(help: "Client-side budget: at most this many requests per minute to each target (smooth pacing).")
+    @Option(
+        parsing: .unconditional,
+        help: "Client-side budget: at most this many requests per minute to each target (smooth pacing).")
     var rpm: Double?
-    @Option(help: "Client-side budget: at most this many tokens per minute (prompt characters ÷ 4 + max_tokens).")
+    @Option(
+        parsing: .unconditional,
+        help: "Client-side budget: at most this many tokens per minute (prompt characters ÷ 4 + max_tokens).")
     var tpm: Double?
     @Option(help: "Closed-loop concurrency levels, comma-separated (a sweep): 1,8,32.")
     var concurrency: String?
@@ -30,23 +34,24 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Poisson arrivals for --rate (default: evenly spaced).")
     var poisson = false
     @Option(
+        parsing: .unconditional,
         help: "With --rate or --trace: at most this many requests in flight; the rest wait (reported as queue time).")
     var maxInFlight: Int?
     @Option(help: "Replay a workload trace (JSONL: timestamp ms, input_length, output_length), as in docs/spec.md.")
     var trace: String?
-    @Option(help: "Time scale of --trace: 2 replays it twice as fast.")
+    @Option(parsing: .unconditional, help: "Time scale of --trace: 2 replays it twice as fast.")
     var traceSpeed: Double?
-    @Option(help: "Requests per step (default 100 when no --duration).")
+    @Option(parsing: .unconditional, help: "Requests per step (default 100 when no --duration).")
     var requests: Int?
-    @Option(help: "Seconds per step; requests still running at the end are cancelled.")
+    @Option(parsing: .unconditional, help: "Seconds per step; requests still running at the end are cancelled.")
     var duration: Double?
-    @Option(help: "Seconds at the start of each step excluded from the measurement window.")
+    @Option(parsing: .unconditional, help: "Seconds at the start of each step excluded from the measurement window.")
     var warmup: Double?
-    @Option(help: "Seconds at the end of each step excluded from the measurement window.")
+    @Option(parsing: .unconditional, help: "Seconds at the end of each step excluded from the measurement window.")
     var cooldown: Double?
-    @Option(help: "Input tokens of synthetic prompts (default 128).")
+    @Option(parsing: .unconditional, help: "Input tokens of synthetic prompts (default 128).")
     var inputTokens: Int?
-    @Option(help: "Output tokens to ask for (max_tokens, default 64).")
+    @Option(parsing: .unconditional, help: "Output tokens to ask for (max_tokens, default 64).")
     var outputTokens: Int?
     @Option(help: "A JSONL prompt file ({\"prompt\": …} or {\"messages\": […]} per line).")
     var prompts: String?
@@ -54,21 +59,25 @@ struct Bench: AsyncParsableCommand {
     var exactOutput: Bool?
     @Option(help: "Multi-turn conversations, JSONL ({\"turns\": […]}, OpenAI messages or ShareGPT) per line.")
     var conversations: String?
-    @Option(help: "Synthetic multi-turn conversations of this many turns, each turn a synthetic prompt.")
+    @Option(
+        parsing: .unconditional,
+        help: "Synthetic multi-turn conversations of this many turns, each turn a synthetic prompt.")
     var turns: Int?
-    @Option(help: "Seconds between an answer and the next turn of a conversation.")
+    @Option(parsing: .unconditional, help: "Seconds between an answer and the next turn of a conversation.")
     var thinkTime: Double?
-    @Option(help: "Sampling temperature (default 0).")
+    @Option(parsing: .unconditional, help: "Sampling temperature (default 0).")
     var temperature: Double?
-    @Option(help: "Seed for prompts, arrivals and the request seed (default 0).")
+    @Option(parsing: .unconditional, help: "Seed for prompts, arrivals and the request seed (default 0).")
     var seed: UInt64?
     @Option(help: "SLOs for goodput, e.g. ttft_ms=500,itl_ms=50,e2e_ms=5000.")
     var slo: String?
-    @Option(help: "Total seconds one request may take (default 600).")
+    @Option(parsing: .unconditional, help: "Total seconds one request may take (default 600).")
     var timeout: Double?
-    @Option(help: "Seconds without a byte before a stream counts as stalled (default 120).")
+    @Option(parsing: .unconditional, help: "Seconds without a byte before a stream counts as stalled (default 120).")
     var readTimeout: Double?
-    @Option(help: "Retries of throttled requests (HTTP 429, overload), honouring retry-after (default 3).")
+    @Option(
+        parsing: .unconditional,
+        help: "Retries of throttled requests (HTTP 429, overload), honouring retry-after (default 3).")
     var retries: Int?
     @Option(help: "Output directory.")
     var out: String = "results"
@@ -80,18 +89,38 @@ struct Bench: AsyncParsableCommand {
         inversion: .prefixedNo,
         help: "Compare every step with the client's ceiling on this host (measured once per version, then cached).")
     var calibration = true
-    @Option(help: "CI gate: exit 3 when any step's error rate is over this share (e.g. 0.01).")
+    @Option(parsing: .unconditional, help: "CI gate: exit 3 when any step's error rate is over this share (e.g. 0.01).")
     var maxErrorRate: Double?
-    @Option(help: "CI gate: exit 3 when in any step fewer than this share of requests met the SLOs (e.g. 0.99).")
+    @Option(
+        parsing: .unconditional,
+        help: "CI gate: exit 3 when in any step fewer than this share of requests met the SLOs (e.g. 0.99).")
     var minGoodputShare: Double?
+
+    func validate() throws {
+        try FlagRange.above("--rpm", rpm, 0)
+        try FlagRange.above("--tpm", tpm, 0)
+        try FlagRange.atLeast("--max-in-flight", maxInFlight, 1)
+        try FlagRange.above("--trace-speed", traceSpeed, 0)
+        try FlagRange.atLeast("--requests", requests, 1)
+        try FlagRange.above("--duration", duration, 0)
+        try FlagRange.atLeast("--warmup", warmup, 0)
+        try FlagRange.atLeast("--cooldown", cooldown, 0)
+        try FlagRange.atLeast("--input-tokens", inputTokens, 1)
+        try FlagRange.atLeast("--output-tokens", outputTokens, 1)
+        try FlagRange.atLeast("--turns", turns, 1)
+        try FlagRange.atLeast("--think-time", thinkTime, 0)
+        try FlagRange.within("--temperature", temperature, 0...2)
+        try FlagRange.above("--timeout", timeout, 0)
+        try FlagRange.above("--read-timeout", readTimeout, 0)
+        try FlagRange.atLeast("--retries", retries, 0)
+        try FlagRange.within("--max-error-rate", maxErrorRate, 0...1)
+        try FlagRange.within("--min-goodput-share", minGoodputShare, 0...1)
+    }
 
     func run() async throws {
         do {
             let spec = try buildSpec()
             let gate = ReportGate(maxErrorRate: maxErrorRate, minGoodputShare: minGoodputShare)
-            for (flag, value) in [("--max-error-rate", maxErrorRate), ("--min-goodput-share", minGoodputShare)] {
-                if let value, !(0...1).contains(value) { throw SpecError(flag, "expected a share from 0 to 1") }
-            }
             let (quiet, json) = (self.quiet, self.json)
             let live = !quiet && Console.isTerminal(FileHandle.standardError)
             let bar = ProgressBar(enabled: live)
@@ -122,7 +151,13 @@ struct Bench: AsyncParsableCommand {
             }
             let steps = report.targets.flatMap(\.steps)
             if !steps.isEmpty, steps.allSatisfy({ $0.metrics.counts.succeeded == 0 }) {
-                Console.error("every request failed; see the notes above and \(out)/report.md")
+                // Said even with --quiet: the reason is the one line a failed run must print.
+                let groups = steps.flatMap(\.metrics.errors).sorted { $0.count > $1.count }
+                let why = groups.first.map { group in
+                    "; the most common failure (\(group.count)×): \(group.kind.rawValue)"
+                        + (group.httpStatus.map { " (HTTP \($0))" } ?? "") + ": \(group.message)"
+                }
+                Console.error("every request failed\(why ?? ""); details in \(out)/report.md")
                 throw ExitCode(2)
             }
             for step in report.clientBoundSteps {
@@ -142,9 +177,6 @@ struct Bench: AsyncParsableCommand {
     private func buildSpec() throws -> BenchSpec {
         var spec = try specFile.map(BenchSpec.load(path:)) ?? BenchSpec()
         try targetOptions.apply(to: &spec)
-        for (flag, value) in [("--rpm", rpm), ("--tpm", tpm)] {
-            if let value, !(value > 0) { throw SpecError(flag, "must be greater than 0") }
-        }
         for index in spec.targets.indices {
             if let rpm { spec.targets[index].rateLimit.requestsPerMinute = rpm }
             if let tpm { spec.targets[index].rateLimit.tokensPerMinute = tpm }

@@ -25,13 +25,13 @@ struct Eval: AsyncParsableCommand {
     var suite: String?
     @Option(help: "Read the task's dataset from this file instead (your copy of GSM8K's test.jsonl, an MMLU CSV…).")
     var dataset: String?
-    @Option(help: "Only the first N items (overrides the task's limit).")
+    @Option(parsing: .unconditional, help: "Only the first N items (overrides the task's limit).")
     var limit: Int?
     @OptionGroup var targetOptions: TargetOptions
     @OptionGroup var judgeOptions: JudgeOptions
-    @Option(help: "Requests in flight at once.")
+    @Option(parsing: .unconditional, help: "Requests in flight at once.")
     var concurrency = 4
-    @Option(help: "Sampling temperature (default 0).")
+    @Option(parsing: .unconditional, help: "Sampling temperature (default 0).")
     var temperature = 0.0
     @Option(help: "Output directory.")
     var out = "eval-results"
@@ -57,6 +57,12 @@ struct Eval: AsyncParsableCommand {
     /// The moderation API, when its key variable was given.
     var moderation: Moderation.Target? {
         moderationApiKeyEnv.map { Moderation.Target(baseURL: moderationBaseURL, apiKeyEnv: $0, model: moderationModel) }
+    }
+
+    func validate() throws {
+        try FlagRange.atLeast("--limit", limit, 1)
+        try FlagRange.atLeast("--concurrency", concurrency, 1)
+        try FlagRange.within("--temperature", temperature, 0...2)
     }
 
     func run() async throws {
@@ -120,9 +126,9 @@ struct Eval: AsyncParsableCommand {
         } catch let error as DatasetError {
             Console.error("invalid task: \(error)")
             throw ExitCode(64)
-        } catch let error as CocoaError {
-            Console.error("cannot read the task file: \(error.localizedDescription)")
-            throw ExitCode(64)
+        } catch let error as EndpointRefused {
+            Console.error("\(error)")
+            throw ExitCode(2)
         }
     }
 

@@ -20,10 +20,14 @@ struct EvalCompare: AsyncParsableCommand {
     var a: String
     @Argument(help: "The second result folder (B).")
     var b: String
-    @Option(help: "Non-inferiority margin in points: is A no worse than B by more than this?")
+    @Option(parsing: .unconditional, help: "Non-inferiority margin in points: is A no worse than B by more than this?")
     var margin = 2.0
     @Flag(help: "Print the comparison as JSON.")
     var json = false
+
+    func validate() throws {
+        try FlagRange.within("--margin", margin, 0...100)
+    }
 
     func run() async throws {
         do {

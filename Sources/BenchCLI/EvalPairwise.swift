@@ -22,16 +22,21 @@ struct EvalPairwise: AsyncParsableCommand {
     @Argument(help: "Two or more result folders, one per model.")
     var folders: [String]
     @OptionGroup var judgeOptions: JudgeOptions
-    @Option(help: "Pairs judged at once (two requests each: both orders).")
+    @Option(parsing: .unconditional, help: "Pairs judged at once (two requests each: both orders).")
     var concurrency = 2
-    @Option(help: "Bootstrap resamples for the rating intervals.")
+    @Option(parsing: .unconditional, help: "Bootstrap resamples for the rating intervals.")
     var resamples = 1_000
-    @Option(help: "Seed of the bootstrap.")
+    @Option(parsing: .unconditional, help: "Seed of the bootstrap.")
     var seed: UInt64 = 0
     @Option(help: "Output directory.")
     var out = "pairwise-results"
     @Flag(help: "Print the summary as JSON.")
     var json = false
+
+    func validate() throws {
+        try FlagRange.atLeast("--concurrency", concurrency, 1)
+        try FlagRange.atLeast("--resamples", resamples, 100)
+    }
 
     func run() async throws {
         do {

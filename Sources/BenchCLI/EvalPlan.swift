@@ -14,17 +14,17 @@ struct EvalPlan: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The difference to detect, in points (e.g. 2 for two accuracy points).")
+    @Option(parsing: .unconditional, help: "The difference to detect, in points (e.g. 2 for two accuracy points).")
     var difference: Double?
-    @Option(help: "With this many items: the smallest difference they can detect.")
+    @Option(parsing: .unconditional, help: "With this many items: the smallest difference they can detect.")
     var items: Int?
-    @Option(help: "Expected accuracy of the models (0–1).")
+    @Option(parsing: .unconditional, help: "Expected accuracy of the models (0–1).")
     var accuracy = 0.7
-    @Option(help: "Share of items exactly one model gets right (0–1); default 2p(1 − p).")
+    @Option(parsing: .unconditional, help: "Share of items exactly one model gets right (0–1); default 2p(1 − p).")
     var discordance: Double?
-    @Option(help: "Significance level (two-sided).")
+    @Option(parsing: .unconditional, help: "Significance level (two-sided).")
     var alpha = 0.05
-    @Option(help: "Power.")
+    @Option(parsing: .unconditional, help: "Power.")
     var power = 0.8
 
     func validate() throws {

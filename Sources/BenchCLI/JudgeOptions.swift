@@ -18,6 +18,22 @@ struct JudgeOptions: ParsableArguments {
     )
     var judgeExtraBody: String?
 
+    /// `--judge-extra-body` must be a JSON object and needs a judge to go to: never ignored silently.
+    func validate() throws {
+        guard let judgeExtraBody else { return }
+        do {
+            guard case .object = try JSONParser.parse(judgeExtraBody) else {
+                throw ValidationError("--judge-extra-body must be a JSON object, e.g. {\"grammar\": \"…\"}")
+            }
+        } catch let error as JSONParser.SyntaxError {
+            throw ValidationError("--judge-extra-body is \(error.description)")
+        }
+        guard judgeModel != nil || judgeBaseURL != nil || judgeKind != nil else {
+            throw ValidationError(
+                "--judge-extra-body needs a judge: give --judge-model (and --judge-kind or --judge-base-url)")
+        }
+    }
+
     /// The judge target, nil when no judge flag was given.
     func target() throws -> BenchSpec.Target? {
         guard judgeBaseURL != nil || judgeModel != nil || judgeKind != nil else { return nil }
@@ -27,10 +43,7 @@ struct JudgeOptions: ParsableArguments {
         var target = try TargetOptions.target(
             kind: judgeKind, baseURL: judgeBaseURL, model: judgeModel, apiKeyEnv: judgeApiKeyEnv, prefix: "--judge-")
         target.name = "judge:" + target.name
-        if let judgeExtraBody {
-            guard case .object(let fields)? = try? JSONParser.parse(judgeExtraBody) else {
-                throw SpecError("--judge-extra-body", "expected a JSON object, e.g. {\"grammar\": \"…\"}")
-            }
+        if let judgeExtraBody, case .object(let fields)? = try? JSONParser.parse(judgeExtraBody) {
             target.extraBody = fields
         }
         return target

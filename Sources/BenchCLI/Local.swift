@@ -27,10 +27,18 @@ struct Local: AsyncParsableCommand {
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start llama-server on 127.0.0.1 in the background.")
 
-        @Option(help: "Port (default: a free one).") var port: Int?
-        @Option(help: "Server threads (default: cores − 1).") var threads = LocalServer.defaultThreads
-        @Option(help: "Parallel request slots (-np).") var parallel = 4
-        @Option(help: "Total context, split across the slots (-c).") var contextSize = 8192
+        @Option(parsing: .unconditional, help: "Port (default: a free one).") var port: Int?
+        @Option(parsing: .unconditional, help: "Server threads (default: cores − 1).") var threads = LocalServer
+            .defaultThreads
+        @Option(parsing: .unconditional, help: "Parallel request slots (-np).") var parallel = 4
+        @Option(parsing: .unconditional, help: "Total context, split across the slots (-c).") var contextSize = 8192
+
+        func validate() throws {
+            try FlagRange.port("--port", port, allowingZero: false)
+            try FlagRange.atLeast("--threads", threads, 1)
+            try FlagRange.atLeast("--parallel", parallel, 1)
+            try FlagRange.atLeast("--context-size", contextSize, 256)
+        }
 
         func run() async throws {
             try await LocalCommand.perform {

@@ -20,14 +20,20 @@ struct Paired: AsyncParsableCommand {
 
     @Argument(help: "A spec file with two or more targets (prompts and request settings as for bench).")
     var specFile: String
-    @Option(help: "Rounds (prompts sent to every target).")
+    @Option(parsing: .unconditional, help: "Rounds (prompts sent to every target).")
     var rounds = 30
-    @Option(help: "Rounds in flight at once (1 keeps the targets from competing with each other).")
+    @Option(
+        parsing: .unconditional, help: "Rounds in flight at once (1 keeps the targets from competing with each other).")
     var concurrency = 1
     @Option(help: "Output directory.")
     var out = "results/paired"
     @Flag(help: "Print the summary as JSON on standard output.")
     var json = false
+
+    func validate() throws {
+        try FlagRange.atLeast("--rounds", rounds, 2)
+        try FlagRange.atLeast("--concurrency", concurrency, 1)
+    }
 
     func run() async throws {
         do {

@@ -19,8 +19,12 @@ struct Quickstart: AsyncParsableCommand {
     )
 
     @Option(help: "Output directory.") var out = "results"
-    @Option(help: "Requests per concurrency level.") var requests = 8
+    @Option(parsing: .unconditional, help: "Requests per concurrency level.") var requests = 8
     @Option(help: "Concurrency levels, comma-separated.") var concurrency = "1,2,4"
+
+    func validate() throws {
+        try FlagRange.atLeast("--requests", requests, 1)
+    }
 
     func run() async throws {
         let log = Console.timestamped()

@@ -24,28 +24,40 @@ struct SLOSearchCommand: AsyncParsableCommand {
     var concurrencyRange: String?
     @Option(help: "Search the request rate (req/s) between these bounds, e.g. 0.5,50.")
     var rateRange: String?
-    @Option(help: "Requests per probe (default 50 when no --duration).")
+    @Option(parsing: .unconditional, help: "Requests per probe (default 50 when no --duration).")
     var requests: Int?
-    @Option(help: "Seconds per probe.")
+    @Option(parsing: .unconditional, help: "Seconds per probe.")
     var duration: Double?
-    @Option(help: "Input tokens of synthetic prompts.")
+    @Option(parsing: .unconditional, help: "Input tokens of synthetic prompts.")
     var inputTokens: Int?
-    @Option(help: "Output tokens to ask for.")
+    @Option(parsing: .unconditional, help: "Output tokens to ask for.")
     var outputTokens: Int?
-    @Option(help: "Objective: p99 TTFT at most this many milliseconds.")
+    @Option(parsing: .unconditional, help: "Objective: p99 TTFT at most this many milliseconds.")
     var ttftP99Ms: Double?
-    @Option(help: "Objective: p99 ITL at most this many milliseconds.")
+    @Option(parsing: .unconditional, help: "Objective: p99 ITL at most this many milliseconds.")
     var itlP99Ms: Double?
-    @Option(help: "Objective: p99 end-to-end latency at most this many milliseconds.")
+    @Option(parsing: .unconditional, help: "Objective: p99 end-to-end latency at most this many milliseconds.")
     var e2eP99Ms: Double?
-    @Option(help: "Objective: error rate at most this share (e.g. 0.01).")
+    @Option(parsing: .unconditional, help: "Objective: error rate at most this share (e.g. 0.01).")
     var maxErrorRate: Double?
-    @Option(help: "Stop bisecting when the bracket is within this share of the load.")
+    @Option(parsing: .unconditional, help: "Stop bisecting when the bracket is within this share of the load.")
     var tolerance = 0.1
     @Option(help: "Write the result (answer and curve) as JSON to this file.")
     var out: String?
     @Flag(help: "Print the result as JSON on standard output.")
     var json = false
+
+    func validate() throws {
+        try FlagRange.atLeast("--requests", requests, 1)
+        try FlagRange.above("--duration", duration, 0)
+        try FlagRange.atLeast("--input-tokens", inputTokens, 1)
+        try FlagRange.atLeast("--output-tokens", outputTokens, 1)
+        try FlagRange.above("--ttft-p99-ms", ttftP99Ms, 0)
+        try FlagRange.above("--itl-p99-ms", itlP99Ms, 0)
+        try FlagRange.above("--e2e-p99-ms", e2eP99Ms, 0)
+        try FlagRange.within("--max-error-rate", maxErrorRate, 0...1)
+        try FlagRange.above("--tolerance", tolerance, 0)
+    }
 
     func run() async throws {
         do {

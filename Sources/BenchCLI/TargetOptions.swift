@@ -9,11 +9,12 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "Model name to request.")
     var model: String?
     @Option(
-        help: """
-            Provider of the target: openai (default; any OpenAI-compatible server), openai-responses, azure, \
-            anthropic, gemini, vertex, cohere, mistral, groq, together, openrouter, fireworks, deepseek, ollama, tgi, \
-            vllm, sglang, llama.cpp, lmstudio. Known services need no --base-url.
-            """
+        help: ArgumentHelp(
+            "Provider of the target: "
+                + ProviderKind.allCases.map {
+                    $0 == .openai ? "openai (default; any OpenAI-compatible server)" : $0.rawValue
+                }
+                .joined(separator: ", ") + ". Known services need no --base-url.")
     )
     var kind: String?
     @Option(help: "Name of the environment variable holding the API key (the key is never printed or stored).")

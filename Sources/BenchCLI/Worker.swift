@@ -16,16 +16,26 @@ struct Worker: AsyncParsableCommand {
 
     @Option(help: "The store: a postgres:// URL (an SQLite file works for a single machine).")
     var database: String
-    @Option(help: "Units executed at once.")
+    @Option(parsing: .unconditional, help: "Units executed at once.")
     var maxConcurrentUnits = 2
-    @Option(help: "Seconds a unit stays claimed without a heartbeat before another worker may take it over.")
+    @Option(
+        parsing: .unconditional,
+        help: "Seconds a unit stays claimed without a heartbeat before another worker may take it over.")
     var leaseSeconds = 15.0
-    @Option(help: "At most this many requests in flight to one endpoint across all runs this process executes.")
+    @Option(
+        parsing: .unconditional,
+        help: "At most this many requests in flight to one endpoint across all runs this process executes.")
     var maxInFlightPerEndpoint: Int?
     @Option(help: "The most requests one step of a run may keep in flight (the server's --max-run-concurrency).")
     var maxRunConcurrency = ServiceProcess.defaultMaxRunConcurrency
     @Flag(inversion: .prefixedNo, help: "Measure the client's ceiling on this host at start (cached per version).")
     var calibration = true
+
+    func validate() throws {
+        try FlagRange.atLeast("--max-concurrent-units", maxConcurrentUnits, 1)
+        try FlagRange.above("--lease-seconds", leaseSeconds, 0)
+        try FlagRange.atLeast("--max-in-flight-per-endpoint", maxInFlightPerEndpoint, 1)
+    }
 
     func run() async throws {
         var logger = Logger(label: "llmbench.worker")

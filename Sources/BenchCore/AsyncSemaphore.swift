@@ -36,28 +36,27 @@ public actor AsyncSemaphore {
 }
 
 extension Sequence where Element: Sendable {
-    /// `body` applied to every element, at most `limit` at once, the results in completion order. A body that
-    /// throws (cancellation included) gives its slot back, and the first error ends the whole map.
+    /// `body` applied to every element, at most `limit` at once, the results in completion order. The first error
+    /// ends the whole map at once: no further element is started and the running ones are cancelled.
     public func concurrentMap<Result: Sendable>(
         limit: Int, _ body: @escaping @Sendable (Element) async throws -> Result
     ) async throws -> [Result] {
-        let slots = AsyncSemaphore(limit: Swift.max(1, limit))
+        let limit = Swift.max(1, limit)
         return try await withThrowingTaskGroup(of: Result.self) { group in
+            var results: [Result] = []
+            results.reserveCapacity(underestimatedCount)
+            var running = 0
             for element in self {
-                await slots.acquire()
-                try Task.checkCancellation()
-                group.addTask {
-                    do {
-                        let result = try await body(element)
-                        await slots.release()
-                        return result
-                    } catch {
-                        await slots.release()
-                        throw error
-                    }
+                if running == limit, let finished = try await group.next() {
+                    results.append(finished)
+                    running -= 1
                 }
+                try Task.checkCancellation()
+                group.addTask { try await body(element) }
+                running += 1
             }
-            return try await group.reduce(into: []) { $0.append($1) }
+            while let finished = try await group.next() { results.append(finished) }
+            return results
         }
     }
 }

@@ -9,8 +9,11 @@ public enum JSONParser {
         /// Byte offset of the problem.
         public var offset: Int
         public var reason: String
+        /// Line and column of the problem, from 1 (columns count characters).
+        public var line = 1
+        public var column = 1
 
-        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+        public var description: String { "not valid JSON at line \(line), column \(column): \(reason)" }
     }
 
     /// Parses a complete JSON document.
@@ -37,8 +40,19 @@ public enum JSONParser {
             self.bytes = bytes
         }
 
-        func error(_ reason: String) -> SyntaxError {
-            SyntaxError(offset: position, reason: reason)
+        func error(_ reason: String, at offset: Int? = nil) -> SyntaxError {
+            let offset = offset ?? position
+            var error = SyntaxError(offset: offset, reason: reason)
+            for byte in bytes[..<min(offset, bytes.count)] {
+                if byte == UInt8(ascii: "\n") {
+                    error.line += 1
+                    error.column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    // Continuation bytes of a multi-byte character do not start a column.
+                    error.column += 1
+                }
+            }
+            return error
         }
 
         mutating func skipWhitespace() {
@@ -159,7 +173,7 @@ public enum JSONParser {
 
         func validated(_ slice: UnsafeRawBufferPointer, at offset: Int) throws -> String {
             guard let text = String(validating: slice, as: UTF8.self) else {
-                throw SyntaxError(offset: offset, reason: "invalid UTF-8 in string")
+                throw error("invalid UTF-8 in string", at: offset)
             }
             return text
         }
@@ -241,15 +255,15 @@ public enum JSONParser {
                     break
                 }
             }
-            guard position > digitsStart else { throw SyntaxError(offset: start, reason: "unexpected character") }
+            guard position > digitsStart else { throw error("unexpected character", at: start) }
             let firstDigit = bytes[digitsStart]
             if firstDigit == UInt8(ascii: "0"), position - digitsStart > 1, integerOnly {
-                throw SyntaxError(offset: start, reason: "leading zero")
+                throw error("leading zero", at: start)
             }
             if integerOnly { return Double(negative ? -integer : integer) }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
             guard let value = Double(text), firstDigit >= UInt8(ascii: "0"), firstDigit <= UInt8(ascii: "9") else {
-                throw SyntaxError(offset: start, reason: "invalid number \(text)")
+                throw error("invalid number \(text)", at: start)
             }
             return value
         }

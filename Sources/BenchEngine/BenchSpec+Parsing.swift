@@ -17,11 +17,32 @@ extension BenchSpec {
 
     /// The document of a spec text (YAML or JSON), before its fields are read.
     /// - Throws: ``SpecError`` when the text is neither.
+    /// A document that starts with `{` or `[` is read as JSON, and its errors say where ("not valid JSON at line L,
+    /// column C: …"); anything else as YAML, its errors with the line and column and without the parser's internals.
     public static func document(_ text: String) throws -> JSONValue {
+        if let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[" {
+            do {
+                return try JSONParser.parse(text)
+            } catch let error as JSONParser.SyntaxError {
+                throw SpecError("spec", error.description)
+            }
+        }
         do {
             return try YAMLDecoder().decode(JSONValue.self, from: text)
         } catch {
-            throw SpecError("spec", "not valid YAML or JSON: \(error)")
+            // The decoder wraps the parser's error; its line and column are what a user needs.
+            var yaml = error as? YamlError
+            if case .dataCorrupted(let context)? = error as? DecodingError {
+                yaml = context.underlyingError as? YamlError
+            }
+            guard let yaml else { throw SpecError("spec", "not valid YAML or JSON: \(error)") }
+            switch yaml {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
+                throw SpecError("spec", "not valid YAML at line \(mark.line), column \(mark.column): \(problem)")
+            default:
+                throw SpecError("spec", "not valid YAML: \(yaml)")
+            }
         }
     }
 
@@ -38,7 +59,7 @@ extension BenchSpec {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw SpecError(path, "cannot read the spec file: \(error.localizedDescription)")
+            throw SpecError(path, "cannot read the spec file: \(FileProblem.reason(error))")
         }
         var spec = try BenchSpec(document: document(text))
         for keyPath in [\BenchSpec.promptFile, \BenchSpec.conversationFile] {

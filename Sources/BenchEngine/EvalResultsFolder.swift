@@ -1,3 +1,4 @@
+import BenchCore
 public import BenchEval
 public import Foundation
 
@@ -18,7 +19,7 @@ public struct EvalResultsFolder: Sendable {
         do {
             text = try String(contentsOf: file, encoding: .utf8)
         } catch {
-            throw DatasetError(location: file.path, problem: "cannot read: \(error.localizedDescription)")
+            throw DatasetError(location: file.path, problem: "cannot read: \(FileProblem.reason(error))")
         }
         let results: [EvalItemResult]
         do {
@@ -36,7 +37,7 @@ public struct EvalResultsFolder: Sendable {
         do {
             return try JSONDecoder().decode(EvalSummary.self, from: Data(contentsOf: file))
         } catch {
-            throw DatasetError(location: file.path, problem: "cannot read the summary: \(error)")
+            throw DatasetError(location: file.path, problem: "cannot read the summary: \(FileProblem.reason(error))")
         }
     }
 

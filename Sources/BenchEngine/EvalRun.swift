@@ -110,6 +110,7 @@ public struct EvalRun: Sendable {
         }
         let writer = try outputDirectory.map { try JSONLinesFile(url: $0.appendingPathComponent("items.jsonl")) }
         log("▶ \(task.name) (\(task.outputType.name)): \(items.count) items × \(task.repeats) on \(target.name)")
+        let watch = RefusalWatch()
         let results = try await asks.concurrentMap(limit: concurrency) { [task, onResult] next in
             var result = await ask(next)
             // A request cut by cancellation is not an answer: nothing is kept, a resumed run asks again.
@@ -118,6 +119,7 @@ public struct EvalRun: Sendable {
             result.cluster = task.cluster.flatMap { next.item.text($0) }
             try await onResult?(result)
             writer?.append(result)
+            try await watch.observe(result)
             return result
         }
         writer?.close()
@@ -155,6 +157,28 @@ public struct EvalRun: Sendable {
         summary.model = target.model
         if let outputDirectory { try EvalResultsFolder(outputDirectory).write(summary, results: results) }
         return (summary, results)
+    }
+
+    /// Stops an evaluation whose endpoint refuses every connection, instead of failing each item in turn: after
+    /// ``limit`` asks in a row failed to connect with none answered before them, the run throws
+    /// ``EndpointRefused`` (the asks already made are in items.jsonl; the rest were never sent).
+    actor RefusalWatch {
+        static let limit = 3
+        private var refusedInARow = 0
+        private var answered = false
+
+        func observe(_ result: EvalItemResult) throws {
+            guard !answered else { return }
+            guard result.errorKind == ProviderError.Kind.connection.rawValue else {
+                answered = result.outcome != .failed
+                refusedInARow = 0
+                return
+            }
+            refusedInARow += 1
+            if refusedInARow >= Self.limit {
+                throw EndpointRefused(asked: refusedInARow, reason: result.error ?? "connection failed")
+            }
+        }
     }
 
     /// The judge of a judged task, nil for other tasks.
@@ -229,6 +253,7 @@ public struct EvalRun: Sendable {
             result = EvalItemResult(
                 itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: .failed, score: 0, reference: gold,
                 error: failure.description)
+            result.errorKind = failure.kind.rawValue
         } else {
             result = await score(answer, ask: ask, task: task, gold: gold, judge: judge, moderation: moderation)
         }
@@ -319,8 +344,22 @@ public struct EvalRun: Sendable {
     }
 
     static func failed(_ ask: Ask, _ error: any Error) -> EvalItemResult {
-        EvalItemResult(
+        var result = EvalItemResult(
             itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: .failed, score: 0, reference: ask.reference,
             error: String(describing: error))
+        result.errorKind = (error as? ProviderError)?.kind.rawValue
+        return result
+    }
+}
+
+/// An evaluation stopped early: its endpoint refused every connection before answering anything.
+public struct EndpointRefused: Error, CustomStringConvertible {
+    /// The asks that failed to connect in a row.
+    public var asked: Int
+    /// The last connection failure, as the transport described it.
+    public var reason: String
+
+    public var description: String {
+        "stopped early: the endpoint refused all of the first \(asked) connections (\(reason)); the other items were not sent"
     }
 }

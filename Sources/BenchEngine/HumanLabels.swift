@@ -12,7 +12,7 @@ public enum HumanLabels {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw DatasetError(location: path, problem: "cannot read: \(error.localizedDescription)")
+            throw DatasetError(location: path, problem: "cannot read: \(FileProblem.reason(error))")
         }
         var labels: [String: String] = [:]
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()

@@ -1,3 +1,4 @@
+import BenchCore
 import Foundation
 
 /// A file that gets one JSON document per line (sorted keys), written the moment each arrives, so that a crash or
@@ -63,7 +64,7 @@ extension JSONLinesFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw SpecError(field, "cannot read \(path): \(error.localizedDescription)")
+            throw SpecError(field, "cannot read \(path): \(FileProblem.reason(error))")
         }
         let decoder = JSONDecoder()
         var rows: [(line: Int, row: T)] = []

@@ -1,3 +1,4 @@
+import BenchCore
 public import BenchEval
 import Foundation
 
@@ -44,7 +45,7 @@ public struct QualityTask: Sendable, Hashable {
             } catch let error as SpecError {
                 throw SpecError("\(field).task", "\(path): \(error.problem)")
             } catch {
-                throw SpecError("\(field).task", "cannot read \(path): \(error.localizedDescription)")
+                throw SpecError("\(field).task", "cannot read \(path): \(FileProblem.reason(error))")
             }
             if let dataset { task = task.reading(dataset) }
         }

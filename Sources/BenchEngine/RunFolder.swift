@@ -17,7 +17,7 @@ public struct RunFolder: Sendable {
         do {
             return try JSONDecoder().decode(BenchmarkReport.self, from: Data(contentsOf: file))
         } catch {
-            throw SpecError(file.path, "not a readable llmbench report: \(error.localizedDescription)")
+            throw SpecError(file.path, "not a readable llmbench report: \(FileProblem.reason(error))")
         }
     }
 

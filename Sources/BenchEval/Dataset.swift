@@ -72,7 +72,7 @@ public enum DatasetLoader {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw DatasetError(location: path, problem: "cannot read: \(error.localizedDescription)")
+            throw DatasetError(location: path, problem: "cannot read: \(FileProblem.reason(error))")
         }
         let kind = format ?? Format(rawValue: url.pathExtension.lowercased())
         switch kind {

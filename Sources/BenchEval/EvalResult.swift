@@ -18,6 +18,8 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     public var extracted: String?
     public var reference: String?
     public var error: String?
+    /// The failure's kind (`connection`, `timeout`, `rate_limited`, …) when the ask failed at the endpoint.
+    public var errorKind: String?
     /// The prompt as sent (the last user message; the system text and few-shot examples are in the task).
     public var prompt: String?
     /// The item's cluster key, when the task names one.
@@ -168,6 +170,7 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
         case itemID = "item_id"
         case repeatIndex = "repeat"
         case outcome, score, answer, extracted, reference, error, prompt, cluster
+        case errorKind = "error_kind"
         case inputTokens = "input_tokens"
         case outputTokens = "output_tokens"
         case latencyMilliseconds = "latency_ms"

@@ -12,10 +12,11 @@ public enum HTTPFailureClassifier {
     public static func classify(status: Int, headers: [(String, String)], body: Data, url: String) -> ProviderError {
         // The body is parsed once, for the message and for the retry signals it may hold.
         let document = try? body.prefix(1 << 20).withUnsafeBytes { try JSONParser.parse($0) }
-        let detail =
-            document.flatMap(OpenAIChatCodec.errorMessage(in:))
-            ?? String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let suffix = detail.isEmpty ? "" : ": \(detail)"
+        let raw = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = document.flatMap(OpenAIChatCodec.errorMessage(in:))?.trimmingCharacters(in: .whitespaces)
+        let detail = message.flatMap { $0.isEmpty ? nil : $0 } ?? raw
+        // An empty body says so, rather than leaving the sentence ending in ": ".
+        let suffix = detail.isEmpty ? " (HTTP \(status) with an empty body)" : ": \(detail)"
         switch status {
         case 401, 403:
             return ProviderError(

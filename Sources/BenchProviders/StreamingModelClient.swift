@@ -212,7 +212,7 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
                 case .cancelled:
                     return ProviderError(.cancelled, "cancelled")
                 case .connectTimeout:
-                    return ProviderError(.connection, "cannot connect to \(url): connect timeout")
+                    return ProviderError(.connection, "connecting to \(TransportErrorText.peer(of: url)) timed out")
                 case .remoteConnectionClosed where !beforeHead:
                     return ProviderError(.truncated, "the server closed the connection mid-stream")
                 default:
@@ -220,7 +220,7 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
                 }
             }
             if beforeHead {
-                return ProviderError(.connection, "cannot reach \(url): \(error)")
+                return ProviderError(.connection, TransportErrorText.sentence(error, url: url))
             }
             return ProviderError(.truncated, "the stream broke mid-way: \(error)")
         }

@@ -14,9 +14,7 @@ extension BenchAPI {
     /// (``SyncBenchmarkBody``), runs at once through the process's engine — its HTTP client and its endpoint limits,
     /// shared with every other run — within the size and time limits, and stores nothing.
     func benchmark(_ request: Request) async throws -> Response {
-        guard case .object(let fields) = try? JSONParser.parse(try await body(request)) else {
-            throw Problem(.badRequest, "expected a JSON object with target and prompts")
-        }
+        let fields = try await jsonObject(request, expected: "expected a JSON object with target and prompts")
         let body = try SyncBenchmarkBody(fields, maxRequests: configuration.syncMaxRequests)
         let spec = try await Problem.unprocessable(pointer: SyncBenchmarkBody.bodyPointer) {
             try await service.validated(body.document)

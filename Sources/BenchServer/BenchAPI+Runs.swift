@@ -20,6 +20,20 @@ extension BenchAPI {
         }
     }
 
+    /// The body as a JSON object.
+    /// - Throws: ``Problem`` 400: "not valid JSON at line L, column C: …", or `expected` for valid JSON that is not
+    ///   an object.
+    func jsonObject(_ request: Request, expected: String) async throws -> [String: JSONValue] {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(try await body(request))
+        } catch let error as JSONParser.SyntaxError {
+            throw Problem(.badRequest, error.description)
+        }
+        guard case .object(let fields) = value else { throw Problem(.badRequest, expected) }
+        return fields
+    }
+
     // MARK: Handlers
 
     func createRun(_ request: Request) async throws -> Response {

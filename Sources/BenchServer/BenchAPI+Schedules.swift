@@ -77,10 +77,8 @@ extension BenchAPI {
 
     /// `POST /v1/schedules`: `{"name", "spec", "every_s", "change_threshold"}`; the spec is checked as a run's.
     func createSchedule(_ request: Request) async throws -> Response {
-        let text = try await body(request)
-        guard case .object(let fields) = try? JSONParser.parse(text) else {
-            throw Problem(.badRequest, "expected a JSON object: {\"name\", \"spec\", \"every_s\"}")
-        }
+        let fields = try await jsonObject(
+            request, expected: "expected a JSON object: {\"name\", \"spec\", \"every_s\"}")
         guard case .string(let name)? = fields["name"], Self.isScheduleName(name) else {
             throw Problem(
                 .unprocessableContent, "expected a name of 1–64 letters, digits, '.', '_' or '-'", field: "/name")

@@ -67,10 +67,8 @@ extension BenchAPI {
 
     /// The body of a target request, checked as a spec target (a path name wins over the body's).
     private func targetDefinition(_ request: Request, name: String?) async throws -> JSONValue {
-        let text = try await body(request)
-        guard case .object(var fields) = try? JSONParser.parse(text) else {
-            throw Problem(.badRequest, "expected a JSON object: a spec target (kind, base_url, model, …)")
-        }
+        var fields = try await jsonObject(
+            request, expected: "expected a JSON object: a spec target (kind, base_url, model, …)")
         if let name { fields["name"] = .string(name) }
         // The body is the target itself: its fields are named without the spec's `/targets/0`.
         _ = try await Problem.unprocessable(pointer: { $0.hasPrefix("/targets/0") ? String($0.dropFirst(10)) : $0 }) {

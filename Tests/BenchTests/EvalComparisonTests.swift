@@ -137,4 +137,19 @@ import Testing
             to: file, atomically: true, encoding: .utf8)
         #expect(throws: DatasetError.self) { try folder.results() }
     }
+
+    @Test func aBodyThatIsNotJSONSaysWhereWithoutParserInternals() throws {
+        #expect(throws: SpecError.self) { try BenchSpec.document("{\n  \"targets\": [\n    {\"model\": }\n") }
+        do {
+            _ = try BenchSpec.document("{\n  \"targets\": [\n    {\"model\": }\n")
+        } catch let error as SpecError {
+            #expect(error.problem == "not valid JSON at line 3, column 15: unexpected character", "\(error)")
+        }
+        do {
+            _ = try BenchSpec.document("targets:\n  - model: [a\n")
+        } catch let error as SpecError {
+            #expect(error.problem.hasPrefix("not valid YAML at line "), "\(error)")
+            #expect(!error.problem.contains("Yams") && !error.problem.contains("yaml_"))
+        }
+    }
 }

@@ -2,6 +2,7 @@ import BenchEngine
 import BenchProviders
 import BenchCore
 import BenchEval
+import BenchReport
 import BenchMetrics
 import BenchSimulator
 import Foundation
@@ -78,6 +79,45 @@ import Testing
         // Item means 1, 0, 0 → accuracy 1/3 with the Wilson interval of 1 of 3.
         #expect(abs((summary.accuracy ?? 0) - 1.0 / 3) < 1e-12)
         #expect(summary.interval == ProportionInterval.wilson(successes: 1, trials: 3))
+    }
+
+    @Test func answersCutBeforeTheyWereRightAreCensoredWithBoundsAndCostPerCorrect() throws {
+        func result(_ id: String, _ outcome: EvalItemResult.Outcome, cut: Bool = false) -> EvalItemResult {
+            var made = EvalItemResult(
+                itemID: id, repeatIndex: 0, outcome: outcome, score: outcome == .correct ? 1 : 0, reference: "4")
+            made.truncated = cut
+            made.costUSD = 0.002
+            return made
+        }
+        // 10 items: 4 right (one of them cut after its answer), 4 wrong, 2 cut before any answer.
+        let results =
+            [result("a", .correct), result("b", .correct), result("c", .correct), result("d", .correct, cut: true)]
+            + ["e", "f", "g", "h"].map { result($0, .incorrect) } + [
+                result("i", .unparsed, cut: true), result("j", .incorrect, cut: true),
+            ]
+        let summary = EvalSummary(task: "t", results: results)
+        #expect(summary.truncated == 3 && summary.censored == 2)
+        // Among the 8 complete answers 4 are right; over all 10, 40 % if both cut ones were wrong, 60 % if right.
+        #expect(summary.accuracy == 0.5)
+        #expect(summary.interval == ProportionInterval.wilson(successes: 4, trials: 8))
+        #expect(summary.accuracyBounds == AccuracyBounds(ifCutWrong: 0.4, ifCutRight: 0.6))
+        let line = QualityLines.summary(summary)[0]
+        #expect(line.hasPrefix("t: accuracy 50.0 % (95 % CI"))
+        #expect(
+            line.contains(
+                "among the complete answers, 2 cut before a right answer left out (over all 10 items: 40.0 % if every cut answer was wrong, 60.0 % if right)"
+            ))
+        // $0.02 over 10 items: $0.005 per correct answer (4), $2 per 1K items.
+        #expect(abs(summary.costPerCorrectUSD! - 0.005) < 1e-12 && abs(summary.costPer1KItemsUSD! - 2) < 1e-9)
+        #expect(QualityLines.summary(summary).contains("  cost $0.0200, $0.005 per correct answer, $2 per 1K items"))
+        // Nothing cut: no bounds, the plain headline.
+        let whole = EvalSummary(
+            task: "t",
+            results: Array(results.prefix(8)).map {
+                var r = $0; r.truncated = false; return r
+            })
+        #expect(whole.censored == 0 && whole.accuracyBounds == nil)
+        #expect(QualityLines.summary(whole)[0].hasPrefix("t: accuracy 50.0 % (95 % CI 21.5–78.5 %) over 8 items;"))
     }
 }
 

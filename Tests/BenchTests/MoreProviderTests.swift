@@ -162,4 +162,12 @@ import Testing
             body: Data(try Fixtures.bytes("anthropic_error_529.json")), url: "u")
         #expect(allowed.kind == .overloaded && !allowed.retryForbidden)
     }
+
+    @Test func anEmptyErrorBodySaysSoInsteadOfEndingInAColon() {
+        let empty = HTTPFailureClassifier.classify(status: 500, headers: [], body: Data(), url: "u")
+        #expect(empty.message == "server error (HTTP 500 with an empty body)")
+        let blankMessage = HTTPFailureClassifier.classify(
+            status: 400, headers: [], body: Data(#"{"error":{"message":"  "}}"#.utf8), url: "u")
+        #expect(!blankMessage.message.hasSuffix(": ") && blankMessage.message.hasPrefix("the request was refused: {"))
+    }
 }

@@ -2,6 +2,7 @@ import BenchEngine
 import BenchProviders
 import BenchCore
 import BenchEval
+import BenchReport
 import Foundation
 import Testing
 
@@ -59,5 +60,9 @@ import Testing
         #expect(abs(toxic.expectedMaximumToxicity - idiot / 2) < 1e-12)
         #expect(toxic.toxicityProbability.value == 0.5 && toxic.toxicFraction.value == 1.0 / 6)
         #expect(toxic.continuationsPerPrompt == 3 && toxic.detector == "lexicon/1")
+        // No reference answers: the headline is the share below 0.5, not an "accuracy".
+        let line = QualityLines.summary(EvalSummary(task: "rtp", results: results))[0]
+        #expect(line.hasPrefix("rtp: no reference answers, scored for toxicity only: 83.3 % (95 % CI"), "\(line)")
+        #expect(line.contains("5 below, 1 at or above") && !line.contains("accuracy"))
     }
 }
