@@ -1,5 +1,6 @@
 import BenchCore
 import BenchEngine
+import BenchProviders
 import BenchServer
 import BenchStore
 import CoreMetrics
@@ -78,15 +79,16 @@ public struct ServiceProcess: Sendable {
     private func serve(
         _ opened: OpenedStore, token: String, generated: Bool, onReady: @escaping @Sendable (Started) async -> Void
     ) async throws {
-        let engine = Engine(
-            Engine.Configuration(
-                // Every unit and one synchronous benchmark at their largest allowed concurrency at once.
-                connectionsPerHost: options.maxRunConcurrency * (max(0, options.maxConcurrentUnits) + 1),
-                maxInFlightPerEndpoint: options.maxInFlightPerEndpoint, environment: options.environment))
+        let targetGuard = TargetGuard(allowLinkLocal: options.allowLinkLocalTargets)
+        var configuration = Engine.Configuration(
+            // Every unit and one synchronous benchmark at their largest allowed concurrency at once.
+            connectionsPerHost: options.maxRunConcurrency * (max(0, options.maxConcurrentUnits) + 1),
+            maxInFlightPerEndpoint: options.maxInFlightPerEndpoint, environment: options.environment)
+        configuration.targetGuard = targetGuard
+        let engine = Engine(configuration)
         let registry = PrometheusCollectorRegistry()
         let queue = RunQueue(
-            store: opened.store, engine: engine, maxConcurrency: options.maxRunConcurrency,
-            targetGuard: TargetGuard(allowLinkLocal: options.allowLinkLocalTargets))
+            store: opened.store, engine: engine, maxConcurrency: options.maxRunConcurrency, targetGuard: targetGuard)
         let coordinator =
             options.maxConcurrentUnits > 0
             ? RunCoordinator(
@@ -154,15 +156,18 @@ public struct WorkerProcess: Sendable {
     public var environment: [String: String]
     /// Measure (or load) the client's ceiling on this host before executing work, for the reports.
     public var calibrate: Bool
+    /// Let runs reach link-local and cloud-metadata addresses (refused at every connection otherwise).
+    public var allowLinkLocalTargets: Bool
     public let logger: Logger
 
     public init(
         database: String, maxConcurrentUnits: Int = 2, lease: Duration = .seconds(15),
         maxInFlightPerEndpoint: Int? = nil, maxRunConcurrency: Int = ServiceProcess.defaultMaxRunConcurrency,
         environment: [String: String] = ProcessInfo.processInfo.environment, calibrate: Bool = false,
-        logger: Logger = Logger(label: "llmbench.worker")
+        allowLinkLocalTargets: Bool = false, logger: Logger = Logger(label: "llmbench.worker")
     ) {
         self.calibrate = calibrate
+        self.allowLinkLocalTargets = allowLinkLocalTargets
         self.database = database
         self.maxConcurrentUnits = maxConcurrentUnits
         self.lease = lease
@@ -176,10 +181,11 @@ public struct WorkerProcess: Sendable {
     public func run(onReady: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
         let worker = self
         try await OpenedStore.with(database) { opened in
-            let engine = Engine(
-                Engine.Configuration(
-                    connectionsPerHost: worker.maxRunConcurrency * max(1, worker.maxConcurrentUnits),
-                    maxInFlightPerEndpoint: worker.maxInFlightPerEndpoint, environment: worker.environment))
+            var configuration = Engine.Configuration(
+                connectionsPerHost: worker.maxRunConcurrency * max(1, worker.maxConcurrentUnits),
+                maxInFlightPerEndpoint: worker.maxInFlightPerEndpoint, environment: worker.environment)
+            configuration.targetGuard = TargetGuard(allowLinkLocal: worker.allowLinkLocalTargets)
+            let engine = Engine(configuration)
             let coordinator = RunCoordinator(
                 store: opened.store, engine: engine, maxConcurrentUnits: worker.maxConcurrentUnits,
                 lease: worker.lease, calibrate: worker.calibrate)

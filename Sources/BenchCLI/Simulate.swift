@@ -16,6 +16,8 @@ struct Simulate: AsyncParsableCommand {
     var outputTokens = 64
     @Option(parsing: .unconditional, help: "Tokens per streamed chunk (servers that batch their stream output).")
     var tokensPerChunk = 1
+    @Flag(inversion: .prefixedNo, help: "Send a usage report when the request asks for one (--no-usage: never).")
+    var usage = true
     @Option(parsing: .unconditional, help: "Relative standard deviation of every TTFT/ITL draw (0 = exact).")
     var jitter = 0.0
     @Option(parsing: .unconditional, help: "Seed for jitter, faults and text.") var seed: UInt64 = 0
@@ -59,6 +61,7 @@ struct Simulate: AsyncParsableCommand {
             stall: .microseconds(Int64(stallMs * 1000)), retryAfterSeconds: retryAfter
         )
         configuration.tokensPerChunk = tokensPerChunk
+        configuration.reportsUsage = usage
         var logger = Logger(label: "llmbench.simulate")
         logger.logLevel = .warning
         let host = self.host

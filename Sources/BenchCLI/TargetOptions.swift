@@ -19,6 +19,11 @@ struct TargetOptions: ParsableArguments {
     var kind: String?
     @Option(help: "Name of the environment variable holding the API key (the key is never printed or stored).")
     var apiKeyEnv: String?
+    @Option(
+        help:
+            "How to count output tokens when a response reports no usage: server (the server's /tokenize; the default for llama.cpp), the path of the model's tokenizer.json (byte-level BPE), or none (chunk counts, labelled)."
+    )
+    var tokenizer: String?
 
     /// Replaces the spec's targets with the one the flags define, if any; `--api-key-env` alone applies to every
     /// target of the spec.
@@ -30,6 +35,10 @@ struct TargetOptions: ParsableArguments {
             ]
         } else if let apiKeyEnv {
             for index in spec.targets.indices { spec.targets[index].apiKeyEnv = apiKeyEnv }
+        }
+        if let tokenizer {
+            let choice = try BenchSpec.tokenizer(tokenizer, field: "--tokenizer")
+            for index in spec.targets.indices { spec.targets[index].tokenizer = choice }
         }
     }
 

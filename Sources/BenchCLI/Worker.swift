@@ -30,6 +30,8 @@ struct Worker: AsyncParsableCommand {
     var maxRunConcurrency = ServiceProcess.defaultMaxRunConcurrency
     @Flag(inversion: .prefixedNo, help: "Measure the client's ceiling on this host at start (cached per version).")
     var calibration = true
+    @Flag(help: "Allow targets on link-local and cloud-metadata addresses (169.254.0.0/16, fe80::/10).")
+    var allowLinkLocalTargets = false
 
     func validate() throws {
         try FlagRange.atLeast("--max-concurrent-units", maxConcurrentUnits, 1)
@@ -43,7 +45,7 @@ struct Worker: AsyncParsableCommand {
         try await WorkerProcess(
             database: database, maxConcurrentUnits: maxConcurrentUnits, lease: .seconds(leaseSeconds),
             maxInFlightPerEndpoint: maxInFlightPerEndpoint, maxRunConcurrency: maxRunConcurrency,
-            calibrate: calibration, logger: logger
+            calibrate: calibration, allowLinkLocalTargets: allowLinkLocalTargets, logger: logger
         ).run { name in
             Console.info("llmbench worker \(name) working on \(Self.redacted(database))")
         }

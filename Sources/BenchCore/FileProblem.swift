@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A file-system error from Foundation as one sentence with the path and the reason ("cannot write
 /// /data/out/report.json: permission denied"), instead of the NSCocoaErrorDomain dump.

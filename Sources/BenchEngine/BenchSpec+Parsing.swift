@@ -238,12 +238,25 @@ extension BenchSpec {
         )
     }
 
+    /// `server`, `none`, or the path of a `tokenizer.json` that exists (a command-line flag's value).
+    /// - Throws: ``SpecError`` on `field` when the path names no file.
+    public static func tokenizer(_ value: String, field: String) throws -> Target.TokenizerChoice {
+        let choice = Target.TokenizerChoice(value)
+        if case .file(let path) = choice, !FileManager.default.fileExists(atPath: path) {
+            throw SpecError(
+                field,
+                "expected server (the server's /tokenize), none (chunk counts) or the path of a tokenizer.json; no file at \(path)"
+            )
+        }
+        return choice
+    }
+
     private static func target(_ value: JSONValue, path: String) throws -> Target {
         let reader = try SpecReader(
             value, path: path,
             allowed: [
                 "name", "kind", "base_url", "model", "api_key_env", "headers", "extra_body", "exact_output", "price",
-                "price_model", "machine_usd_per_hour", "rate_limit",
+                "price_model", "machine_usd_per_hour", "rate_limit", "tokenizer",
             ]
         )
         let kindName = try reader.string("kind") ?? Kind.openai.rawValue
@@ -257,6 +270,8 @@ extension BenchSpec {
             exactOutput: try reader.bool("exact_output"), field: reader.field("base_url")
         )
         target.priceModel = try reader.string("price_model")
+        // A file is read (and its absence reported) when the run starts, by the process that runs it.
+        target.tokenizer = try reader.string("tokenizer").map(Target.TokenizerChoice.init)
         target.machineUSDPerHour = try reader.positiveNumber("machine_usd_per_hour")
         if let limit = try reader.nested("rate_limit", allowed: ["requests_per_minute", "tokens_per_minute"]) {
             target.rateLimit = RateBudget(

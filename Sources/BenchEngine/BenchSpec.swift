@@ -33,6 +33,42 @@ public struct BenchSpec: Sendable, Hashable {
         public var machineUSDPerHour: Double?
         /// A client-side budget that keeps requests under the provider's rate limits; empty means unpaced.
         public var rateLimit = RateBudget()
+        /// How output tokens are counted when a response carries no usage report: with the server's tokenizer
+        /// (`server`: llama.cpp's `/tokenize`), with the model's Hugging Face `tokenizer.json` (a path), or not at
+        /// all (`none`: chunk counts, labelled). Nil takes the kind's default (``tokenCounting``).
+        public var tokenizer: TokenizerChoice?
+
+        /// What counts output tokens without a usage report.
+        public enum TokenizerChoice: Sendable, Hashable {
+            case server
+            case none
+            /// A Hugging Face `tokenizer.json` (byte-level BPE) read by llmbench.
+            case file(String)
+
+            /// What counts, as reports name it.
+            public var counter: String {
+                switch self {
+                case .server: "the server's /tokenize"
+                case .none: "no tokenizer"
+                case .file(let path): "the tokenizer.json at \(path)"
+                }
+            }
+
+            /// `server`, `none`, or a path to a `tokenizer.json`.
+            public init(_ value: String) {
+                switch value {
+                case "server": self = .server
+                case "none": self = .none
+                default: self = .file(value)
+                }
+            }
+        }
+
+        /// The tokenizer that counts responses without usage: the spec's, else the server's `/tokenize` for
+        /// llama.cpp (whose server has one), else none.
+        public var tokenCounting: TokenizerChoice {
+            tokenizer ?? (kind == .llamacpp ? .server : .none)
+        }
 
         public init(
             name: String? = nil, kind: Kind = .openai, baseURL: String, model: String, apiKeyEnv: String? = nil,

@@ -169,10 +169,17 @@ public struct BenchmarkRun: Sendable {
                 if let spent = report.metrics.cost?.usdTotal { usdTotal = (usdTotal ?? 0) + spent }
                 steps.append(report)
             }
+            var notes = plan(for: target).notes
+            if steps.contains(where: { ($0.metrics.outputTokenSources[TokenCountSource.tokenizer.rawValue] ?? 0) > 0 })
+            {
+                notes.append(
+                    "output tokens of responses without a usage report were counted with \(target.tokenCounting.counter)"
+                )
+            }
             targets.append(
                 BenchmarkReport.Target(
-                    name: target.name, baseURL: target.baseURL, model: target.model, steps: steps,
-                    notes: plan(for: target).notes, usdTotal: usdTotal)
+                    name: target.name, baseURL: target.baseURL, model: target.model, steps: steps, notes: notes,
+                    usdTotal: usdTotal)
             )
         }
         var report = BenchmarkReport(
@@ -249,7 +256,8 @@ public struct BenchmarkRun: Sendable {
         let executor = StepExecutor(
             race: endpoint.race, prompts: prompts, settings: settings, target: target.name, stepIndex: index,
             step: remaining,
-            firstRequestID: firstID, origin: origin, seed: spec.seed, skipping: plan.stored, segment: segment)
+            firstRequestID: firstID, origin: origin, seed: spec.seed, skipping: plan.stored, segment: segment,
+            tokenCounter: endpoint.tokenCounter)
         let counter = ProgressCounter(
             StepProgress(
                 target: target.name, label: step.shape.label, step: position, steps: total, done: previous.count,

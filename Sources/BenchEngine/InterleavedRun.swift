@@ -95,7 +95,7 @@ public struct InterleavedRun: Sendable {
                 StepExecutor(
                     race: endpoint.race, prompts: prompts, settings: benchmark.plan(for: target).settings,
                     target: target.name, stepIndex: 0, step: step, firstRequestID: 0, origin: origin,
-                    seed: spec.seed))
+                    seed: spec.seed, tokenCounter: endpoint.tokenCounter))
         }
         let executors = built
         for executor in executors { await executor.client.warmConnections(concurrency) }

@@ -18,7 +18,7 @@ public enum LikelihoodEndpoint {
 
     /// - Throws: ``SpecError`` naming the target when no method exists for it.
     static func model(
-        for target: BenchSpec.Target, apiKey: String?, http: HTTPClient, probes: ProbeStore
+        for target: BenchSpec.Target, apiKey: String?, http: HTTPTransport, probes: ProbeStore
     ) throws -> any LikelihoodModel {
         guard let method = method(for: target, probes: probes),
             let model = method.model(

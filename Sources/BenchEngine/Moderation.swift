@@ -28,7 +28,7 @@ public struct Moderation: Sendable {
     let redactor: SecretRedactor
 
     /// - Throws: ``SpecError`` when the key variable is not set.
-    init(_ target: Target, http: HTTPClient, environment: [String: String]) throws {
+    init(_ target: Target, http: HTTPTransport, environment: [String: String]) throws {
         guard let key = environment[target.apiKeyEnv], !key.isEmpty else {
             throw SpecError("moderation.api_key_env", "\(target.apiKeyEnv) is not set")
         }

@@ -1,5 +1,6 @@
 public import BenchCore
 import BenchEval
+public import BenchProviders
 public import BenchStore
 import Foundation
 
@@ -101,6 +102,11 @@ public struct RunQueue: Sendable {
             }
             if let refusal = targetGuard.refusal(for: target.baseURL) {
                 throw SpecError("targets[\(index)].base_url", refusal)
+            }
+            if case .file = target.tokenizer {
+                throw SpecError(
+                    "targets[\(index)].tokenizer",
+                    "tokenizer files are not read over the API: use server (the target's /tokenize) or none")
             }
             do {
                 _ = try engine.apiKey(target, field: "targets[\(index)].api_key_env")

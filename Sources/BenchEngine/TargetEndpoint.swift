@@ -16,7 +16,7 @@ struct TargetEndpoint: Sendable {
 
     /// - Parameter environment: where AWS credentials and region are read from (Bedrock).
     init(
-        target: BenchSpec.Target, http: HTTPClient, apiKey: String?, headTimeout: Duration,
+        target: BenchSpec.Target, http: HTTPTransport, apiKey: String?, headTimeout: Duration,
         environment: [String: String]
     ) {
         self.init(
@@ -26,7 +26,7 @@ struct TargetEndpoint: Sendable {
     }
 
     private init<Wire: WireProtocol>(
-        wire: Wire, target: BenchSpec.Target, http: HTTPClient, apiKey: String?, headTimeout: Duration
+        wire: Wire, target: BenchSpec.Target, http: HTTPTransport, apiKey: String?, headTimeout: Duration
     ) {
         let baseURL = target.baseURL.hasSuffix("/") ? String(target.baseURL.dropLast()) : target.baseURL
         let headers = WireRequest.headers(target.headers)

@@ -18,6 +18,8 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     public var extracted: String?
     public var reference: String?
     public var error: String?
+    /// Why a scored answer failed, when its scorer can say (the JSON parse error, the schema rules it broke).
+    public var reason: String?
     /// The failure's kind (`connection`, `timeout`, `rate_limited`, …) when the ask failed at the endpoint.
     public var errorKind: String?
     /// The prompt as sent (the last user message; the system text and few-shot examples are in the task).
@@ -91,6 +93,7 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
         var result = EvalItemResult(
             itemID: itemID, repeatIndex: repeatIndex, outcome: score >= 1 ? .correct : .incorrect, score: score,
             answer: answer, extracted: extracted, reference: gold)
+        if score < 1 { result.reason = task.scorer.failureReason(answer: extracted, reference: gold) }
         if task.scorer == .instructionFollowing {
             result.instructions = try? Scorer.instructionVerdicts(answer: extracted, reference: gold)
         }
@@ -169,7 +172,7 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case itemID = "item_id"
         case repeatIndex = "repeat"
-        case outcome, score, answer, extracted, reference, error, prompt, cluster
+        case outcome, score, answer, extracted, reference, error, reason, prompt, cluster
         case errorKind = "error_kind"
         case inputTokens = "input_tokens"
         case outputTokens = "output_tokens"

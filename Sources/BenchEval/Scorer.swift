@@ -72,6 +72,34 @@ public enum Scorer: Sendable, Hashable {
         }
     }
 
+    /// Why `answer` fails a JSON scorer: the parse error, or the schema rules it breaks (the first five); nil for
+    /// other scorers, whose failure is the comparison itself.
+    public func failureReason(answer: String, reference: String) -> String? {
+        let schema: JSONValue?
+        switch self {
+        case .jsonValid: schema = nil
+        case .jsonSchema(let given): schema = given
+        case .jsonSchemaInReference:
+            do {
+                schema = try JSONParser.parse(reference)
+            } catch {
+                return "the reference is not a JSON schema: \(error)"
+            }
+        default: return nil
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(answer)
+        } catch {
+            return "the answer is \(error)"
+        }
+        guard let schema else { return nil }
+        let broken = JSONSchemaValidator.errors(value, schema: schema)
+        guard !broken.isEmpty else { return nil }
+        let shown = broken.prefix(5).joined(separator: "; ")
+        return broken.count > 5 ? "\(shown); and \(broken.count - 5) more" : shown
+    }
+
     /// The verdict on each instruction an IFEval reference lists.
     /// - Throws: ``DatasetError`` for a reference that is not an IFEval item or has invalid arguments.
     public static func instructionVerdicts(answer: String, reference: String) throws -> [InstructionVerdict] {

@@ -63,6 +63,11 @@ public struct TaskDefinition: Sendable, Hashable {
     /// Worked examples put before each prompt: `count` other items of the dataset, drawn with `seed`, each
     /// rendered as its prompt followed by `target`.
     public var fewShot: FewShot?
+    /// Where the task's data is published (a URL and, where it is an archive, the file inside), for the error when
+    /// the file is not here: llmbench ships no benchmark data.
+    public var published: String?
+    /// Whether the dataset path is the user's own (`--dataset`) rather than the task file's.
+    public private(set) var datasetGiven = false
 
     public struct FewShot: Sendable, Hashable {
         public var count: Int
@@ -77,7 +82,7 @@ public struct TaskDefinition: Sendable, Hashable {
         let known: Set<String> = [
             "name", "dataset", "system", "prompt", "reference", "reference_filters", "filters", "scorer", "max_tokens",
             "repeats", "limit", "few_shot", "output_type", "choices", "choice_prefix", "gold", "gold_map", "perplexity",
-            "cluster", "judge", "temperature",
+            "cluster", "judge", "temperature", "published",
         ]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw Self.error(unknown, "unknown field (known: \(known.sorted().joined(separator: ", ")))")
@@ -127,6 +132,7 @@ public struct TaskDefinition: Sendable, Hashable {
         case (_, let reference): self.reference = PromptTemplate(reference ?? "")
         }
         cluster = fields["cluster"]?.string
+        published = fields["published"]?.string
         if let value = fields["temperature"] {
             guard let number = value.number, number >= 0, number <= 2 else {
                 throw Self.error("temperature", "expected a number from 0 to 2")
@@ -189,6 +195,7 @@ public struct TaskDefinition: Sendable, Hashable {
         var copy = self
         if case .file(_, let format, let columns) = dataset {
             copy.dataset = .file(path: path, format: format, columns: columns)
+            copy.datasetGiven = true
         }
         return copy
     }
@@ -198,6 +205,14 @@ public struct TaskDefinition: Sendable, Hashable {
         let items: [EvalItem]
         switch dataset {
         case .file(let path, let format, let columns):
+            if !datasetGiven, !FileManager.default.fileExists(atPath: path) {
+                let source = published.map { "download it from \($0) and pass" } ?? "pass"
+                throw DatasetError(
+                    location: path,
+                    problem:
+                        "no such file: llmbench does not ship the data of task \(name); \(source) the file with --dataset PATH"
+                )
+            }
             items = try DatasetLoader.load(path: path, format: format, columns: columns)
         case .items(let given): items = given
         }
@@ -371,6 +386,12 @@ public struct TaskDefinition: Sendable, Hashable {
                     relativeTolerance: argument["relative_tolerance"]?.number ?? 0)
             }
             if kind == "json_schema", case .object = argument { return .jsonSchema(argument) }
+            if kind == "regex" {
+                throw error(
+                    "scorer",
+                    "the regex scorer takes no argument: write `scorer: regex` and put the pattern in `reference:` (each item's pattern, e.g. reference: \"^{{answer}}$\"); to cut a part out of the answer before scoring, use `filters: [{regex: …}]`"
+                )
+            }
             throw error("scorer", "unknown scorer \(kind)")
         default:
             throw error(

@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import BenchCore
 public import Foundation
 import NIOCore
@@ -20,7 +20,7 @@ public struct RawResponse: Sendable {
 /// One request, its whole response collected (up to a limit).
 public enum RawExchange {
     /// The response head, the request sent again while the failure comes before any head from a stale connection.
-    private static func execute(_ request: HTTPClientRequest, http: HTTPClient, timeout: Duration) async throws
+    private static func execute(_ request: HTTPClientRequest, http: HTTPTransport, timeout: Duration) async throws
         -> HTTPClientResponse
     {
         for attempt in 0... {
@@ -37,7 +37,7 @@ public enum RawExchange {
     /// pooled connection turns out closed by the server (``StaleConnection``).
     /// - Throws: transport errors (connection refused, timeout) and a body larger than `limit`.
     public static func send(
-        _ request: WireRequest, http: HTTPClient, timeout: Duration = .seconds(120), limit: Int = 8 << 20
+        _ request: WireRequest, http: HTTPTransport, timeout: Duration = .seconds(120), limit: Int = 8 << 20
     ) async throws -> RawResponse {
         var http1 = HTTPClientRequest(url: request.url)
         http1.method = request.body.isEmpty ? .GET : .POST

@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 public import BenchCore
 import Foundation
 import NIOCore
@@ -11,7 +11,7 @@ import NIOHTTP1
 /// cancelling that task cancels the HTTP request. Each body read is stamped with `ContinuousClock.now` before it
 /// is parsed, and every event decoded from it carries that instant.
 public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
-    private let http: HTTPClient
+    private let http: HTTPTransport
     private let wire: Wire
     private let baseURL: String
     private let apiKey: String?
@@ -20,14 +20,14 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
     private let headTimeout: TimeAmount
 
     /// - Parameters:
-    ///   - http: the shared HTTP client (its pool must allow the run's concurrency).
+    ///   - http: the shared HTTP transport (its pool must allow the run's concurrency).
     ///   - wire: the provider's wire protocol.
     ///   - baseURL: the API root, e.g. `http://127.0.0.1:8080/v1`.
     ///   - apiKey: sent where the wire protocol puts it; never logged or stored.
     ///   - extraHeaders: additional request headers.
     ///   - headTimeout: the longest wait for the response head.
     public init(
-        http: HTTPClient, wire: Wire, baseURL: String, apiKey: String?, extraHeaders: [String: String] = [:],
+        http: HTTPTransport, wire: Wire, baseURL: String, apiKey: String?, extraHeaders: [String: String] = [:],
         headTimeout: Duration = .seconds(600)
     ) {
         self.http = http
@@ -202,6 +202,11 @@ public struct StreamingModelClient<Wire: WireProtocol>: ModelClient {
         private func classifyTransportError(_ error: any Error, beforeHead: Bool) -> ProviderError {
             if error is CancellationError || Task.isCancelled {
                 return ProviderError(.cancelled, "cancelled")
+            }
+            if let refused = error as? TargetRefused {
+                var failure = ProviderError(.connection, refused.reason)
+                failure.retryForbidden = true
+                return failure
             }
             if let error = error as? HTTPClientError {
                 switch error {

@@ -7,6 +7,7 @@ import NIOPosix
 enum TransportErrorText {
     /// The sentence for `error` raised while reaching `url`.
     static func sentence(_ error: any Error, url: String) -> String {
+        if error is TargetRefused || error is HostNotResolved { return "\(error)" }
         let peer = Self.peer(of: url)
         if let connection = error as? NIOConnectionError {
             let peer = "\(connection.host):\(connection.port)"

@@ -210,8 +210,15 @@ enum StepNotes {
                 "the client-side rate budget held requests back: p50 \(NumberFormatting.value(p50)) ms, max \(NumberFormatting.value(max)) ms (not in latency)"
             )
         }
+        if let counted = metrics.outputTokenSources[TokenCountSource.tokenizer.rawValue], counted > 0 {
+            notes.append(
+                "\(counted) successful requests had no usage report: their output tokens were counted with the model's tokenizer"
+            )
+        }
         if let chunks = metrics.outputTokenSources[TokenCountSource.chunks.rawValue], chunks > 0 {
-            notes.append("\(chunks) successful requests had no usage report: their output tokens are chunk counts")
+            notes.append(
+                "\(chunks) successful requests had no usage report and no tokenizer counted them: their output tokens are chunk counts (set the target's tokenizer: server where the server has /tokenize)"
+            )
         }
         return notes
     }

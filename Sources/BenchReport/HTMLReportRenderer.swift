@@ -55,6 +55,9 @@ public enum HTMLReportRenderer {
         return body.joined(separator: "\n")
     }
 
+    /// The width every chart is drawn at, in CSS pixels: the same in every layout, so type never scales.
+    public static let chartWidth = XYChart.width
+
     static let style = """
         body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;padding:1rem 1.25rem;max-width:1240px;color:#1d1d1d}
         h1{font-size:1.5rem;margin:.2rem 0}h2{margin-top:2rem;border-bottom:1px solid #ddd}.meta{color:#555}
@@ -62,23 +65,33 @@ public enum HTMLReportRenderer {
         th,td{padding:.3rem .55rem;border-bottom:1px solid #e3e3e3;white-space:nowrap}
         th{text-align:left;background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
         .guide td{white-space:normal;color:#333}.guide td:first-child{white-space:nowrap;font-weight:600}
-        .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:1rem}
-        .charts figure{margin:0;border:1px solid #e3e3e3;border-radius:6px;padding:.5rem}
-        .charts figcaption{color:#444;font-size:.9rem}svg.chart{width:100%;height:auto}
+        .charts{display:flex;flex-wrap:wrap;gap:1rem}
+        .charts figure{margin:0;border:1px solid #e3e3e3;border-radius:6px;padding:.5rem;box-sizing:border-box;
+        width:\(Int(XYChart.width) + 18)px;max-width:100%;overflow-x:auto}
+        .charts figcaption{color:#444;font-size:.9rem}
+        svg.chart{display:block;width:\(Int(XYChart.width))px;height:auto}
         details{margin:.5rem 0}pre{white-space:pre-wrap}
-        @media (max-width:600px){.charts{grid-template-columns:1fr}body{padding:.5rem}
+        @media (max-width:600px){body{padding:.5rem}
         .guide tr{display:block;padding:.3rem 0;border-bottom:1px solid #e3e3e3}.guide td{display:inline;border:0;padding:0 .3rem 0 0}}
         """
 
     static func escape(_ text: String) -> String { TabularReportRenderer.escape(text) }
 
+    /// The columns of the at-a-glance table.
+    public static let glanceHeaders = [
+        "target", "model", "peak out tok/s", "at load", "TTFT p99 ms there", "knee at", "mean accuracy",
+        "USD per 1M out tok", "run cost USD",
+    ]
+
+    /// The columns of the quality table.
+    public static let qualityHeaders = [
+        "target", "task", "accuracy (95 % CI)", "items", "unparsed", "cut", "failed", "cost (USD)", "per correct (USD)",
+    ]
+
     /// One row per target, side by side: its highest measured throughput and the latency at that load, its
     /// saturation knee, mean accuracy over the quality tasks, and what a million output tokens cost.
     static func glance(_ report: BenchmarkReport) -> String {
-        let headers = [
-            "target", "model", "peak out tok/s", "at load", "TTFT p99 ms there", "knee at", "mean accuracy",
-            "USD per 1M out tok", "run cost USD",
-        ]
+        let headers = glanceHeaders
         let rows = report.targets.map { target -> [(String, Bool)] in
             let best = bestStep(target)
             let loads = target.steps.map { $0.load.concurrency.map(Double.init) ?? $0.load.ratePerS ?? .nan }
@@ -294,11 +307,7 @@ public enum HTMLReportRenderer {
                         }.joined() + "</tr>")
             }
         }
-        let head = [
-            "target", "task", "accuracy (95 % CI)", "items", "unparsed", "cut", "failed", "cost (USD)",
-            "per correct (USD)",
-        ]
-        .map { "<th>\(escape($0))</th>" }.joined()
+        let head = qualityHeaders.map { "<th>\(escape($0))</th>" }.joined()
         return "<div class=\"scroll\"><table id=\"quality\"><thead><tr>\(head)</tr></thead><tbody>"
             + rows.joined(separator: "\n") + "</tbody></table></div>"
     }

@@ -124,10 +124,8 @@ public enum QualityLines {
             }
         }
         if let judged = summary.judged {
-            let counts = judged.verdicts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
-                separator: ", ")
-            var line =
-                "  judge \(judged.judge) with \(judged.template): \(counts.isEmpty ? "no verdicts" : counts); \(judged.unparsed) replies without a verdict, \(judged.failed) failed"
+            var line = "  judge \(judged.judge) with \(judged.template): \(verdictCounts(judged.verdicts))"
+            line += "; \(judged.unparsed) replies without a verdict, \(judged.failed) failed"
             if let p50 = judged.latencyMilliseconds.p50 { line += String(format: "; judge latency p50 %.0f ms", p50) }
             if let cost = judged.costUSD { line += String(format: ", judge cost $%.4f", cost) }
             lines.append(line)
@@ -163,6 +161,17 @@ public enum QualityLines {
         }
         if let cached = summary.cached { lines.append("  \(cached) answers from the response cache (not paid again)") }
         return lines
+    }
+
+    /// "verdicts CORRECT=12, INCORRECT=5 (17 answers)": each verdict with its count, scores in numeric order.
+    static func verdictCounts(_ verdicts: [String: Int]) -> String {
+        guard !verdicts.isEmpty else { return "no verdicts" }
+        let ordered = verdicts.sorted { a, b in
+            if let x = Double(a.key), let y = Double(b.key) { return x < y }
+            return a.key < b.key
+        }
+        let total = verdicts.values.reduce(0, +)
+        return "verdicts " + ordered.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + " (\(total) answers)"
     }
 
     /// "A and B agree on x % of n (Cohen's κ k)".
@@ -209,7 +218,10 @@ public enum QualityLines {
 
     /// Judge agreement: κ per pair, Krippendorff's α, agreement with human labels.
     public static func agreement(_ agreement: JudgeAgreement) -> [String] {
-        var lines = ["\(agreement.raters.count) raters on \(agreement.units) answers labelled by two or more"]
+        let names = agreement.raters.joined(separator: ", ")
+        var lines = [
+            "\(agreement.raters.count) raters (\(names)) on \(agreement.units) answers labelled by two or more"
+        ]
         if let alpha = agreement.alpha { lines.append(String(format: "  Krippendorff's α (nominal) %.3f", alpha)) }
         if let alpha = agreement.alphaInterval {
             lines.append(String(format: "  Krippendorff's α (interval: scores) %.3f", alpha))

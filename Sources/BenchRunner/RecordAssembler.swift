@@ -11,17 +11,25 @@ public struct RecordAssembler: Sendable {
     private var doneAt: Duration?
     private var sawFinish = false
     private let keepsAnswer: Bool
+    private let keepsOutput: Bool
     /// The answer text of the attempt that counts, when kept (a conversation's next turn needs it); else empty.
     public private(set) var answer = ""
+    /// Every generated text of the attempt that counts, reasoning included, when kept (to count its tokens when
+    /// the server reports no usage); else empty.
+    public private(set) var output = ""
 
     /// - Parameters:
     ///   - origin: the run's clock origin; every instant is stored relative to it.
     ///   - template: the record's identity, schedule and request fields; its measurements are filled in here.
     ///   - keepsAnswer: keep the answer text in ``answer`` (never in the record).
-    public init(origin: ContinuousClock.Instant, template: RequestRecord, keepsAnswer: Bool = false) {
+    ///   - keepsOutput: keep all generated text in ``output`` (never in the record).
+    public init(
+        origin: ContinuousClock.Instant, template: RequestRecord, keepsAnswer: Bool = false, keepsOutput: Bool = false
+    ) {
         self.origin = origin
         record = template
         self.keepsAnswer = keepsAnswer
+        self.keepsOutput = keepsOutput
     }
 
     /// Folds one event into the record.
@@ -52,6 +60,7 @@ public struct RecordAssembler: Sendable {
                 hash.add(text)
                 if keepsAnswer { answer += text }
             }
+            if keepsOutput { output += text }
             countText(text)
         case .usage(let usage):
             record.usage = usage
@@ -96,6 +105,7 @@ public struct RecordAssembler: Sendable {
         record = next
         hash = OutputHash()
         answer = ""
+        output = ""
         previousWasSpace = true
         sawDone = false
         doneAt = nil

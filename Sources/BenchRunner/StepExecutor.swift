@@ -32,6 +32,9 @@ public struct StepExecutor: Sendable {
     public let skipping: Set<Int>
     /// The segment this execution's records belong to.
     public let segment: Int
+    /// Counts the output tokens of successful responses that carried no usage report; nil leaves them as chunk
+    /// counts.
+    public let tokenCounter: (any TokenCounter)?
     /// The clock of the schedule, its origin the run's.
     private var timeline: Timeline { race.timeline }
 
@@ -39,7 +42,7 @@ public struct StepExecutor: Sendable {
     public init(
         race: RequestRace, prompts: any PromptSource, settings: GenerationSettings, target: String,
         stepIndex: Int, step: LoadStep, firstRequestID: Int, origin: ContinuousClock.Instant, seed: UInt64,
-        skipping: Set<Int> = [], segment: Int = 0
+        skipping: Set<Int> = [], segment: Int = 0, tokenCounter: (any TokenCounter)? = nil
     ) {
         self.race = race
         client = race.client
@@ -53,12 +56,57 @@ public struct StepExecutor: Sendable {
         self.seed = seed
         self.skipping = skipping
         self.segment = segment
+        self.tokenCounter = tokenCounter
     }
 
     /// Runs the step to its end. With ids to skip, the request limit counts them as done.
     /// - Parameter onRecord: called once per request, as soon as its record is complete.
     /// - Returns: how many request ids the step used, skipped ones included (the next step starts after them).
+    ///
+    /// A response without usage whose tokens the ``tokenCounter`` counts is handed on once counted, by a task of its
+    /// own: its request's slot is free at once, so counting never delays the next request.
     public func run(onRecord: @escaping @Sendable (RequestRecord) async -> Void) async -> Int {
+        guard let tokenCounter else { return await runShape { await onRecord($0.record) } }
+        let (uncounted, counting) = AsyncStream.makeStream(of: RaceResult.self)
+        return await withTaskGroup(of: Int.self) { group in
+            group.addTask {
+                await withDiscardingTaskGroup { counters in
+                    for await result in uncounted {
+                        counters.addTask { await onRecord(await Self.counted(result, by: tokenCounter)) }
+                    }
+                }
+                return 0
+            }
+            let issued = await runShape { result in
+                if Self.needsCounting(result.record) {
+                    counting.yield(result)
+                } else {
+                    await onRecord(result.record)
+                }
+            }
+            counting.finish()
+            await group.waitForAll()
+            return issued
+        }
+    }
+
+    /// Whether a record's output tokens are chunk counts a tokenizer should replace.
+    static func needsCounting(_ record: RequestRecord) -> Bool {
+        record.outcome == .success && record.outputTokenSource == .chunks && record.textChunks > 0
+    }
+
+    /// The record with its output tokens counted by `counter`; unchanged (chunk counts, labelled so) when the
+    /// counter fails.
+    static func counted(_ result: RaceResult, by counter: any TokenCounter) async -> RequestRecord {
+        var record = result.record
+        if let tokens = try? await counter.countTokens(result.output) {
+            record.outputTokens = tokens
+            record.outputTokenSource = .tokenizer
+        }
+        return record
+    }
+
+    private func runShape(deliver: @escaping @Sendable (RaceResult) async -> Void) async -> Int {
         await client.warmConnections(connectionsNeeded)
         let start = timeline.now()
         let deadline = step.maxDuration.map { start + $0 }
@@ -66,13 +114,13 @@ public struct StepExecutor: Sendable {
         case .concurrency(let users):
             if let conversations = prompts as? any ConversationSource {
                 return await runConversations(
-                    conversations, users: users, start: start, deadline: deadline, onRecord: onRecord)
+                    conversations, users: users, start: start, deadline: deadline, deliver: deliver)
             }
-            return await runClosedLoop(users: users, start: start, deadline: deadline, onRecord: onRecord)
+            return await runClosedLoop(users: users, start: start, deadline: deadline, deliver: deliver)
         case .rate(let perSecond, let arrival, let maxInFlight):
             let schedule = ArrivalSchedule(rate: perSecond, process: arrival, seed: seed ^ UInt64(stepIndex))
             return await runOpenLoop(
-                schedule: schedule, maxInFlight: maxInFlight, start: start, deadline: deadline, onRecord: onRecord
+                schedule: schedule, maxInFlight: maxInFlight, start: start, deadline: deadline, deliver: deliver
             )
         case .trace(let trace, let speed, let maxInFlight):
             // Entries already stored by an earlier segment are not waited for: the rest keep their spacing, the
@@ -81,7 +129,7 @@ public struct StepExecutor: Sendable {
                 .map { trace.entries[$0].arrival / speed }
             return await runOpenLoop(
                 schedule: remaining.map { $0 - (remaining.first ?? .zero) }, maxInFlight: maxInFlight, start: start,
-                deadline: deadline, onRecord: onRecord)
+                deadline: deadline, deliver: deliver)
         }
     }
 
@@ -100,8 +148,7 @@ public struct StepExecutor: Sendable {
     }
 
     private func runClosedLoop(
-        users: Int, start: Duration, deadline: Duration?,
-        onRecord: @escaping @Sendable (RequestRecord) async -> Void
+        users: Int, start: Duration, deadline: Duration?, deliver: @escaping @Sendable (RaceResult) async -> Void
     ) async -> Int {
         let counter = RequestCounter(limit: step.maxRequests, firstID: firstRequestID, skipping: skipping)
         await withDiscardingTaskGroup { group in
@@ -113,7 +160,7 @@ public struct StepExecutor: Sendable {
                         let result = await perform(
                             firstRequestID + n, scheduled: freeAt, slotAcquired: freeAt, deadline: deadline
                         )
-                        await onRecord(result.record)
+                        await deliver(result)
                         freeAt = result.endedAt
                     }
                 }
@@ -130,7 +177,7 @@ public struct StepExecutor: Sendable {
     /// ``LoadStep/idsWithoutRequestLimit``); a resumed step skips conversations with any stored turn.
     private func runConversations(
         _ conversations: any ConversationSource, users: Int, start: Duration,
-        deadline: Duration?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
+        deadline: Duration?, deliver: @escaping @Sendable (RaceResult) async -> Void
     ) async -> Int {
         let turns = conversations.turns(for: step)
         let started = Set(skipping.map { ($0 - firstRequestID) / turns })
@@ -153,7 +200,7 @@ public struct StepExecutor: Sendable {
                                 firstRequestID + n * turns + k, prompt: prompt, scheduled: freeAt,
                                 slotAcquired: freeAt, deadline: deadline, keepsAnswer: true)
                             result.record.turn = k
-                            await onRecord(result.record)
+                            await deliver(result)
                             freeAt = result.endedAt
                             guard result.record.outcome == .success else { break }
                             history.append(ChatMessage(role: "assistant", content: result.answer))
@@ -171,7 +218,7 @@ public struct StepExecutor: Sendable {
 
     private func runOpenLoop(
         schedule: some Sequence<Duration>, maxInFlight: Int?, start: Duration,
-        deadline: Duration?, onRecord: @escaping @Sendable (RequestRecord) async -> Void
+        deadline: Duration?, deliver: @escaping @Sendable (RaceResult) async -> Void
     ) async -> Int {
         let slots = maxInFlight.map { AsyncSemaphore(limit: $0) }
         var issued = 0
@@ -194,15 +241,15 @@ public struct StepExecutor: Sendable {
                 group.addTask {
                     var slotAcquired = scheduled
                     if let slots, await slots.acquire() { slotAcquired = timeline.now() }
-                    let record: RequestRecord
+                    let result: RaceResult
                     if let deadline, timeline.now() >= deadline {
-                        record = notDispatched(id, scheduled: scheduled, slotAcquired: slotAcquired)
+                        let record = notDispatched(id, scheduled: scheduled, slotAcquired: slotAcquired)
+                        result = RaceResult(record: record, endedAt: record.endedAt, answer: "", output: "")
                     } else {
-                        record = await perform(id, scheduled: scheduled, slotAcquired: slotAcquired, deadline: deadline)
-                            .record
+                        result = await perform(id, scheduled: scheduled, slotAcquired: slotAcquired, deadline: deadline)
                     }
                     await slots?.release()
-                    await onRecord(record)
+                    await deliver(result)
                 }
                 issued += 1
             }
@@ -238,7 +285,9 @@ public struct StepExecutor: Sendable {
     /// targets in turn, a conversation's next turn), and returns its record. The step's request timeout applies.
     public func send(_ id: Int, prompt: Prompt) async -> RequestRecord {
         let now = timeline.now()
-        return await perform(id, prompt: prompt, scheduled: now, slotAcquired: now, deadline: nil).record
+        let result = await perform(id, prompt: prompt, scheduled: now, slotAcquired: now, deadline: nil)
+        guard let tokenCounter, Self.needsCounting(result.record) else { return result.record }
+        return await Self.counted(result, by: tokenCounter)
     }
 
     /// Sends one request through the race and returns its record and the offset it ended at.
@@ -249,21 +298,22 @@ public struct StepExecutor: Sendable {
         let prompt = prompt ?? self.prompt(for: id)
         let assembler = RecordAssembler(
             origin: origin, template: template(id, prompt: prompt, scheduled: scheduled, slotAcquired: slotAcquired),
-            keepsAnswer: keepsAnswer
+            keepsAnswer: keepsAnswer, keepsOutput: tokenCounter != nil
         )
         let outcome = await race.run(settings.request(for: prompt), deadline: deadline, state: assembler) {
             $0.consume($1)
         }
         return RaceResult(
             record: outcome.state.finish(endedAfter: outcome.endedAt, override: outcome.limitError),
-            endedAt: outcome.endedAt, answer: outcome.state.answer)
+            endedAt: outcome.endedAt, answer: outcome.state.answer, output: outcome.state.output)
     }
 
-    /// One request's record, when it ended, and its answer text when kept.
-    private struct RaceResult: Sendable {
+    /// One request's record, when it ended, and its answer and generated text when kept.
+    struct RaceResult: Sendable {
         var record: RequestRecord
         var endedAt: Duration
         var answer: String
+        var output: String
     }
 }
 

@@ -7,7 +7,9 @@ import NIOCore
 /// A built-in OpenAI-compatible model server with known timing, for calibrating and testing measurements.
 ///
 /// Routes: `POST /v1/chat/completions` (streaming and not), `GET /v1/models`, `GET /health`, `GET /sim/stats`,
-/// `GET /sim/requests` (what each streamed request really got, on the simulator's clock).
+/// `GET /sim/requests` (what each streamed request really got, on the simulator's clock), and `POST /tokenize` in
+/// llama.cpp's form: the simulator's tokenizer gives one token per whitespace-separated word, as its streams
+/// generate them.
 /// Streams follow the real wire format: a role-only first chunk, one content chunk per token, a finish chunk
 /// with an empty delta, a usage-only chunk when `stream_options.include_usage` is set, then `data: [DONE]`.
 /// Token k (0-based) is written at request arrival + TTFT + k × ITL, on absolute deadlines so timing does not
@@ -44,6 +46,12 @@ public struct Simulator: Sendable {
         router.get("/sim/requests") { _, _ in
             let data = try JSONEncoder().encode(stats.timings)
             return Self.json(String(decoding: data, as: UTF8.self))
+        }
+        router.post("/tokenize") { request, _ in
+            let body = try await request.body.collect(upTo: 16 << 20)
+            let text = (try? JSONParser.parse(String(buffer: body)))?["content"]?.string ?? ""
+            let ids = text.split(whereSeparator: \.isWhitespace).map { SimWire.words.firstIndex(of: String($0)) ?? 0 }
+            return Self.json("{\"tokens\":[\(ids.map(String.init).joined(separator: ","))]}")
         }
         router.post("/v1/chat/completions") { request, _ in
             try await respond(to: request)
@@ -115,7 +123,8 @@ public struct Simulator: Sendable {
             promptTokens: chat.promptTokens, outputTokens: chat.outputTokens(natural: configuration.outputTokens),
             capped: chat.ignoreEOS == true
                 || configuration.outputTokens >= (chat.maxCompletionTokens ?? chat.maxTokens ?? .max),
-            fault: fault, includeUsage: chat.streamOptions?.includeUsage == true, random: random,
+            fault: fault, includeUsage: configuration.reportsUsage && chat.streamOptions?.includeUsage == true,
+            random: random,
             words: SeededRandom(seed: configuration.seed ^ chat.promptHash), arrivedAt: arrivedAt
         )
         if chat.stream == true {

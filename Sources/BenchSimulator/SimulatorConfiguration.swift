@@ -41,6 +41,9 @@ public struct SimulatorConfiguration: Sendable, Hashable {
     /// Tokens sent per streamed chunk (as servers that batch their stream output do, e.g. vLLM's stream interval);
     /// a chunk goes out when its last token is due.
     public var tokensPerChunk: Int = 1
+    /// Whether streams carry a usage report when asked (`stream_options.include_usage`); off, like servers that
+    /// report none, so the client must count tokens itself.
+    public var reportsUsage = true
     /// Relative standard deviation applied to every TTFT and ITL draw (0 = exact timing).
     public var jitter: Double
     public var seed: UInt64

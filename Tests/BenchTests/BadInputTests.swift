@@ -48,6 +48,16 @@ extension LiveTests {
             #expect(unset.status == 64 && unset.stderr.contains("the variable LLMBENCH_NO_SUCH_TOKEN is not set"))
         }
 
+        @Test func aShippedTaskWithoutItsDataNamesTheFlagAndWhereTheDataIsPublished() throws {
+            let task = Fixtures.repositoryRoot.appendingPathComponent("tasks/gsm8k.yaml").path
+            let result = try CLI.run(["eval", task] + Self.target)
+            #expect(result.status == 64, "\(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "download it from https://raw.githubusercontent.com/openai/grade-school-math/3101c7d5072418e28b9008a6636bde82a006892c/grade_school_math/data/test.jsonl and pass the file with --dataset PATH"
+                ), "\(result.stderr)")
+        }
+
         @Test func filesThatCannotBeReadOrWrittenAreOneSentence() throws {
             let missing = try CLI.run(["eval-compare", "/nonexistent-llmbench-a", "/tmp"])
             #expect(missing.status == 64)

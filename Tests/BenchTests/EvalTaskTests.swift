@@ -65,6 +65,50 @@ import Testing
         #expect { try Self.task(text) } throws: { ($0 as? DatasetError)?.location == field }
     }
 
+    @Test func aRegexScorerWithAnArgumentSaysWhereThePatternGoes() throws {
+        #expect {
+            try Self.task(#"dataset: x.jsonl\#nprompt: p\#nreference: r\#nscorer: {regex: "^4$"}"#)
+        } throws: {
+            let problem = ($0 as? DatasetError)?.problem ?? ""
+            return problem.contains("write `scorer: regex` and put the pattern in `reference:`")
+                && problem.contains("filters: [{regex: …}]")
+        }
+    }
+
+    @Test func aFailedJSONAnswerStoresWhy() throws {
+        let task = try Self.task(
+            #"dataset: x.jsonl\#nprompt: p\#nreference: r\#nscorer: {json_schema: {type: object, required: [name], properties: {age: {type: integer}}}}"#
+        )
+        let broken = EvalItemResult.scoring(#"{"age": "ten"}"#, task: task, itemID: "0", repeatIndex: 0, gold: "")
+        #expect(broken.outcome == .incorrect)
+        #expect(broken.reason == #"$: missing name; $.age: expected integer"#, "\(broken.reason ?? "nil")")
+        let notJSON = EvalItemResult.scoring("{name: 1", task: task, itemID: "0", repeatIndex: 0, gold: "")
+        #expect(notJSON.reason?.hasPrefix("the answer is not valid JSON at line 1, column 2") == true)
+        let right = EvalItemResult.scoring(
+            #"{"name": "a", "age": 3}"#, task: task, itemID: "0", repeatIndex: 0, gold: "")
+        #expect(right.outcome == .correct && right.reason == nil)
+        // The reason is stored with the item.
+        let stored = try JSONDecoder().decode(EvalItemResult.self, from: JSONEncoder().encode(broken))
+        #expect(stored.reason == broken.reason)
+    }
+
+    @Test func aTaskWithoutItsDataSaysWhereItIsPublishedAndWhichFlagTakesIt() throws {
+        let task = try Self.task(
+            "dataset: gsm8k/missing.jsonl\npublished: https://example.org/test.jsonl\nprompt: p\nreference: r")
+        #expect {
+            try task.loadItems()
+        } throws: {
+            ($0 as? DatasetError)?.problem
+                == "no such file: llmbench does not ship the data of task task; download it from https://example.org/test.jsonl and pass the file with --dataset PATH"
+        }
+        // A path the user gave is theirs: no advice about where to get it.
+        #expect {
+            try task.reading("/nonexistent/mine.jsonl").loadItems()
+        } throws: {
+            ($0 as? DatasetError)?.problem.hasPrefix("cannot read: ") == true
+        }
+    }
+
     @Test func summariesCountUnparsedApartAndScoreItemsNotAsks() throws {
         let results = [
             EvalItemResult(itemID: "a", repeatIndex: 0, outcome: .correct, score: 1),

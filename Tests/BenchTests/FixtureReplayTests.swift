@@ -41,7 +41,8 @@ extension LiveTests {
         static func record<Wire: WireProtocol>(_ fixture: String, wire: Wire) async throws -> RequestRecord {
             try await withReplayServer(fixture, pause: .milliseconds(2)) { port in
                 let client = StreamingModelClient(
-                    http: HTTPClient.shared, wire: wire, baseURL: "http://127.0.0.1:\(port)/v1", apiKey: "test-key"
+                    http: HTTPTransport(HTTPClient.shared), wire: wire, baseURL: "http://127.0.0.1:\(port)/v1",
+                    apiKey: "test-key"
                 )
                 let origin = ContinuousClock.now
                 var assembler = RecordAssembler(

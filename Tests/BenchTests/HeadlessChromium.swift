@@ -45,7 +45,7 @@ enum HeadlessChromium {
         process.arguments = arguments
         // Standard error goes to a file, so a chatty browser never blocks on a full pipe while stdout is read.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID()).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let out = Pipe()
         process.standardOutput = out

@@ -29,6 +29,27 @@ import Testing
         #expect(JudgeTemplate.safety.messages(question: "q", answer: "a", reference: "")[1].content.contains("S14"))
     }
 
+    @Test func theJudgeLineGivesEachVerdictWithItsCountUnambiguously() throws {
+        let results = ["10", "2", "10", "9"].enumerated().map { index, score in
+            var record = JudgeRecord(template: "helpfulness/1", judge: "j", messages: [], reply: "Score: \(score)")
+            record.read(with: .helpfulness)
+            return EvalItemResult.judging(
+                "answer", extracted: "answer", reply: record, template: .helpfulness, scorer: .exact,
+                itemID: "\(index)", repeatIndex: 0, gold: "")
+        }
+        let lines = QualityLines.summary(EvalSummary(task: "t", results: results))
+        let judgeLine = try #require(lines.first { $0.contains("judge j with helpfulness/1") })
+        #expect(judgeLine.contains(": verdicts 2=1, 9=1, 10=2 (4 answers); 0 replies without a verdict, 0 failed"))
+    }
+
+    @Test func rubricFiguresAreWrittenInSnakeCaseAndEarlierFilesStillRead() throws {
+        let estimate = try #require(ScoreEstimate(scores: [4, 5, 3]))
+        let json = String(decoding: try JSONEncoder().encode(estimate), as: UTF8.self)
+        #expect(json.contains(#""standard_error":"#) && !json.contains("standardError"))
+        let legacy = json.replacingOccurrences(of: "standard_error", with: "standardError")
+        #expect(try JSONDecoder().decode(ScoreEstimate.self, from: Data(legacy.utf8)) == estimate)
+    }
+
     @Test func claimsAreReadLineByLineAndNothingIsGuessed() throws {
         let reply = """
             Here are the claims:
@@ -228,6 +249,11 @@ import Testing
         let versusHuman = try #require(agreement.human)
         #expect(versusHuman.map(\.raters) == [["human", "a"], ["human", "b"]])
         #expect(versusHuman[0].agreement.observed == 1 && versusHuman[0].agreement.n == 3)
+        // The human labels are a rater: one judge and the labels make two raters on three shared answers.
+        #expect(agreement.raters == ["a", "b", "human"])
+        let oneJudge = JudgeAgreement([first], human: human)
+        #expect(oneJudge.raters == ["a", "human"] && oneJudge.units == 3 && oneJudge.alpha != nil)
+        #expect(QualityLines.agreement(oneJudge)[0] == "2 raters (a, human) on 3 answers labelled by two or more")
         let scores = JudgeAgreement([
             .init(name: "a", labels: ["1#0": "4", "2#0": "2"]), .init(name: "b", labels: ["1#0": "5", "2#0": "2"]),
         ])

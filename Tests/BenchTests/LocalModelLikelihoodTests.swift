@@ -73,7 +73,7 @@ extension LiveTests {
             try await LocalModelGate.withPrivateServer(parallel: 1, contextSize: 2048) { state, _ in
                 let http = HTTPClient(eventLoopGroupProvider: .singleton)
                 defer { _ = http.shutdown() }
-                let model = LlamaCppForcedDecoding(baseURL: state.baseURL, http: http)
+                let model = LlamaCppForcedDecoding(baseURL: state.baseURL, http: HTTPTransport(http))
                 let context = try await model.tokenize("The capital of France is", addSpecial: true)
                 let continuation = try await model.tokenize(" Paris, and the capital of Spain", addSpecial: false)
                 #expect(continuation.count >= 4)
@@ -87,7 +87,7 @@ extension LiveTests {
                     #expect(abs(alone[0].logprob - together[index].logprob) < 1e-3, "token \(index)")
                 }
                 // What greedy decoding writes is, token for token, the top choice.
-                let greedy = try await JSONEndpoint(baseURL: state.baseURL, http: http).post(
+                let greedy = try await JSONEndpoint(baseURL: state.baseURL, http: HTTPTransport(http)).post(
                     "/completion",
                     [
                         "prompt": .array(context.map { .number(Double($0)) }), "n_predict": .number(4),

@@ -16,7 +16,7 @@ extension LiveTests {
     @Suite(.enabled(if: LocalModelGate.shouldRun, "the local model is not installed (run `llmbench local install`)"))
     struct LocalModelTests {
         @Test func realModelBenchmarkAgreesWithTheServersOwnTimings() async throws {
-            let (report, probe, evaluation) = try await LocalModelGate.withPrivateServer(
+            let (report, probe, evaluation, tokenCounts) = try await LocalModelGate.withPrivateServer(
                 parallel: 2, contextSize: 4096
             ) { state, root in
                 var spec = BenchSpec()
@@ -42,8 +42,25 @@ extension LiveTests {
                         outputDirectory: nil
                     ).run()
                 }.summary
-                return (report, probe, evaluation)
+                // The server's tokenizer counts an answer's text in the tokens the server generated it in.
+                var counting = spec.targets[0]
+                counting.tokenizer = .server
+                let tokenCounts = try await withEngine { engine in
+                    let endpoint = try await engine.endpoint(for: counting, field: "target")
+                    let completion = await endpoint.complete(
+                        GenerationRequest(
+                            model: LocalModelPins.modelAlias,
+                            messages: [ChatMessage(role: "user", content: "Describe the sea in a few sentences.")],
+                            maxOutputTokens: 24, exactOutputLength: true, temperature: 0))
+                    let counter = try #require(endpoint.tokenCounter)
+                    return (completion.usage?.outputTokens, try await counter.countTokens(completion.answer))
+                }
+                return (report, probe, evaluation, tokenCounts)
             }
+            let generated = try #require(tokenCounts.0)
+            #expect(
+                generated == 24 && abs(tokenCounts.1 - generated) <= 1, "usage \(generated), /tokenize \(tokenCounts.1)"
+            )
             for step in report.targets[0].steps {
                 let m = step.metrics
                 #expect(m.counts.succeeded == 4 && m.counts.failed == 0, "\(step.label): \(step.notes)")

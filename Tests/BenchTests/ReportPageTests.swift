@@ -81,10 +81,19 @@ extension LiveTests {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let html = folder.appendingPathComponent("report.html")
-            try ReportPageTests.page().write(to: html, atomically: true, encoding: .utf8)
+            // The browser writes each chart's rendered width and its title's font size into the DOM it dumps.
+            let measure = """
+                <script>for (const svg of document.querySelectorAll('svg.chart')) {
+                svg.setAttribute('data-rendered', svg.getBoundingClientRect().width.toFixed(1) + ' ' +
+                parseFloat(getComputedStyle(svg.querySelector('text')).fontSize).toFixed(1) + ' ' +
+                svg.querySelector('text').getBoundingClientRect().height.toFixed(1)) }</script></body>
+                """
+            try ReportPageTests.page().replacingOccurrences(of: "</body>", with: measure)
+                .write(to: html, atomically: true, encoding: .utf8)
             let report = try ReportPageTests.run.report()
             let keep = ProcessInfo.processInfo.environment["LLMBENCH_UPDATE_SCREENSHOTS"] == "1"
             let screenshots = Fixtures.repositoryRoot.appendingPathComponent("docs/screenshots")
+            var renderedTitleHeights: [Double] = []
             for (width, name) in [(1280, "report-1280.png"), (390, "report-phone.png")] {
                 let shot = (keep ? screenshots : folder).appendingPathComponent(name)
                 let page = try HeadlessChromium.open(html.absoluteString, width: width, height: 3200, screenshot: shot)
@@ -92,12 +101,23 @@ extension LiveTests {
                 let attributes = try FileManager.default.attributesOfItem(atPath: shot.path)
                 #expect((attributes[.size] as? Int ?? 0) > 20_000, "the screenshot is blank")
                 #expect(page.dom.components(separatedBy: "<svg class=\"chart\"").count - 1 >= 6)
+                // Every chart is drawn at its own size in every layout, so its type is the same size everywhere:
+                // a chart alone in its row does not stretch, and a phone scrolls a chart rather than shrinking it.
+                let rendered = page.dom.components(separatedBy: "data-rendered=\"").dropFirst().map {
+                    $0.prefix { $0 != "\"" }.split(separator: " ").compactMap { Double($0) }
+                }
+                #expect(rendered.count >= 6)
+                let titles = Set(rendered.map { $0[2] })
+                #expect(rendered.allSatisfy { $0[0] == HTMLReportRenderer.chartWidth }, "\(width) px: \(rendered)")
+                #expect(titles.count == 1, "chart titles of different sizes at \(width) px: \(titles)")
+                renderedTitleHeights.append(contentsOf: titles)
                 for target in report.targets {
                     let last = try #require(target.steps.last)
                     let row = StepTable.row(target: target.name, label: last.label, metrics: last.metrics)
                     #expect(page.dom.contains(">\(row[4])</td>") && page.dom.contains(">\(row[10])</td>"))
                 }
             }
+            #expect(Set(renderedTitleHeights).count == 1, "type size differs between 1280 and 390 px")
         }
     }
 }

@@ -167,6 +167,12 @@ extension LiveTests {
                         auth: true), 422, field: "/targets/0/base_url")
                 problem(
                     try await server.request(
+                        .POST, "/v1/runs",
+                        body:
+                            #"{"targets":[{"base_url":"http://127.0.0.1:9/v1","model":"m","tokenizer":"/etc/passwd"}]}"#,
+                        auth: true), 422, field: "/targets/0/tokenizer")
+                problem(
+                    try await server.request(
                         .POST, "/v1/runs", body: String(repeating: " ", count: 5000) + spec, auth: true),
                     413)
                 wrong = try await server.request(.PATCH, "/v1/runs/run_x")

@@ -33,12 +33,13 @@ extension BenchmarkReport {
 /// shut down (awaited) when `body` returns.
 func withEngine<T: Sendable>(
     connections: Int = 256, maxInFlightPerEndpoint: Int? = nil,
-    environment: [String: String] = ProcessInfo.processInfo.environment, _ body: (Engine) async throws -> T
+    environment: [String: String] = ProcessInfo.processInfo.environment, targetGuard: TargetGuard? = nil,
+    _ body: (Engine) async throws -> T
 ) async throws -> T {
-    try await Engine.withRunning(
-        Engine.Configuration(
-            connectionsPerHost: connections, maxInFlightPerEndpoint: maxInFlightPerEndpoint, environment: environment),
-        body)
+    var configuration = Engine.Configuration(
+        connectionsPerHost: connections, maxInFlightPerEndpoint: maxInFlightPerEndpoint, environment: environment)
+    configuration.targetGuard = targetGuard
+    return try await Engine.withRunning(configuration, body)
 }
 
 extension BenchmarkRun {

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 public import BenchCore
-import BenchProviders
+public import BenchProviders
 public import BenchReport
 public import BenchRunner
 public import Foundation
@@ -34,6 +34,8 @@ public struct Engine: Sendable {
         public var prices: PriceTable = .builtIn
         /// The timeline of scheduling logic from a run's origin: the continuous clock, or a test clock in tests.
         public var timelines: @Sendable (_ origin: ContinuousClock.Instant) -> Timeline = { .continuous(origin: $0) }
+        /// Checks the address of every connection (the service and its workers); nil on one's own machine.
+        public var targetGuard: TargetGuard?
 
         public init(
             connectionsPerHost: Int, maxInFlightPerEndpoint: Int? = nil,
@@ -52,12 +54,15 @@ public struct Engine: Sendable {
     public let probes: ProbeStore
     public let readTimeout: Duration
     public let timelines: @Sendable (_ origin: ContinuousClock.Instant) -> Timeline
+    /// The guard the service checks submitted targets with (and ``HTTPClientService/transport`` every connection).
+    public let targetGuard: TargetGuard?
     /// The client's ceiling on this host, written into the reports of the runs this engine finishes.
     public var clientCeiling: HarnessCeiling?
 
     /// An engine whose services (``services``) the caller runs in its service group.
     public init(_ configuration: Configuration) {
-        http = HTTPClientService(connectionsPerHost: configuration.connectionsPerHost)
+        http = HTTPClientService(connectionsPerHost: configuration.connectionsPerHost, guard: configuration.targetGuard)
+        targetGuard = configuration.targetGuard
         limits = EndpointLimits(limit: configuration.maxInFlightPerEndpoint)
         environment = configuration.environment
         prices = configuration.prices
@@ -125,7 +130,7 @@ public struct Engine: Sendable {
     ) async throws -> EngineEndpoint {
         let key = try apiKey(target, field: field)
         let wire = TargetEndpoint(
-            target: target, http: http.client, apiKey: key, headTimeout: policy.requestTimeout,
+            target: target, http: http.transport, apiKey: key, headTimeout: policy.requestTimeout,
             environment: environment)
         let timeline = timelines(origin)
         let paced: any ModelClient =
@@ -136,7 +141,28 @@ public struct Engine: Sendable {
         let race = RequestRace(
             client: client, requestTimeout: policy.requestTimeout, readTimeout: policy.readTimeout ?? readTimeout,
             limit: await limits.semaphore(baseURL: target.baseURL), timeline: timeline)
-        return EngineEndpoint(target: target, race: race, wire: wire, http: http.client, apiKey: key)
+        return EngineEndpoint(
+            target: target, race: race, wire: wire, http: http.transport, apiKey: key,
+            tokenCounter: try tokenCounter(for: target, apiKey: key))
+    }
+
+    /// What counts `target`'s output tokens when a response has no usage report (``BenchSpec/Target/tokenCounting``).
+    /// - Throws: ``SpecError`` naming the tokenizer file when it cannot be read or counted with exactly.
+    func tokenCounter(for target: BenchSpec.Target, apiKey: String?) throws -> (any TokenCounter)? {
+        switch target.tokenCounting {
+        case .none:
+            return nil
+        case .server:
+            return ServerTokenCounter(
+                baseURL: target.baseURL, http: http.transport,
+                headers: LikelihoodEndpoint.headers(target, apiKey: apiKey))
+        case .file(let path):
+            do {
+                return try ByteLevelBPE(path: path)
+            } catch let error as TokenizerFileError {
+                throw SpecError("\(target.name).tokenizer", error.problem + " (\(path))")
+            }
+        }
     }
 
     /// How `target` gives log-probabilities of given text (llama.cpp by forced decoding, vLLM by `prompt_logprobs`),
@@ -144,7 +170,7 @@ public struct Engine: Sendable {
     /// - Throws: ``SpecError`` naming the target when it has no such method, or on `field` when its key is not set.
     public func likelihoodModel(for target: BenchSpec.Target, field: String) async throws -> any LikelihoodModel {
         let model = try LikelihoodEndpoint.model(
-            for: target, apiKey: try apiKey(target, field: field), http: http.client, probes: probes)
+            for: target, apiKey: try apiKey(target, field: field), http: http.transport, probes: probes)
         guard let limit = await limits.semaphore(baseURL: target.baseURL) else { return model }
         return LimitedLikelihoodModel(base: model, limit: limit)
     }
@@ -152,7 +178,7 @@ public struct Engine: Sendable {
     /// A moderation API reached through the process's HTTP client.
     /// - Throws: ``SpecError`` when its key variable is not set.
     public func moderation(_ target: Moderation.Target) throws -> Moderation {
-        try Moderation(target, http: http.client, environment: environment)
+        try Moderation(target, http: http.transport, environment: environment)
     }
 }
 

@@ -11,8 +11,10 @@ public struct EngineEndpoint: Sendable {
     public let race: RequestRace
     /// The wire protocol bound to the target: the raw request encoder and framing the capability probe uses.
     let wire: TargetEndpoint
-    let http: HTTPClient
+    let http: HTTPTransport
     let apiKey: String?
+    /// Counts output tokens of responses without usage, when the target has a tokenizer llmbench can reach.
+    public let tokenCounter: (any TokenCounter)?
 
     /// The client generations go through (pacing and retries included).
     public var client: any ModelClient { race.client }

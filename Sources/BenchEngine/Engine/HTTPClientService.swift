@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+public import BenchProviders
 import NIOCore
 public import ServiceLifecycle
 
@@ -11,11 +12,16 @@ public import ServiceLifecycle
 /// widest concurrency of a spec, an evaluation's concurrency, a service's admission limit): AsyncHTTPClient's default
 /// of 8 would queue the rest inside the client, and that queue would be measured as the model's latency. No read
 /// timeout is set here: each generation's read timeout is its own (``RequestRace``), whatever else shares the pool.
+///
+/// Under a ``TargetGuard`` (the service and its workers), requests go through ``transport``, which checks the
+/// address of every connection and pins host names to checked addresses.
 public struct HTTPClientService: Service {
     public let client: HTTPClient
+    /// How requests are sent: through ``client``, checked by the guard when there is one.
+    public let transport: HTTPTransport
     public let connectionsPerHost: Int
 
-    public init(connectionsPerHost: Int) {
+    public init(connectionsPerHost: Int, guard: TargetGuard? = nil) {
         self.connectionsPerHost = max(1, connectionsPerHost)
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = self.connectionsPerHost
@@ -24,11 +30,13 @@ public struct HTTPClientService: Service {
         configuration.timeout = .init(connect: .seconds(10))
         configuration.decompression = .disabled
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        transport = HTTPTransport(client: client, configuration: configuration, guard: `guard`)
     }
 
     /// Waits for the group's graceful shutdown (or cancellation), then shuts the client down.
     public func run() async throws {
         try? await gracefulShutdown()
+        await transport.shutdownPins()
         try await client.shutdown()
     }
 }

@@ -4,7 +4,7 @@ public import BenchMetrics
 /// keyed by ``EvalItemResult/key``; answers a rater has no verdict for are missing for that rater.
 ///
 /// - pairs: Cohen's κ for every pair of judges, over the answers both labelled;
-/// - alpha: Krippendorff's α (nominal) over all judges, missing verdicts allowed; `alpha_interval` too when the
+/// - alpha: Krippendorff's α (nominal) over all raters (the human labels one of them), missing verdicts allowed; `alpha_interval` too when the
 ///   verdicts are rubric scores (numbers), where near misses count as partly agreeing;
 /// - human: each judge against the human labels (observed agreement, κ), over the answers both labelled.
 public struct JudgeAgreement: Sendable, Hashable, Codable {
@@ -43,10 +43,12 @@ public struct JudgeAgreement: Sendable, Hashable, Codable {
     public var human: [Pair]?
 
     /// - Parameter human: labels by people, keyed like the judges'.
+    /// The human labels count as one more rater in ``raters``, ``units`` and α.
     public init(_ judges: [Rater], human: [String: String]? = nil) {
-        raters = judges.map(\.name)
-        let keys = Set(judges.flatMap(\.labels.keys)).sorted()
-        let table = keys.map { key in judges.map { $0.labels[key] } }
+        let everyone = judges + (human.map { [Rater(name: "human", labels: $0)] } ?? [])
+        raters = everyone.map(\.name)
+        let keys = Set(everyone.flatMap(\.labels.keys)).sorted()
+        let table = keys.map { key in everyone.map { $0.labels[key] } }
         units = table.filter { $0.compactMap { $0 }.count >= 2 }.count
         pairs = Self.pairs(judges)
         alpha = KrippendorffAlpha.alpha(table, level: .nominal)

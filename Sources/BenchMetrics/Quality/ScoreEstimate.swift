@@ -72,4 +72,31 @@ public struct ScoreEstimate: Sendable, Hashable, Codable {
         let z = NormalDistribution.twoSidedZ(confidence)
         interval = Interval(lower: mean - z * standardError, upper: mean + z * standardError, confidence: confidence)
     }
+
+    enum CodingKeys: String, CodingKey {
+        case n, mean, clusters, interval
+        case standardError = "standard_error"
+        /// How results written by earlier versions spelled `standard_error`.
+        case legacyStandardError = "standardError"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        n = try container.decode(Int.self, forKey: .n)
+        mean = try container.decode(Double.self, forKey: .mean)
+        clusters = try container.decodeIfPresent(Int.self, forKey: .clusters)
+        interval = try container.decode(Interval.self, forKey: .interval)
+        standardError =
+            try container.decodeIfPresent(Double.self, forKey: .standardError)
+            ?? container.decode(Double.self, forKey: .legacyStandardError)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(n, forKey: .n)
+        try container.encode(mean, forKey: .mean)
+        try container.encodeIfPresent(clusters, forKey: .clusters)
+        try container.encode(interval, forKey: .interval)
+        try container.encode(standardError, forKey: .standardError)
+    }
 }

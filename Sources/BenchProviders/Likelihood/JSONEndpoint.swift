@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 public import BenchCore
 import Foundation
 
@@ -6,10 +6,10 @@ import Foundation
 /// path: tokenizers and log-probability endpoints.
 public struct JSONEndpoint: Sendable {
     public let root: String
-    let http: HTTPClient
+    let http: HTTPTransport
     let headers: [WireRequest.Header]
 
-    public init(baseURL: String, http: HTTPClient, headers: [WireRequest.Header] = []) {
+    public init(baseURL: String, http: HTTPTransport, headers: [WireRequest.Header] = []) {
         var root = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         if root.hasSuffix("/v1") { root = String(root.dropLast(3)) }
         self.root = root

@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 public import BenchCore
 import Foundation
 
@@ -12,7 +12,7 @@ public struct LlamaCppForcedDecoding: LikelihoodModel {
     /// The server root (a trailing `/v1` is dropped).
     public let endpoint: JSONEndpoint
 
-    public init(baseURL: String, http: HTTPClient, headers: [WireRequest.Header] = []) {
+    public init(baseURL: String, http: HTTPTransport, headers: [WireRequest.Header] = []) {
         endpoint = JSONEndpoint(baseURL: baseURL, http: http, headers: headers)
     }
 

@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 public import BenchCore
 import Foundation
 
@@ -6,7 +6,7 @@ extension PromptLogprobMethod {
     /// The model that scores given text by this method at `baseURL`; nil for a method llmbench only detects
     /// (TGI's `decoder_input_details`).
     public func model(
-        baseURL: String, model: String, http: HTTPClient, headers: [WireRequest.Header]
+        baseURL: String, model: String, http: HTTPTransport, headers: [WireRequest.Header]
     ) -> (any LikelihoodModel)? {
         switch self {
         case .forcedDecoding: LlamaCppForcedDecoding(baseURL: baseURL, http: http, headers: headers)
@@ -19,7 +19,7 @@ extension PromptLogprobMethod {
     /// token by token (or, for TGI, a prefill returned by `/generate`). Returns what was seen when it does; throws
     /// what went wrong when it does not.
     public func check(
-        baseURL: String, model name: String, http: HTTPClient, headers: [WireRequest.Header]
+        baseURL: String, model name: String, http: HTTPTransport, headers: [WireRequest.Header]
     ) async throws -> String {
         let text = "Hello world"
         guard let model = model(baseURL: baseURL, model: name, http: http, headers: headers) else {

@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 public import BenchCore
 import Foundation
 
@@ -10,7 +10,7 @@ public struct VLLMPromptLogprobs: LikelihoodModel {
     public let endpoint: JSONEndpoint
     let model: String
 
-    public init(baseURL: String, model: String, http: HTTPClient, headers: [WireRequest.Header] = []) {
+    public init(baseURL: String, model: String, http: HTTPTransport, headers: [WireRequest.Header] = []) {
         endpoint = JSONEndpoint(baseURL: baseURL, http: http, headers: headers)
         self.model = model
     }

@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 public import BenchCore
 
 /// OpenAI's moderation endpoint (`POST /v1/moderations`, default model `omni-moderation-latest`): whether a text is
@@ -17,7 +17,7 @@ public struct OpenAIModeration: Sendable {
     public let model: String
     let endpoint: JSONEndpoint
 
-    public init(baseURL: String, apiKey: String, model: String = "omni-moderation-latest", http: HTTPClient) {
+    public init(baseURL: String, apiKey: String, model: String = "omni-moderation-latest", http: HTTPTransport) {
         self.model = model
         endpoint = JSONEndpoint(
             baseURL: baseURL, http: http, headers: [WireRequest.Header("Authorization", "Bearer \(apiKey)")])

@@ -64,7 +64,7 @@ public struct XYChart: Sendable {
         self.series = series
     }
 
-    static let width = 640.0
+    static let width = 570.0
     static let height = 360.0
     static let left = 64.0
     static let right = 20.0
