@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "BenchApp",
             dependencies: [
-                "BenchCore", "BenchEngine", "BenchProviders", "BenchServer", "BenchStore",
+                "BenchCore", "BenchEngine", "BenchServer", "BenchStore",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

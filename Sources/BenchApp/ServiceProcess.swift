@@ -1,6 +1,5 @@
 import BenchCore
 import BenchEngine
-import BenchProviders
 import BenchServer
 import BenchStore
 import CoreMetrics
@@ -79,16 +78,15 @@ public struct ServiceProcess: Sendable {
     private func serve(
         _ opened: OpenedStore, token: String, generated: Bool, onReady: @escaping @Sendable (Started) async -> Void
     ) async throws {
-        let targetGuard = TargetGuard(allowLinkLocal: options.allowLinkLocalTargets)
         var configuration = Engine.Configuration(
             // Every unit and one synchronous benchmark at their largest allowed concurrency at once.
             connectionsPerHost: options.maxRunConcurrency * (max(0, options.maxConcurrentUnits) + 1),
             maxInFlightPerEndpoint: options.maxInFlightPerEndpoint, environment: options.environment)
-        configuration.targetGuard = targetGuard
+        configuration.guardTargets(allowLinkLocal: options.allowLinkLocalTargets)
         let engine = Engine(configuration)
         let registry = PrometheusCollectorRegistry()
         let queue = RunQueue(
-            store: opened.store, engine: engine, maxConcurrency: options.maxRunConcurrency, targetGuard: targetGuard)
+            store: opened.store, engine: engine, maxConcurrency: options.maxRunConcurrency)
         let coordinator =
             options.maxConcurrentUnits > 0
             ? RunCoordinator(
@@ -184,7 +182,7 @@ public struct WorkerProcess: Sendable {
             var configuration = Engine.Configuration(
                 connectionsPerHost: worker.maxRunConcurrency * max(1, worker.maxConcurrentUnits),
                 maxInFlightPerEndpoint: worker.maxInFlightPerEndpoint, environment: worker.environment)
-            configuration.targetGuard = TargetGuard(allowLinkLocal: worker.allowLinkLocalTargets)
+            configuration.guardTargets(allowLinkLocal: worker.allowLinkLocalTargets)
             let engine = Engine(configuration)
             let coordinator = RunCoordinator(
                 store: opened.store, engine: engine, maxConcurrentUnits: worker.maxConcurrentUnits,

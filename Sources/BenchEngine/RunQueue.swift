@@ -18,11 +18,13 @@ public struct RunQueue: Sendable {
     /// Header names that carry credentials: refused in specs and saved targets (keys go in environment variables).
     public static let credentialHeaders: Set<String> = ["authorization", "api-key", "x-api-key", "x-goog-api-key"]
 
-    public init(store: any RunStore, engine: Engine, maxConcurrency: Int, targetGuard: TargetGuard = TargetGuard()) {
+    /// Submitted targets are checked by the engine's guard (``Engine/Configuration/guardTargets(allowLinkLocal:)``), or,
+    /// with none, by a guard that refuses link-local and metadata addresses.
+    public init(store: any RunStore, engine: Engine, maxConcurrency: Int) {
         self.store = store
         self.engine = engine
         self.maxConcurrency = maxConcurrency
-        self.targetGuard = targetGuard
+        targetGuard = engine.targetGuard ?? TargetGuard()
     }
 
     /// The spec `document` describes, with saved targets resolved, as this service would run it: valid, no files

@@ -16,12 +16,16 @@ public struct HTTPTransport: Sendable {
 
     /// - Parameters:
     ///   - client: the shared client.
-    ///   - configuration: its configuration, which pinned clients copy.
     ///   - guard: checks the address of every request; nil, or one allowing link-local targets, checks nothing.
-    public init(client: HTTPClient, configuration: HTTPClient.Configuration, guard: TargetGuard? = nil) {
+    ///   - pinnedClient: makes the client that connects `host` to `address` only (the owner of the shared client
+    ///     makes it, with the same configuration).
+    public init(
+        client: HTTPClient, guard: TargetGuard?,
+        pinnedClient: @escaping @Sendable (_ host: String, _ address: String) -> HTTPClient
+    ) {
         self.client = client
         if let guardRule = `guard`, !guardRule.allowLinkLocal {
-            pins = AddressPins(shared: client, configuration: configuration, guard: guardRule)
+            pins = AddressPins(shared: client, guard: guardRule, pinnedClient: pinnedClient)
         } else {
             pins = nil
         }
@@ -67,14 +71,17 @@ actor AddressPins {
     }
 
     private let shared: HTTPClient
-    private let configuration: HTTPClient.Configuration
+    private let pinnedClient: @Sendable (_ host: String, _ address: String) -> HTTPClient
     private let guardRule: TargetGuard
     private var pins: [String: Pin] = [:]
     private var retired: [(client: HTTPClient, at: ContinuousClock.Instant)] = []
 
-    init(shared: HTTPClient, configuration: HTTPClient.Configuration, guard: TargetGuard) {
+    init(
+        shared: HTTPClient, guard: TargetGuard,
+        pinnedClient: @escaping @Sendable (_ host: String, _ address: String) -> HTTPClient
+    ) {
         self.shared = shared
-        self.configuration = configuration
+        self.pinnedClient = pinnedClient
         guardRule = `guard`
     }
 
@@ -88,7 +95,10 @@ actor AddressPins {
         if let pin = pins[host], now - pin.checkedAt < guardRule.recheckAfter { return pin.client }
         let resolve = guardRule.resolve
         let addresses = await Self.offThread { resolve(host) }
-        guard let address = addresses.first else { throw HostNotResolved(host: host) }
+        // One address per name: IPv4 first, where most model servers listen (localhost is often ::1 first).
+        guard let address = addresses.first(where: { !$0.contains(":") }) ?? addresses.first else {
+            throw HostNotResolved(host: host)
+        }
         if let refusal = guardRule.refusal(host: host, addresses: addresses) { throw TargetRefused(reason: refusal) }
         if var pin = pins[host], addresses.contains(pin.address) {
             pin.checkedAt = .now
@@ -97,9 +107,7 @@ actor AddressPins {
         }
         if let old = pins[host] { retired.append((old.client, .now)) }
         retireOld()
-        var pinned = configuration
-        pinned.dnsOverride = [host: address]
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: pinned)
+        let client = pinnedClient(host, address)
         pins[host] = Pin(address: address, client: client, checkedAt: .now)
         return client
     }

@@ -52,6 +52,17 @@ import Testing
         }
     }
 
+    @Test func aNameWithIPv6FirstIsPinnedToItsIPv4AddressWhereServersListen() async throws {
+        // As `localhost` often resolves: ::1 first, while the model server listens on 127.0.0.1 only.
+        let resolver = ScriptedResolver([["::1", "127.0.0.1"]])
+        try await withSimulator(Self.simulator) { port, _ in
+            try await withEngine(targetGuard: resolver.rule) { engine in
+                let completion = try await Self.generate("http://dual.test:\(port)/v1", engine: engine)
+                #expect(completion.failure == nil, "\(String(describing: completion.failure))")
+            }
+        }
+    }
+
     @Test func aNameThatRebindsToTheMetadataAddressIsRefusedAtItsNextConnection() async throws {
         let resolver = ScriptedResolver([["127.0.0.1"], ["169.254.169.254"]])
         try await withSimulator(Self.simulator) { port, simulator in

@@ -37,6 +37,11 @@ public struct Engine: Sendable {
         /// Checks the address of every connection (the service and its workers); nil on one's own machine.
         public var targetGuard: TargetGuard?
 
+        /// Guards every target address, at submission and at each connection, unless `allowLinkLocal`.
+        public mutating func guardTargets(allowLinkLocal: Bool) {
+            targetGuard = TargetGuard(allowLinkLocal: allowLinkLocal)
+        }
+
         public init(
             connectionsPerHost: Int, maxInFlightPerEndpoint: Int? = nil,
             environment: [String: String] = ProcessInfo.processInfo.environment

@@ -29,8 +29,17 @@ public struct HTTPClientService: Service {
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .seconds(10))
         configuration.decompression = .disabled
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        transport = HTTPTransport(client: client, configuration: configuration, guard: `guard`)
+        client = Self.client(configuration)
+        transport = HTTPTransport(client: client, guard: `guard`) { [configuration] host, address in
+            var pinned = configuration
+            pinned.dnsOverride = [host: address]
+            return Self.client(pinned)
+        }
+    }
+
+    /// The one place a client is made: the shared one, and under a guard its copies pinned to checked addresses.
+    private static func client(_ configuration: HTTPClient.Configuration) -> HTTPClient {
+        HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     /// Waits for the group's graceful shutdown (or cancellation), then shuts the client down.
