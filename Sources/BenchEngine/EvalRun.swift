@@ -297,7 +297,7 @@ public struct EvalRun: Sendable {
     static func chooseAnswer(_ ask: Ask, prefix: String, model: some LikelihoodModel) async -> EvalItemResult {
         do {
             let scores = try await LikelihoodScoring.choices(
-                model, context: ask.prompt, choices: ask.choices.map { prefix + $0 })
+                model, context: ask.prompt, choices: ask.choices, delimiter: prefix)
             let correct = ask.gold.contains(scores.predicted)
             var result = EvalItemResult(
                 itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: correct ? .correct : .incorrect,

@@ -69,6 +69,25 @@ extension LiveTests {
             #expect(abs(recomputed - ppl.tokenPerplexity) < 1e-9)
         }
 
+        @Test func aTokenEndingInsideACharacterIsScoredNotDropped() async throws {
+            try await LocalModelGate.withPrivateServer(parallel: 1, contextSize: 2048) { state, _ in
+                let http = HTTPClient(eventLoopGroupProvider: .singleton)
+                defer { _ = http.shutdown() }
+                let model = LlamaCppForcedDecoding(baseURL: state.baseURL, http: HTTPTransport(http))
+                let context = "Personal Care: How to use a product. You"
+                // " ®" is two byte tokens here; llama-server reports the second only (the first ends mid-character).
+                let window = try await LikelihoodScoring.split(
+                    model, context: context, continuation: " use the Swiffer ® duster")
+                #expect(window.continuation.count == 9)
+                let scored = try await model.score(context: window.context, continuation: window.continuation)
+                #expect(scored.map(\.token) == window.continuation)
+                #expect(scored.allSatisfy { $0.logprob < 0 && $0.logprob.isFinite })
+                // Read from the distribution at a position, a token the server does report gets the same value.
+                let direct = try await model.logprob(of: window.continuation[0], after: window.context)
+                #expect(abs(direct.logprob - scored[0].logprob) < 1e-3, "\(direct.logprob) vs \(scored[0].logprob)")
+            }
+        }
+
         @Test func forcedDecodingIsExactPerTokenAndKnowsTheGreedyChoice() async throws {
             try await LocalModelGate.withPrivateServer(parallel: 1, contextSize: 2048) { state, _ in
                 let http = HTTPClient(eventLoopGroupProvider: .singleton)

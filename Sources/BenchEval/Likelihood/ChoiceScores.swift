@@ -3,8 +3,8 @@ import Foundation
 /// The log-likelihood a model gives each answer choice after the same context, and what follows from it.
 ///
 /// - acc: the choice with the highest Σ ln p is the prediction;
-/// - acc_norm: the highest Σ ln p ÷ characters of the choice (lm-eval's length normalisation, which removes
-///   the bias towards short choices);
+/// - acc_norm: the highest Σ ln p ÷ characters of the choice, its delimiter (the space before it) not counted
+///   (lm-eval's length normalisation, which removes the bias towards short choices);
 /// - probabilities: softmax over the choices' Σ ln p — the model's confidence for calibration;
 /// - MC2 (TruthfulQA): the share of that probability on the true choices.
 public struct ChoiceScores: Sendable, Hashable, Codable {

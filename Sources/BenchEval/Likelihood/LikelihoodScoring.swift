@@ -18,14 +18,15 @@ public enum LikelihoodScoring {
             context: contextTokens, continuation: try await model.tokenize(continuation, addSpecial: false))
     }
 
-    /// Σ ln p and greediness of each choice after `context`.
+    /// Σ ln p and greediness of each choice after `context`, each scored as `delimiter + choice`. The length acc_norm
+    /// divides by is the choice's own characters, without the delimiter, as lm-evaluation-harness counts it.
     public static func choices(
-        _ model: some LikelihoodModel, context: String, choices: [String]
+        _ model: some LikelihoodModel, context: String, choices: [String], delimiter: String = ""
     ) async throws -> ChoiceScores {
         var logprobs: [Double] = []
         var greedy: [Bool] = []
         for choice in choices {
-            let window = try await split(model, context: context, continuation: choice)
+            let window = try await split(model, context: context, continuation: delimiter + choice)
             let scored = try await model.score(context: window.context, continuation: window.continuation)
             logprobs.append(scored.reduce(0) { $0 + $1.logprob })
             greedy.append(scored.allSatisfy(\.isTop))

@@ -20,11 +20,12 @@ public struct JSONEndpoint: Sendable {
     /// POSTs `body` to `root + path` and parses the JSON answer.
     /// - Throws: ``LikelihoodError`` with the status and the server's message when the answer is not a 2xx JSON
     ///   document; transport errors as they are.
-    public func post(_ path: String, _ body: [String: JSONValue]) async throws -> JSONValue {
+    /// - Parameter limit: the largest answer read, in bytes.
+    public func post(_ path: String, _ body: [String: JSONValue], limit: Int = 8 << 20) async throws -> JSONValue {
         let request = WireRequest(
             url: root + path, headers: [WireRequest.Header("Content-Type", "application/json")] + headers,
             body: try JSONEncoder().encode(body))
-        let response = try await RawExchange.send(request, http: http, timeout: .seconds(600))
+        let response = try await RawExchange.send(request, http: http, timeout: .seconds(600), limit: limit)
         guard response.isSuccess, let document = try? JSONParser.parse(String(decoding: response.body, as: UTF8.self))
         else {
             let message =

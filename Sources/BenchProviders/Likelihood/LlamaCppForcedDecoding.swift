@@ -28,11 +28,44 @@ public struct LlamaCppForcedDecoding: LikelihoodModel {
         }
     }
 
+    /// Force-decodes the whole continuation in one request. The server leaves out the entry of a token whose text
+    /// ends inside a UTF-8 character ("®" written as two byte tokens): each such token is scored where it stands, from
+    /// the server's full distribution at its position (``logprob(of:after:)``) — as exact, one more request.
     public func score(context: [Int], continuation: [Int]) async throws -> [TokenLogprob] {
         guard !continuation.isEmpty else { return [] }
         guard !context.isEmpty else { throw LikelihoodError("forced decoding needs at least one context token") }
         let document = try await endpoint.post("/completion", Self.body(context: context, continuation: continuation))
-        return try Self.logprobs(document, expected: continuation)
+        var scored: [TokenLogprob] = []
+        for (index, entry) in try Self.logprobs(document, expected: continuation).enumerated() {
+            if let entry {
+                scored.append(entry)
+            } else {
+                scored.append(
+                    try await logprob(of: continuation[index], after: context + continuation.prefix(index)))
+            }
+        }
+        return scored
+    }
+
+    /// The log-probability of `token` after `context` read from the distribution at that position, for a token the
+    /// server does not report when it generates it: a complete token (".") is forced there instead, and `token` is
+    /// found among that position's alternatives — the top 1,000, else the whole vocabulary.
+    public func logprob(of token: Int, after context: [Int]) async throws -> TokenLogprob {
+        guard let filler = try await tokenize(".", addSpecial: false).first else {
+            throw LikelihoodError("/tokenize gave no token for \".\"")
+        }
+        for alternatives in [1_000, 1 << 20] {
+            var body = Self.body(context: context, continuation: [filler])
+            body["n_probs"] = .number(Double(alternatives))
+            let document = try await endpoint.post("/completion", body, limit: 512 << 20)
+            guard let top = document["completion_probabilities"]?.array?.first?["top_logprobs"]?.array else {
+                throw LikelihoodError("/completion returned no alternatives for the token held back at its position")
+            }
+            if let found = top.first(where: { $0["id"]?.integer == token }), let logprob = found["logprob"]?.number {
+                return TokenLogprob(token: token, logprob: logprob, isTop: top.first?["id"]?.integer == token)
+            }
+        }
+        throw LikelihoodError("token \(token) is not among the server's alternatives at its position")
     }
 
     /// The request that force-decodes `continuation` after `context`.
@@ -54,24 +87,35 @@ public struct LlamaCppForcedDecoding: LikelihoodModel {
         "root ::= " + tokens.map { "<[\($0)]>" }.joined(separator: " ")
     }
 
-    /// Reads `completion_probabilities`, checking that the server generated exactly the expected tokens.
-    public static func logprobs(_ document: JSONValue, expected: [Int]) throws -> [TokenLogprob] {
+    /// Reads `completion_probabilities` against the tokens forced: one log-probability per token, nil where the
+    /// server left a token out (it reports a token only once its text is complete UTF-8).
+    /// - Throws: ``LikelihoodError`` when the server generated other tokens than forced, or left out most of them
+    ///   (the grammar was not applied).
+    public static func logprobs(_ document: JSONValue, expected: [Int]) throws -> [TokenLogprob?] {
         guard let entries = document["completion_probabilities"]?.array else {
             throw LikelihoodError("/completion returned no completion_probabilities (is n_probs supported?)")
         }
-        guard entries.count == expected.count else {
-            throw LikelihoodError(
-                "forced decoding produced \(entries.count) of \(expected.count) tokens (the grammar was not applied)")
-        }
-        return try zip(entries, expected).enumerated().map { index, pair in
-            let (entry, token) = pair
-            guard entry["id"]?.integer == token, let logprob = entry["logprob"]?.number else {
-                throw LikelihoodError(
-                    "forced decoding diverged at token \(index): expected id \(token), got \(entry["id"]?.integer.map(String.init) ?? "none")"
-                )
+        var scored: [TokenLogprob?] = []
+        var next = 0
+        for token in expected {
+            guard next < entries.count, entries[next]["id"]?.integer == token else {
+                scored.append(nil)
+                continue
             }
-            let top = entry["top_logprobs"]?.array?.first?["id"]?.integer
-            return TokenLogprob(token: token, logprob: logprob, isTop: top == nil || top == token)
+            guard let logprob = entries[next]["logprob"]?.number else {
+                throw LikelihoodError("forced decoding gave no log-probability for token \(token)")
+            }
+            let top = entries[next]["top_logprobs"]?.array?.first?["id"]?.integer
+            scored.append(TokenLogprob(token: token, logprob: logprob, isTop: top == nil || top == token))
+            next += 1
         }
+        let missing = scored.filter { $0 == nil }.count
+        guard next == entries.count, missing * 2 <= expected.count else {
+            let generated = entries.compactMap { $0["id"]?.integer }
+            throw LikelihoodError(
+                "forced decoding diverged: the server generated \(generated) for \(expected) (was the grammar applied?)"
+            )
+        }
+        return scored
     }
 }
