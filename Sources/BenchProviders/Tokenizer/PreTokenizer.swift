@@ -1,4 +1,5 @@
 import BenchCore
+import Foundation
 
 /// The pre-tokenizers of a `tokenizer.json` that byte-level BPE models use, each cutting pieces of text into smaller
 /// pieces. Patterns match Unicode scalars, as the Rust `tokenizers` library does, not grapheme clusters.
@@ -29,7 +30,7 @@ indirect enum PreTokenizer: @unchecked Sendable {
             if let regex = value["pattern"]?["Regex"]?.string {
                 pattern = regex
             } else if let literal = value["pattern"]?["String"]?.string {
-                pattern = RegexEscape.escape(literal)
+                pattern = NSRegularExpression.escapedPattern(for: literal)
             } else {
                 throw fail("pre_tokenizer Split has no pattern")
             }
@@ -108,18 +109,6 @@ indirect enum PreTokenizer: @unchecked Sendable {
         }
         if !current.isEmpty { pieces.append(String(current)) }
         return pieces
-    }
-}
-
-/// Regex metacharacters escaped, for a `Split` given a literal string.
-enum RegexEscape {
-    static func escape(_ literal: String) -> String {
-        var escaped = ""
-        for character in literal {
-            if "\\^$.|?*+()[]{}".contains(character) { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
     }
 }
 
