@@ -101,11 +101,12 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("Resources/prices.json")],
+            resources: [.copy("Resources/prices.json"), .copy("Resources/tasks")],
             swiftSettings: swiftSettings
         ),
         // `llmbench serve`'s HTTP API and OpenAPI document, over the engine's ``RunService``.

@@ -19,12 +19,14 @@ struct Eval: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "A task file (YAML or JSON).")
+    @Argument(help: "A task file (YAML or JSON), or a benchmark's name (gsm8k, hellaswag…: `llmbench data list`).")
     var taskFile: String?
     @Option(help: "A built-in smoke suite instead of a task file: arithmetic, knowledge, json or instructions.")
     var suite: String?
     @Option(help: "Read the task's dataset from this file instead (your copy of GSM8K's test.jsonl, an MMLU CSV…).")
     var dataset: String?
+    @Option(help: "Fetch benchmark data from this mirror (same paths as the origins); default $LLMBENCH_DATA_MIRROR.")
+    var dataMirror: String?
     @Option(parsing: .unconditional, help: "Only the first N items (overrides the task's limit).")
     var limit: Int?
     @OptionGroup var targetOptions: TargetOptions
@@ -83,21 +85,23 @@ struct Eval: AsyncParsableCommand {
             }
             let json = self.json
             let say: @Sendable (String) -> Void = { json ? Console.status($0) : Console.info($0) }
-            let asks = try task.loadItems().count * (task.outputType == .generate ? task.repeats : 1)
             let bar = ProgressBar(enabled: Console.isTerminal(FileHandle.standardError))
-            let counter = ProgressCounter(
-                BenchmarkRun.StepProgress(
-                    target: target.name, label: task.name, step: 1, steps: 1, done: 0, failed: 0, expected: asks,
-                    duration: nil, elapsed: .zero))
-            let started = ContinuousClock.now
             let judge = try judgeOptions.target()
+            let store = try DataStore.standard(mirror: dataMirror)
             let (concurrency, temperature, out, cache, moderation) = (
                 self.concurrency, self.temperature, self.out, self.cache, self.moderation
             )
             let (summary, results) = try await Engine.withRunning(
                 .init(connectionsPerHost: concurrency * (judge == nil ? 1 : 2))
             ) { engine in
-                try await EvalRun(
+                let task = try await DataCommand.fetch(task, store: store, engine: engine)
+                let asks = try task.loadItems().count * (task.outputType == .generate ? task.repeats : 1)
+                let counter = ProgressCounter(
+                    BenchmarkRun.StepProgress(
+                        target: target.name, label: task.name, step: 1, steps: 1, done: 0, failed: 0, expected: asks,
+                        duration: nil, elapsed: .zero))
+                let started = ContinuousClock.now
+                return try await EvalRun(
                     task: task, target: target, engine: engine, concurrency: concurrency, temperature: temperature,
                     outputDirectory: URL(fileURLWithPath: out),
                     cache: cache.map { ResponseCache(directory: URL(fileURLWithPath: $0)) },
@@ -127,6 +131,9 @@ struct Eval: AsyncParsableCommand {
             Console.error("invalid task: \(error)")
             throw ExitCode(64)
         } catch let error as EndpointRefused {
+            Console.error("\(error)")
+            throw ExitCode(2)
+        } catch let error as DataError {
             Console.error("\(error)")
             throw ExitCode(2)
         }
@@ -177,11 +184,15 @@ struct Eval: AsyncParsableCommand {
 
     private func loadTask() throws -> TaskDefinition {
         switch (taskFile, suite) {
+        case (let file?, nil)
+        where !FileManager.default.fileExists(atPath: file) && !file.contains("/")
+            && !file.hasSuffix(".yaml") && !file.hasSuffix(".json"):
+            return try BenchmarkRegistry.task(named: file)
         case (let file?, nil):
             let url = URL(fileURLWithPath: file)
             let text = try String(contentsOf: url, encoding: .utf8)
-            return try TaskDefinition(
-                document: try BenchSpec.document(text), directory: url.deletingLastPathComponent())
+            return try BenchmarkRegistry.withData(
+                TaskDefinition(document: try BenchSpec.document(text), directory: url.deletingLastPathComponent()))
         case (nil, let name?):
             guard let suite = SmokeSuite(rawValue: name) else {
                 let known = SmokeSuite.allCases.map(\.rawValue).joined(separator: ", ")

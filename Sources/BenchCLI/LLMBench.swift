@@ -14,7 +14,7 @@ struct LLMBench: AsyncParsableCommand {
             EvalCompare.self,
             EvalPairwise.self,
             EvalAgreement.self,
-            EvalPlan.self, Probe.self, Serve.self,
+            EvalPlan.self, DataCommand.self, Probe.self, Serve.self,
             Worker.self,
             Simulate.self, Local.self,
         ]

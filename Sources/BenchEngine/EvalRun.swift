@@ -213,7 +213,7 @@ public struct EvalRun: Sendable {
             }
             ask.reference = gold
         case .multipleChoice(let source):
-            (ask.choices, ask.gold) = try source.resolve(item)
+            (ask.choices, ask.gold) = try task.choices(of: item, from: source)
         case .rollingLoglikelihood:
             break
         }

@@ -192,7 +192,10 @@ public enum DatasetLoader {
 }
 
 /// A prompt template: `{{field}}` is replaced by the item's field (as text). A field the item lacks is an error
-/// naming it, never an empty string.
+/// naming it, never an empty string. A field may be followed by modifiers, applied left to right, for the prompt
+/// formats of reference implementations: `{{ctx_b|capitalize}}` (first character upper case, the rest lower case,
+/// as Python's `str.capitalize`), `{{question|strip}}` (surrounding white space removed), `{{subject|words}}`
+/// (underscores turned into spaces).
 public struct PromptTemplate: Sendable, Hashable {
     public var text: String
 
@@ -205,7 +208,10 @@ public struct PromptTemplate: Sendable, Hashable {
         var names: [String] = []
         var rest = Substring(text)
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let name = rest[open.upperBound..<close.lowerBound].split(separator: "|", omittingEmptySubsequences: false)[
+                0
+            ]
+            .trimmingCharacters(in: .whitespaces)
             if !names.contains(name) { names.append(name) }
             rest = rest[close.upperBound...]
         }
@@ -217,14 +223,34 @@ public struct PromptTemplate: Sendable, Hashable {
         var rest = Substring(text)
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
             result += rest[..<open.lowerBound]
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            guard let value = item.text(name) else {
+            let parts = rest[open.upperBound..<close.lowerBound].split(separator: "|", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            let name = parts[0]
+            guard var value = item.text(name) else {
                 throw DatasetError(
                     location: "item \(item.id)", problem: "the template uses {{\(name)}}, which the item lacks")
+            }
+            for modifier in parts.dropFirst() {
+                value = try Self.apply(modifier, to: value, in: item)
             }
             result += value
             rest = rest[close.upperBound...]
         }
         return result + rest
+    }
+
+    /// The modifiers a field may carry.
+    public static let modifiers = ["capitalize", "strip", "words"]
+
+    private static func apply(_ modifier: String, to value: String, in item: EvalItem) throws -> String {
+        switch modifier {
+        case "capitalize": return value.prefix(1).uppercased() + value.dropFirst().lowercased()
+        case "strip": return value.trimmingCharacters(in: .whitespacesAndNewlines)
+        case "words": return value.replacingOccurrences(of: "_", with: " ")
+        default:
+            throw DatasetError(
+                location: "item \(item.id)",
+                problem: "unknown template modifier |\(modifier) (known: \(modifiers.joined(separator: ", ")))")
+        }
     }
 }

@@ -68,6 +68,16 @@ public struct TaskDefinition: Sendable, Hashable {
     public var published: String?
     /// Whether the dataset path is the user's own (`--dataset`) rather than the task file's.
     public private(set) var datasetGiven = false
+    /// The files the task's data comes from (`llmbench data get`), when it names them: a benchmark of the registry.
+    public var data: [DataSource] = []
+    /// The benchmark whose data folder the task reads: its own name, or the benchmark named by `data: NAME` (a
+    /// variant scored another way over the same files, such as `xstest-judged`), whose ``data`` then fills this
+    /// task's (``BenchmarkRegistry``).
+    public var dataName: String
+    /// The benchmark named by `data: NAME`, until its sources are filled in.
+    public var dataFrom: String?
+    /// Edits applied to each rendered prompt and each choice (HellaSwag's artefacts removed, as lm-eval does).
+    public var clean: [TextEdit] = []
 
     public struct FewShot: Sendable, Hashable {
         public var count: Int
@@ -82,12 +92,13 @@ public struct TaskDefinition: Sendable, Hashable {
         let known: Set<String> = [
             "name", "dataset", "system", "prompt", "reference", "reference_filters", "filters", "scorer", "max_tokens",
             "repeats", "limit", "few_shot", "output_type", "choices", "choice_prefix", "gold", "gold_map", "perplexity",
-            "cluster", "judge", "temperature", "published",
+            "cluster", "judge", "temperature", "published", "data", "clean",
         ]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw Self.error(unknown, "unknown field (known: \(known.sorted().joined(separator: ", ")))")
         }
         name = fields["name"]?.string ?? "task"
+        dataName = name
         switch fields["dataset"] {
         case .string(let path)?:
             dataset = .file(path: Self.resolve(path, in: directory), format: nil, columns: nil)
@@ -133,6 +144,22 @@ public struct TaskDefinition: Sendable, Hashable {
         }
         cluster = fields["cluster"]?.string
         published = fields["published"]?.string
+        if let other = fields["data"]?.string {
+            dataFrom = other
+            dataName = other
+        } else {
+            data = try DataSource.list(fields["data"])
+        }
+        clean = try TextEdit.list(fields["clean"])
+        if !data.isEmpty || dataFrom != nil, case .items = dataset {
+            throw Self.error("data", "the task's items are written in the file: it has no data files to fetch")
+        }
+        if !data.isEmpty, case .file(let path, _, _) = dataset,
+            !data.contains(where: { $0.file == URL(fileURLWithPath: path).lastPathComponent })
+        {
+            throw Self.error(
+                "dataset", "names none of the files of data: (\(data.map(\.file).joined(separator: ", ")))")
+        }
         if let value = fields["temperature"] {
             guard let number = value.number, number >= 0, number <= 2 else {
                 throw Self.error("temperature", "expected a number from 0 to 2")
@@ -178,6 +205,7 @@ public struct TaskDefinition: Sendable, Hashable {
         filters: [AnswerFilter], scorer: Scorer, maxTokens: Int
     ) {
         self.name = name
+        dataName = name
         outputType = .generate
         dataset = .items(items)
         self.system = system
@@ -200,12 +228,31 @@ public struct TaskDefinition: Sendable, Hashable {
         return copy
     }
 
+    /// The same task reading its data from `folder`, where `llmbench data get` keeps it; unchanged when the user
+    /// gave the dataset or the task names no data.
+    public func usingData(in folder: URL) -> TaskDefinition {
+        guard !datasetGiven, !data.isEmpty || dataFrom != nil, case .file(let path, let format, let columns) = dataset
+        else { return self }
+        var copy = self
+        copy.dataset = .file(
+            path: folder.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent).path, format: format,
+            columns: columns)
+        return copy
+    }
+
     /// The items to ask, `limit` applied.
     public func loadItems() throws -> [EvalItem] {
         let items: [EvalItem]
         switch dataset {
         case .file(let path, let format, let columns):
             if !datasetGiven, !FileManager.default.fileExists(atPath: path) {
+                if !data.isEmpty {
+                    throw DatasetError(
+                        location: path,
+                        problem:
+                            "no such file: fetch the data of \(name) with `llmbench data get \(dataName)`, or pass your own copy with --dataset PATH"
+                    )
+                }
                 let source = published.map { "download it from \($0) and pass" } ?? "pass"
                 throw DatasetError(
                     location: path,
@@ -222,7 +269,7 @@ public struct TaskDefinition: Sendable, Hashable {
     /// The text asked for one item: the few-shot examples, then the item's prompt. Log-likelihood tasks score
     /// continuations of exactly this text (the system text, when any, put before it).
     public func promptText(for item: EvalItem, among items: [EvalItem]) throws -> String {
-        let text = try prompt.render(item)
+        let text = try render(item)
         guard let fewShot else { return text }
         // Each item gets its own examples, the same on every run.
         var hash = OutputHash()
@@ -233,8 +280,19 @@ public struct TaskDefinition: Sendable, Hashable {
         while chosen.count < fewShot.count, !pool.isEmpty {
             chosen.append(pool.remove(at: Int(random.next() % UInt64(pool.count))))
         }
-        let examples = try chosen.map { try prompt.render($0) + fewShot.target.render($0) }
+        let examples = try chosen.map { try render($0) + fewShot.target.render($0) }
         return (examples + [text]).joined(separator: "\n\n")
+    }
+
+    /// An item's own prompt, the task's `clean:` edits applied.
+    private func render(_ item: EvalItem) throws -> String {
+        TextEdit.apply(clean, to: try prompt.render(item))
+    }
+
+    /// An item's choices (the task's `clean:` edits applied to each) and the indices of the true ones.
+    public func choices(of item: EvalItem, from source: ChoiceSource) throws -> (choices: [String], gold: Set<Int>) {
+        let (choices, gold) = try source.resolve(item)
+        return (choices.map { TextEdit.apply(clean, to: $0) }, gold)
     }
 
     /// The messages for one item: the system text, then ``promptText(for:among:)`` as the user's message.

@@ -4,9 +4,9 @@ import NIOPosix
 
 /// A transport error as one plain sentence naming the peer ("connection refused by 127.0.0.1:9"), instead of the
 /// nested descriptions of SwiftNIO's errors.
-enum TransportErrorText {
+public enum TransportErrorText {
     /// The sentence for `error` raised while reaching `url`.
-    static func sentence(_ error: any Error, url: String) -> String {
+    public static func sentence(_ error: any Error, url: String) -> String {
         if error is TargetRefused || error is HostNotResolved { return "\(error)" }
         let peer = Self.peer(of: url)
         if let connection = error as? NIOConnectionError {

@@ -79,7 +79,7 @@ import Testing
         // MMLU's layout: no header; question, four options, answer letter; quoted fields with commas.
         try "\"Which planet is largest, by mass?\",Mars,Jupiter,Venus,Earth,B\nWhat is 2+2?,3,4,5,\"6, or more\",B\n"
             .write(to: file, atomically: true, encoding: .utf8)
-        let task = try Self.task("mmlu.yaml").reading(file.path)
+        let task = try Self.task("mmlu-generative.yaml").reading(file.path)
         let items = try task.loadItems()
         #expect(items.count == 2 && items[0].text("b") == "Jupiter" && items[1].text("d") == "6, or more")
         let prompt = try task.messages(for: items[0], among: items)[0].content
@@ -143,7 +143,7 @@ import Testing
             ),
             (
                 "hellaswag.yaml", "hellaswag.jsonl",
-                #"{"ind":4,"activity_label":"Baking","ctx":"She opens the oven","endings":["and sings.","then takes the bread out.","a","b"],"label":1}"#,
+                #"{"ind":4,"activity_label":"Baking","ctx_a":"She opens the oven","ctx_b":"then","endings":["and sings.","then takes the bread out.","a","b"],"label":1}"#,
                 ["and sings.", "then takes the bread out.", "a", "b"], [1]
             ),
             (
