@@ -46,6 +46,16 @@ struct Eval: AsyncParsableCommand {
     var rescore: String?
     @Flag(help: "Print the summary as JSON on standard output (progress on standard error).")
     var json = false
+    @Flag(
+        help:
+            "Code-execution tasks (humaneval): run the model's code against the tests, in a sandbox without network, in its own empty directory, with CPU, memory, file-size and process limits."
+    )
+    var allowCodeExecution = false
+    @Flag(
+        help:
+            "With --allow-code-execution on a machine that cannot isolate code in namespaces: run it with the limits only, where it can reach the network and your files."
+    )
+    var allowUnsandboxedCode = false
     @Option(
         help:
             "Toxicity tasks: also classify each answer with OpenAI's moderation endpoint, its key read from this environment variable."
@@ -88,8 +98,15 @@ struct Eval: AsyncParsableCommand {
             let bar = ProgressBar(enabled: Console.isTerminal(FileHandle.standardError))
             let judge = try judgeOptions.target()
             let store = try DataStore.standard(mirror: dataMirror)
-            let (concurrency, temperature, out, cache, moderation) = (
-                self.concurrency, self.temperature, self.out, self.cache, self.moderation
+            var sandbox: CodeSandbox?
+            if task.scorer.runsCode {
+                guard allowCodeExecution else { throw CodeSandbox.refusal(of: task.name) }
+                let made = try await CodeSandbox.make(allowUnsandboxed: allowUnsandboxedCode)
+                say("code runs in a sandbox: \(made.description)")
+                sandbox = made
+            }
+            let (concurrency, temperature, out, cache, moderation, codeSandbox) = (
+                self.concurrency, self.temperature, self.out, self.cache, self.moderation, sandbox
             )
             let (summary, results) = try await Engine.withRunning(
                 .init(connectionsPerHost: concurrency * (judge == nil ? 1 : 2))
@@ -110,7 +127,7 @@ struct Eval: AsyncParsableCommand {
                             await counter.count(
                                 failed: result.outcome == .failed, elapsed: ContinuousClock.now - started))
                     },
-                    judgeTarget: judge, moderationTarget: moderation, log: say
+                    judgeTarget: judge, moderationTarget: moderation, codeSandbox: codeSandbox, log: say
                 ).run()
             }
             await bar.clear()

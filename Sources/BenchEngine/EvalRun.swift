@@ -25,6 +25,8 @@ public struct EvalRun: Sendable {
     public let judgeClient: (any ModelClient)?
     /// A moderation API that also classifies each answer of toxicity tasks.
     public let moderationTarget: Moderation.Target?
+    /// Where code-execution tasks run the model's code; such a task is refused without one.
+    public let codeSandbox: CodeSandbox?
     /// Asks already answered (``EvalItemResult/key``), not asked again: a resumed run's stored results.
     public let skip: Set<String>
     /// Receives each result as it completes, before it counts as done (the service stores it here).
@@ -36,8 +38,9 @@ public struct EvalRun: Sendable {
         outputDirectory: URL?, cache: ResponseCache? = nil, skip: Set<String> = [],
         onResult: (@Sendable (EvalItemResult) async throws -> Void)? = nil, judgeTarget: BenchSpec.Target? = nil,
         judgeClient: (any ModelClient)? = nil, moderationTarget: Moderation.Target? = nil,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        codeSandbox: CodeSandbox? = nil, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.codeSandbox = codeSandbox
         self.judgeTarget = judgeTarget
         self.judgeClient = judgeClient
         self.moderationTarget = moderationTarget
@@ -69,6 +72,7 @@ public struct EvalRun: Sendable {
     /// - Throws: ``DatasetError`` for a dataset or template problem found before anything is sent, ``SpecError``
     ///   for the target (including no log-likelihood method); failing requests are results, not errors.
     public func run() async throws -> (summary: EvalSummary, results: [EvalItemResult]) {
+        if task.scorer.runsCode, codeSandbox == nil { throw CodeSandbox.refusal(of: task.name) }
         let items = try task.loadItems()
         guard !items.isEmpty else { throw DatasetError(location: task.name, problem: "the dataset holds no items") }
         let asks = try items.flatMap { item in try prepare(item, among: items) }.filter {
@@ -90,10 +94,10 @@ public struct EvalRun: Sendable {
             await judge?.warmConnections(warm)
             let temperature = task.temperature ?? temperature
             let moderation = try moderationTarget.map(engine.moderation)
-            ask = { [task, target, cache] in
+            ask = { [task, target, cache, codeSandbox] in
                 await Self.generate(
                     $0, task: task, target: target, temperature: temperature, endpoint: endpoint, price: price,
-                    cache: cache, judge: judge, moderation: moderation)
+                    cache: cache, judge: judge, moderation: moderation, sandbox: codeSandbox)
             }
         case .multipleChoice(let source):
             let model = try await engine.likelihoodModel(for: target, field: "target.api_key_env")
@@ -227,7 +231,7 @@ public struct EvalRun: Sendable {
 
     static func generate(
         _ ask: Ask, task: TaskDefinition, target: BenchSpec.Target, temperature: Double, endpoint: EngineEndpoint,
-        price: ModelPrice?, cache: ResponseCache?, judge: Judge?, moderation: Moderation?
+        price: ModelPrice?, cache: ResponseCache?, judge: Judge?, moderation: Moderation?, sandbox: CodeSandbox?
     ) async -> EvalItemResult {
         let request = GenerationRequest(
             model: target.model, messages: ask.messages, maxOutputTokens: task.maxTokens, temperature: temperature,
@@ -236,7 +240,7 @@ public struct EvalRun: Sendable {
         let gold = ask.reference ?? ""
         if let cache, let key, let hit = cache.entry(for: key) {
             var result = await score(
-                hit.answer, ask: ask, task: task, gold: gold, judge: judge, moderation: moderation)
+                hit.answer, ask: ask, task: task, gold: gold, judge: judge, moderation: moderation, sandbox: sandbox)
             result.cached = true
             result.inputTokens = hit.inputTokens
             result.outputTokens = hit.outputTokens
@@ -255,7 +259,8 @@ public struct EvalRun: Sendable {
                 error: failure.description)
             result.errorKind = failure.kind.rawValue
         } else {
-            result = await score(answer, ask: ask, task: task, gold: gold, judge: judge, moderation: moderation)
+            result = await score(
+                answer, ask: ask, task: task, gold: gold, judge: judge, moderation: moderation, sandbox: sandbox)
         }
         result.latencyMilliseconds = completion.latency.milliseconds
         result.inputTokens = usage?.inputTokens
@@ -273,13 +278,17 @@ public struct EvalRun: Sendable {
     }
 
     /// Scores one answer: by the judge when the task has one (an answer the filters leave empty is unparsed,
-    /// not judged), else by the scorer; toxicity tasks also ask the moderation API when one is configured.
+    /// not judged), by running its code in the sandbox for code-execution tasks, else by the scorer; toxicity tasks
+    /// also ask the moderation API when one is configured.
     static func score(
-        _ answer: String, ask: Ask, task: TaskDefinition, gold: String, judge: Judge?, moderation: Moderation?
+        _ answer: String, ask: Ask, task: TaskDefinition, gold: String, judge: Judge?, moderation: Moderation?,
+        sandbox: CodeSandbox? = nil
     ) async -> EvalItemResult {
         let extracted = AnswerFilter.apply(task.filters, to: answer) ?? ""
         var result: EvalItemResult
-        if let judge, !extracted.isEmpty {
+        if let sandbox, task.scorer.runsCode {
+            result = await execute(extracted, answer: answer, ask: ask, gold: gold, sandbox: sandbox)
+        } else if let judge, !extracted.isEmpty {
             let record = await judge.grade(question: ask.prompt, answer: extracted, reference: gold)
             result = EvalItemResult.judging(
                 answer, extracted: extracted, reply: record, template: judge.template, scorer: task.scorer,
@@ -291,6 +300,29 @@ public struct EvalRun: Sendable {
         if let moderation, task.scorer == .toxicity, !extracted.isEmpty {
             result.moderation = await moderation.classify(extracted)
         }
+        return result
+    }
+
+    /// Runs the program an answer makes (``CodeCheck/program(answer:reference:)``) and scores it by how it ended.
+    static func execute(
+        _ extracted: String, answer: String, ask: Ask, gold: String, sandbox: CodeSandbox
+    ) async -> EvalItemResult {
+        var result = EvalItemResult(
+            itemID: ask.item.id, repeatIndex: ask.repeatIndex, outcome: .unparsed, score: 0, answer: answer,
+            extracted: extracted, reference: gold)
+        guard !extracted.isEmpty, let program = CodeCheck.program(answer: extracted, reference: gold) else {
+            return result
+        }
+        let execution: CodeExecution
+        do {
+            execution = try await sandbox.run(program)
+        } catch {
+            return failed(ask, CodeSandbox.SetupFailed(underlying: error))
+        }
+        result.execution = execution
+        result.outcome = execution.verdict == .passed ? .correct : .incorrect
+        result.score = execution.verdict == .passed ? 1 : 0
+        result.reason = execution.reason
         return result
     }
 

@@ -59,6 +59,8 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     public var correctNormalized: Bool?
     /// Perplexity: the scored tokens' ln p, per window.
     public var windowLogprobs: [[Double]]?
+    /// Code execution: how running the answer against the tests ended.
+    public var execution: CodeExecution?
     public var words: Int?
     public var bytes: Int?
 
@@ -144,9 +146,11 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
     }
 
     /// The same result scored again with `task`'s current filters and scorer (the stored answer, no new
-    /// request). Failed results and the log-likelihood tiers stay as they are.
+    /// request). Failed results, the log-likelihood tiers and executed code (scored by running it) stay as they are.
     public func rescored(with task: TaskDefinition) -> EvalItemResult {
-        guard outcome != .failed, choices == nil, windowLogprobs == nil, judge == nil, let answer, let reference else {
+        guard outcome != .failed, choices == nil, windowLogprobs == nil, judge == nil, execution == nil,
+            !task.scorer.runsCode, let answer, let reference
+        else {
             return self
         }
         return Self.scoring(answer, task: task, itemID: itemID, repeatIndex: repeatIndex, gold: reference)
@@ -185,7 +189,7 @@ public struct EvalItemResult: Sendable, Hashable, Codable {
         case toxicityCategories = "toxicity_categories"
         case correctNormalized = "correct_norm"
         case windowLogprobs = "window_logprobs"
-        case words, bytes
+        case words, bytes, execution
     }
 }
 
@@ -255,6 +259,7 @@ public struct EvalSummary: Sendable, Hashable, Codable {
     public var identicalExtracted: Double?
     public var passAtK: Double?
     public var passHatK: Double?
+    public var codeExecution: CodeExecutionSummary?
     public var costUSD: Double?
     /// Σ cost ÷ correct answers; nil without a cost or a correct answer.
     public var costPerCorrectUSD: Double? {
@@ -331,6 +336,7 @@ public struct EvalSummary: Sendable, Hashable, Codable {
         truthfulness = TruthfulnessSummary(scored, confidence: confidence)
         rubric = RubricSummary(scored, confidence: confidence)
         toxicity = ToxicitySummary(scored, confidence: confidence)
+        codeExecution = CodeExecutionSummary(scored, confidence: confidence)
         let choiceResults = scored.filter { $0.choices != nil && $0.gold != nil }
         if !choiceResults.isEmpty {
             calibration = CalibrationSummary(
@@ -382,6 +388,7 @@ public struct EvalSummary: Sendable, Hashable, Codable {
         case trueShare = "mc2"
         case passAtK = "pass_at_k"
         case passHatK = "pass_hat_k"
+        case codeExecution = "code_execution"
         case costUSD = "cost_usd"
     }
 }

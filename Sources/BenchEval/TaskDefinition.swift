@@ -138,7 +138,8 @@ public struct TaskDefinition: Sendable, Hashable {
         outputType = try Self.outputType(fields)
         scorer = try Self.scorer(fields["scorer"] ?? .string("exact"))
         switch (outputType, fields["reference"]?.string) {
-        case (.generate, nil) where scorer != .instructionFollowing && scorer != .toxicity, (.loglikelihood, nil):
+        case (.generate, nil) where scorer != .instructionFollowing && scorer != .toxicity && !scorer.runsCode,
+            (.loglikelihood, nil):
             throw Self.error("reference", "is required")
         case (_, let reference): self.reference = PromptTemplate(reference ?? "")
         }
@@ -315,6 +316,7 @@ public struct TaskDefinition: Sendable, Hashable {
             }
             return label
         }
+        if case .codeExecution(let check) = scorer { return try check.reference(for: item) }
         guard scorer == .instructionFollowing else {
             return AnswerFilter.apply(referenceFilters, to: try reference.render(item))
         }
@@ -444,6 +446,7 @@ public struct TaskDefinition: Sendable, Hashable {
                     relativeTolerance: argument["relative_tolerance"]?.number ?? 0)
             }
             if kind == "json_schema", case .object = argument { return .jsonSchema(argument) }
+            if kind == "code_execution" { return .codeExecution(try codeCheck(argument)) }
             if kind == "regex" {
                 throw error(
                     "scorer",
@@ -454,8 +457,30 @@ public struct TaskDefinition: Sendable, Hashable {
         default:
             throw error(
                 "scorer",
-                "expected exact, normalized_exact, contains, regex, json_valid, ifeval, refusal, toxicity, numeric, {numeric: …} or {json_schema: …}"
+                "expected exact, normalized_exact, contains, regex, json_valid, ifeval, refusal, toxicity, numeric, {numeric: …}, {json_schema: …} or {code_execution: {prefix, test, entry_point}}"
             )
         }
+    }
+
+    /// `{code_execution: {prefix, test, entry_point}}`: the templates of the code an answer continues, the tests
+    /// and the function they check.
+    static func codeCheck(_ argument: JSONValue) throws -> CodeCheck {
+        var templates: [String: PromptTemplate] = [:]
+        for key in ["prefix", "test", "entry_point"] {
+            guard let text = argument[key]?.string, !text.isEmpty else {
+                throw error(
+                    "scorer.code_execution.\(key)",
+                    "is required: a template such as \"{{\(key == "prefix" ? "prompt" : key)}}\" (HumanEval's fields)")
+            }
+            templates[key] = PromptTemplate(text)
+        }
+        if case .object(let fields) = argument,
+            let unknown = fields.keys.first(where: {
+                !["prefix", "test", "entry_point"].contains($0)
+            })
+        {
+            throw error("scorer.code_execution.\(unknown)", "is not a field (prefix, test, entry_point)")
+        }
+        return CodeCheck(prefix: templates["prefix"]!, test: templates["test"]!, entryPoint: templates["entry_point"]!)
     }
 }

@@ -189,6 +189,11 @@ public enum MetricGuide {
                 "with k asks per item: items whose outcomes all agree or whose text is identical; pass@k any ask right, pass^k every ask right"
         ),
         Entry(
+            metric: "code execution: pass@k", better: "higher",
+            reading:
+                "the chance that at least one of k answers passes all the benchmark's tests, unbiased from n runs per item (1 − C(n−c, k)/C(n, k)); runs list how the failures ended (wrong answer, syntax error, timeout, memory…)"
+        ),
+        Entry(
             metric: "judge agreement (Cohen's κ, Krippendorff's α)", better: "higher",
             reading:
                 "how far raters agree beyond chance: 1 always, 0 no better than chance; below 0.6 trust the judge less"

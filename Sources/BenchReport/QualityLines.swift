@@ -123,6 +123,15 @@ public enum QualityLines {
                 lines.append("    " + agreementLine(pair.detectors, pair.agreement))
             }
         }
+        if let code = summary.codeExecution {
+            let rates = code.passAt.map { "pass@\($0.k) \(percent($0.value, $0.interval))" }.joined(separator: " · ")
+            let ends = CodeExecution.Verdict.allCases.compactMap { verdict in
+                code.verdicts[verdict.rawValue].map { "\(verdict.words) \($0)" }
+            }
+            lines.append(
+                "  code execution [\(code.isolation.joined(separator: ", "))]: \(rates) · runs: \(ends.joined(separator: ", "))"
+            )
+        }
         if let judged = summary.judged {
             var line = "  judge \(judged.judge) with \(judged.template): \(verdictCounts(judged.verdicts))"
             line += "; \(judged.unparsed) replies without a verdict, \(judged.failed) failed"

@@ -48,13 +48,21 @@ extension LiveTests {
             #expect(unset.status == 64 && unset.stderr.contains("the variable LLMBENCH_NO_SUCH_TOKEN is not set"))
         }
 
-        @Test func aShippedTaskWithoutItsDataNamesTheFlagAndWhereTheDataIsPublished() throws {
+        @Test func aShippedTaskWhoseDataCannotBeFetchedNamesTheMirrorFlagAndWhereTheDataIsPublished() throws {
             let task = Fixtures.repositoryRoot.appendingPathComponent("tasks/gsm8k.yaml").path
-            let result = try CLI.run(["eval", task] + Self.target)
-            #expect(result.status == 64, "\(result.stderr)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("llmbench-nodata-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            // Port 9 (discard) is closed on loopback, so the download fails at once and never leaves the machine.
+            let result = try CLI.run(
+                ["eval", task, "--data-mirror", "http://127.0.0.1:9"] + Self.target,
+                environment: ["LLMBENCH_DATA_DIR": folder.path])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(
+                result.stderr.contains("gsm8k/test.jsonl: cannot download http://127.0.0.1:9/openai/"),
+                "\(result.stderr)")
             #expect(
                 result.stderr.contains(
-                    "download it from https://raw.githubusercontent.com/openai/grade-school-math/3101c7d5072418e28b9008a6636bde82a006892c/grade_school_math/data/test.jsonl and pass the file with --dataset PATH"
+                    "point --data-mirror (or LLMBENCH_DATA_MIRROR) at a mirror of the same paths, or download https://raw.githubusercontent.com/openai/grade-school-math/3101c7d5072418e28b9008a6636bde82a006892c/grade_school_math/data/test.jsonl yourself and pass it with --dataset PATH"
                 ), "\(result.stderr)")
         }
 

@@ -15,10 +15,13 @@ import Testing
         let names = BenchmarkRegistry.benchmarks
         for expected in [
             "gsm8k", "mmlu", "arc-challenge", "arc-easy", "hellaswag", "boolq", "truthfulqa-mc1", "truthfulqa-gen",
-            "ifeval", "xstest", "mt-bench", "simpleqa", "realtoxicityprompts",
+            "ifeval", "xstest", "mt-bench", "simpleqa", "realtoxicityprompts", "humaneval", "truthfulqa-mc2",
         ] {
-            #expect(names.contains(expected), "\(expected)")
+            // Every one runs by name with data; a variant (truthfulqa-mc2) borrows its benchmark's files.
+            #expect(BenchmarkRegistry.names.contains(expected), "\(expected)")
+            #expect(try !BenchmarkRegistry.task(named: expected).data.isEmpty, "\(expected)")
         }
+        #expect(!names.contains("truthfulqa-mc2") && names.contains("truthfulqa-mc1"))
         for name in names {
             let task = try BenchmarkRegistry.task(named: name)
             #expect(!task.data.isEmpty, "\(name)")

@@ -328,7 +328,10 @@ public struct DataStore: Sendable {
             } catch {
                 throw DataError(
                     benchmark: benchmark, file: source.file,
-                    problem: "cannot download \(request.url): \(TransportErrorText.sentence(error, url: request.url))")
+                    problem: "cannot download \(request.url): \(TransportErrorText.sentence(error, url: request.url)); "
+                        + "where this machine has no internet access, point --data-mirror (or LLMBENCH_DATA_MIRROR) at "
+                        + "a mirror of the same paths, or download \(source.url) yourself and pass it with --dataset PATH"
+                )
             }
         }
     }
