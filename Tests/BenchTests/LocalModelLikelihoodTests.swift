@@ -42,7 +42,7 @@ extension LiveTests {
                     """),
                 directory: folder)
 
-            let reference = try Self.llamaPerplexity(textFile: textFile, context: Self.context)
+            let reference = try await Self.llamaPerplexity(textFile: textFile, context: Self.context)
             let summary = try await LocalModelGate.withPrivateServer(parallel: 1, contextSize: 2048) { state, _ in
                 try await withEngine() { engine in
                     try await EvalRun(
@@ -284,10 +284,11 @@ extension LiveTests {
         }
 
         /// Runs llama.cpp's `llama-perplexity` on a file: its final estimate and the number of chunks.
-        static func llamaPerplexity(textFile: URL, context: Int) throws -> (perplexity: Double, chunks: Int) {
-            let paths = LocalModelInstaller().paths
+        static func llamaPerplexity(textFile: URL, context: Int) async throws -> (perplexity: Double, chunks: Int) {
+            let installer = LocalModelInstaller()
+            let paths = installer.paths
             let process = Process()
-            process.executableURL = paths.perplexityBinary
+            process.executableURL = try await installer.installPerplexity()
             process.arguments = [
                 "-m", paths.model.path, "-f", textFile.path, "-c", String(context), "-t", "2", "--no-warmup",
             ]
