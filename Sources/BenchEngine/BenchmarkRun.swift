@@ -216,6 +216,7 @@ public struct BenchmarkRun: Sendable {
         let exactOutput = target.requestsExactOutput(default: spec.exactOutput, probe: probe)
         let acceptsTemperature = target.kind.acceptsTemperature(model: target.model)
         var notes = Self.probeNotes(probe, target: target, exactOutput: exactOutput)
+        if let limit = engine.descriptors.note(forConnections: Engine.connections(for: spec)) { notes.append(limit) }
         if !acceptsTemperature, spec.temperature != nil {
             notes.append("temperature not sent: \(target.model) accepts only its default sampling parameters")
         }

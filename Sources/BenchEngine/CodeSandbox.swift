@@ -102,7 +102,7 @@ public struct CodeSandbox: Sendable {
         let started = ContinuousClock.now
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data(program.utf8).write(to: source)
-        for file in [output, errors] { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        for file in [output, errors] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
         process.arguments = ["-s", "KILL", String(wallSeconds)] + command(folder: folder)

@@ -237,7 +237,7 @@ public struct DataStore: Sendable {
                 benchmark: benchmark, file: source.file,
                 problem: "\(url.absoluteString) answered HTTP \(response.status.code) \(response.status.reasonPhrase)")
         }
-        if have == 0 { manager.createFile(atPath: part.path, contents: nil) }
+        if have == 0 { _ = manager.createFile(atPath: part.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: part)
         defer { try? handle.close() }
         try handle.truncate(atOffset: UInt64(have))
@@ -259,7 +259,7 @@ public struct DataStore: Sendable {
         progress: @escaping @Sendable (Progress) -> Void
     ) async throws {
         let manager = FileManager.default
-        if !manager.fileExists(atPath: part.path) { manager.createFile(atPath: part.path, contents: nil) }
+        if !manager.fileExists(atPath: part.path) { _ = manager.createFile(atPath: part.path, contents: nil) }
         let existing = try Data(contentsOf: part)
         var offset = existing.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         let handle = try FileHandle(forWritingTo: part)

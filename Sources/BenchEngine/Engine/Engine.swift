@@ -63,6 +63,8 @@ public struct Engine: Sendable {
     public let targetGuard: TargetGuard?
     /// The client's ceiling on this host, written into the reports of the runs this engine finishes.
     public var clientCeiling: HarnessCeiling?
+    /// The open-file limit after the engine raised it: how many connections the process can hold.
+    public let descriptors: DescriptorLimit
 
     /// An engine whose services (``services``) the caller runs in its service group.
     public init(_ configuration: Configuration) {
@@ -74,6 +76,7 @@ public struct Engine: Sendable {
         probes = ProbeStore(environment: configuration.environment)
         readTimeout = configuration.readTimeout
         timelines = configuration.timelines
+        descriptors = DescriptorLimit.raised()
     }
 
     /// The services the engine needs running for as long as it is used.
