@@ -49,6 +49,16 @@ import Testing
         #expect(verdict(152, "") == .timeout)
         #expect(verdict(-9, "", timedOut: true) == .timeout)
         #expect(verdict(1, "BlockingIOError: [Errno 11] Resource temporarily unavailable") == .processLimit)
+        // A fork bomb's children interleave their tracebacks: the last line need not be the exception.
+        let interleaved = """
+            Traceback (most recent call last):
+              File "/tmp/work/program.py", line 3, in <module>
+            BlockingIOError: [Errno 11] Resource temporarily unavailable
+                os.fork()
+            Traceback (most recent call last):
+              File "/tmp/work/program.py", line 3, in <module>
+            """
+        #expect(verdict(1, interleaved) == .processLimit)
         #expect(verdict(1, "OSError: [Errno 101] Network is unreachable") == .network)
         #expect(verdict(1, "OSError: [Errno 27] File too large") == .fileSize)
         #expect(verdict(1, "NameError: name 'x' is not defined") == .runtimeError)

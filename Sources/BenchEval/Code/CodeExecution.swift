@@ -77,9 +77,11 @@ public struct CodeExecution: Sendable, Hashable, Codable {
         {
             return .network
         }
-        if last.hasPrefix("BlockingIOError") && last.contains("Resource temporarily unavailable") {
-            return .processLimit
+        // Forked children share standard error, so their tracebacks interleave: a fork refused anywhere counts.
+        let forkRefused = stderr.split(separator: "\n").contains {
+            $0.hasPrefix("BlockingIOError") && $0.contains("Resource temporarily unavailable")
         }
+        if forkRefused { return .processLimit }
         if last.contains("File too large") || last.contains("[Errno 27]") { return .fileSize }
         return .runtimeError
     }
