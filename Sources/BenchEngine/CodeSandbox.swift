@@ -1,3 +1,4 @@
+import BenchCore
 public import BenchEval
 import Foundation
 
@@ -111,8 +112,7 @@ public struct CodeSandbox: Sendable {
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
         let status = try await Self.exitStatus(of: process)
-        let elapsed = started.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = started.duration(to: .now).seconds
         let stderr = String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self)
         let timedOut = status == -9 && seconds >= wallSeconds - 0.1
         return CodeExecution(

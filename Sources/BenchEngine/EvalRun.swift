@@ -147,13 +147,14 @@ public struct EvalRun: Sendable {
         }
         let moderation = try moderationTarget.map(engine.moderation)
         log("▶ judging \(stored.count) stored answers of \(task.name) with \(judge.name) (\(judge.template.name))")
-        let results = try await stored.concurrentMap(limit: concurrency) { [task] earlier in
+        let results = try await stored.concurrentMap(limit: concurrency) { [task, codeSandbox] earlier in
             guard let answer = earlier.answer else { return earlier }
             let ask = Ask(
                 item: EvalItem(id: earlier.itemID, fields: [:]), repeatIndex: earlier.repeatIndex,
                 prompt: earlier.prompt ?? "", messages: [])
             return await Self.score(
-                answer, ask: ask, task: task, gold: earlier.reference ?? "", judge: judge, moderation: moderation
+                answer, ask: ask, task: task, gold: earlier.reference ?? "", judge: judge, moderation: moderation,
+                sandbox: codeSandbox
             ).keepingAsked(from: earlier)
         }.sorted { ($0.itemID, $0.repeatIndex) < ($1.itemID, $1.repeatIndex) }
         var summary = Self.summary(task: task, method: method, results: results)
@@ -282,7 +283,7 @@ public struct EvalRun: Sendable {
     /// also ask the moderation API when one is configured.
     static func score(
         _ answer: String, ask: Ask, task: TaskDefinition, gold: String, judge: Judge?, moderation: Moderation?,
-        sandbox: CodeSandbox? = nil
+        sandbox: CodeSandbox?
     ) async -> EvalItemResult {
         let extracted = AnswerFilter.apply(task.filters, to: answer) ?? ""
         var result: EvalItemResult
