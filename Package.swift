@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "llmbench", targets: ["BenchCLI"]),
+        // The local model's installer alone: a small build `scripts/quickstart` runs beside the main one.
+        .executable(name: "llmbench-install", targets: ["BenchInstall"]),
         // The wire codecs alone, for the fuzzing package in Fuzz/.
         .library(name: "BenchProviders", targets: ["BenchProviders"]),
     ],
@@ -66,17 +68,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The default local model: install (PyPI + cmake), start and stop llama.cpp's server.
-        .target(
-            name: "BenchLocal",
-            dependencies: [
-                "BenchCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        // The default local model: install (PyPI + cmake), start and stop llama.cpp's server. No HTTP client: the
+        // server's health probe is injected, so the installer below builds in seconds.
+        .target(name: "BenchLocal", dependencies: ["BenchCore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "BenchInstall", dependencies: ["BenchLocal"], swiftSettings: swiftSettings),
         // Durable runs, records, reports and saved targets: in memory, SQLite (bundled), PostgreSQL.
         .target(
             name: "BenchStore",

@@ -54,7 +54,7 @@ struct Local: AsyncParsableCommand {
                 let state = try await Engine.withRunning(.init(connectionsPerHost: 1)) { engine in
                     try await LocalServer().start(
                         port: port, threads: threads, parallel: parallel, contextSize: contextSize, detached: true,
-                        http: engine.http.client)
+                        isHealthy: LocalServer.healthProbe(engine.http.client))
                 }
                 Console.info(
                     "llama-server running (pid \(state.pid)) at \(state.baseURL); stop it with `llmbench local stop`")

@@ -41,7 +41,8 @@ struct Quickstart: AsyncParsableCommand {
             try await Engine.withRunning(.init(connectionsPerHost: connections)) { engine in
                 let server = LocalServer()
                 log("starting llama-server")
-                let state = try await server.start(parallel: max(4, levels.max() ?? 4), http: engine.http.client)
+                let state = try await server.start(
+                    parallel: max(4, levels.max() ?? 4), isHealthy: LocalServer.healthProbe(engine.http.client))
                 log("llama-server ready at \(state.baseURL) (pid \(state.pid), \(state.threads) threads)")
                 phases.end("server start")
                 let result: Result<(BenchmarkReport, PhaseTimes), any Error>

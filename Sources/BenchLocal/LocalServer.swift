@@ -1,8 +1,5 @@
-public import AsyncHTTPClient
 import BenchCore
 import Foundation
-import NIOCore
-import NIOHTTP1
 
 #if canImport(Glibc)
 import Glibc
@@ -41,15 +38,17 @@ public struct LocalServer: Sendable {
     /// threads slow down 10–20× when a benchmark client competes with them for every core.
     public static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
 
-    /// Starts the server and waits until `/health` answers (asked through `http`, the process's client).
+    /// Starts the server and waits until `isHealthy` says its `/health` answers. The probe is injected so this module
+    /// needs no HTTP client (the engine asks through the process's client), and the installer stays a small build.
     /// - Parameters:
     ///   - port: the port, or nil for a free one.
     ///   - parallel: request slots (`-np`); `contextSize` is split across them.
     ///   - detached: run in a session of its own, to outlive this process (`llmbench local start`).
+    ///   - isHealthy: whether `GET http://127.0.0.1:<port>/health` answers 200.
     /// - Throws: ``LocalModelError`` when it is not installed, already running, or does not become healthy.
     public func start(
         port: Int? = nil, threads: Int = LocalServer.defaultThreads, parallel: Int = 4, contextSize: Int = 8192,
-        detached: Bool = false, http: HTTPClient
+        detached: Bool = false, isHealthy: @Sendable (_ port: Int) async -> Bool
     ) async throws -> LocalServerState {
         guard LocalModelInstaller(paths: paths).isInstalled else {
             throw LocalModelError(
@@ -77,7 +76,7 @@ public struct LocalServer: Sendable {
         )
         try JSONEncoder().encode(state).write(to: paths.runState)
         do {
-            try await waitUntilHealthy(state, process: process, http: http)
+            try await waitUntilHealthy(state, process: process, isHealthy: isHealthy)
         } catch {
             stop()
             throw error
@@ -85,7 +84,9 @@ public struct LocalServer: Sendable {
         return state
     }
 
-    private func waitUntilHealthy(_ state: LocalServerState, process: ChildProcess, http: HTTPClient) async throws {
+    private func waitUntilHealthy(
+        _ state: LocalServerState, process: ChildProcess, isHealthy: @Sendable (_ port: Int) async -> Bool
+    ) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             guard process.exitStatus() == nil else {
@@ -96,20 +97,12 @@ public struct LocalServer: Sendable {
                     fix: "full log: \(paths.serverLog.path)"
                 )
             }
-            if await Self.isHealthy(port: state.port, http: http) { return }
+            if await isHealthy(state.port) { return }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw LocalModelError(
             step: "start", problem: "llama-server did not become healthy within 120 s",
             fix: "see \(paths.serverLog.path)")
-    }
-
-    /// Whether `GET /health` answers 200.
-    public static func isHealthy(port: Int, http: HTTPClient) async -> Bool {
-        let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
-        guard let response = try? await http.execute(request, timeout: .seconds(2)) else { return false }
-        _ = try? await response.body.collect(upTo: 1 << 16)
-        return response.status.code == 200
     }
 
     /// The running server, if the recorded process is still alive.

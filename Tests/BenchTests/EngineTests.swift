@@ -57,7 +57,8 @@ import Testing
         "BenchRunner": ["BenchCore", "BenchMetrics"],
         "BenchProviders": ["BenchCore", "AsyncHTTPClient"],
         "BenchSimulator": ["BenchCore", "Hummingbird"],
-        "BenchLocal": ["BenchCore", "AsyncHTTPClient"],
+        "BenchLocal": ["BenchCore"],
+        "BenchInstall": ["BenchLocal"],
         "BenchStore": ["BenchCore", "SQLiteNIO", "PostgresNIO"],
         "BenchEngine": [
             "BenchCore", "BenchMetrics", "BenchEval", "BenchReport", "BenchRunner", "BenchProviders",

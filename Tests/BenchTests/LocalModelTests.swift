@@ -128,7 +128,8 @@ enum LocalModelGate {
             )
         }
         let server = LocalServer(paths: paths)
-        let state = try await server.start(parallel: parallel, contextSize: contextSize, http: HTTPClient.shared)
+        let state = try await server.start(
+            parallel: parallel, contextSize: contextSize, isHealthy: LocalServer.healthProbe(HTTPClient.shared))
         let result: Result
         do {
             result = try await body(state, paths.root)
