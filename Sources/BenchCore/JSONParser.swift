@@ -78,6 +78,53 @@ public enum JSONParser {
             }
         }
 
+        /// Consumes one value as ``value(depth:)`` would, accepting exactly what it accepts, without building it: no
+        /// dictionaries, and no strings except to validate non-ASCII text or decode escapes.
+        mutating func skipValue(depth: Int) throws {
+            guard depth < 512 else { throw error("nested too deeply") }
+            guard position < bytes.count else { throw error("unexpected end") }
+            switch bytes[position] {
+            case UInt8(ascii: "{"):
+                try members(closing: "}") { reader in
+                    _ = try reader.fieldName { try $0.skipString() }
+                    try reader.skipValue(depth: depth + 1)
+                }
+            case UInt8(ascii: "["): try members(closing: "]") { try $0.skipValue(depth: depth + 1) }
+            case UInt8(ascii: "\""): _ = try skipString()
+            case UInt8(ascii: "t"): try literal("true")
+            case UInt8(ascii: "f"): try literal("false")
+            case UInt8(ascii: "n"): try literal("null")
+            default: _ = try number()
+            }
+        }
+
+        /// Consumes a string as ``string()`` would, accepting exactly what it accepts.
+        /// - Returns: its bytes between the quotes when it has no escapes (validated UTF-8), else nil (the escapes
+        ///   were decoded and checked, and the text dropped).
+        mutating func skipString() throws -> UnsafeRawBufferPointer? {
+            let quote = position
+            position += 1
+            var ascii = true
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    let slice = UnsafeRawBufferPointer(rebasing: bytes[(quote + 1)..<position])
+                    if !ascii { _ = try validated(slice, at: quote + 1) }
+                    position += 1
+                    return slice
+                }
+                if byte == UInt8(ascii: "\\") {
+                    position = quote
+                    _ = try string()
+                    return nil
+                }
+                if byte < 0x20 { throw error("control character in string") }
+                if byte >= 0x80 { ascii = false }
+                position += 1
+            }
+            throw error("unterminated string")
+        }
+
         mutating func literal(_ word: StaticString) throws {
             let count = word.utf8CodeUnitCount
             guard position + count <= bytes.count else { throw error("unexpected end") }
@@ -88,53 +135,53 @@ public enum JSONParser {
         }
 
         mutating func object(depth: Int) throws -> JSONValue {
-            position += 1
             var fields: [String: JSONValue] = [:]
+            try members(closing: "}") { reader in
+                let key = try reader.fieldName { try $0.string() }
+                fields[key] = try reader.value(depth: depth + 1)
+            }
+            return .object(fields)
+        }
+
+        mutating func array(depth: Int) throws -> JSONValue {
+            var items: [JSONValue] = []
+            try members(closing: "]") { items.append(try $0.value(depth: depth + 1)) }
+            return .array(items)
+        }
+
+        /// Reads a container from its opening bracket to its `closing` one: `member` reads each member (a field and
+        /// its value, or an element), and a comma or the closing bracket must follow each.
+        mutating func members(closing: Unicode.Scalar, _ member: (inout Reader) throws -> Void) throws {
+            position += 1
             skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            if position < bytes.count, bytes[position] == UInt8(ascii: closing) {
                 position += 1
-                return .object(fields)
+                return
             }
             while true {
                 skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                    throw error("expected a field name")
-                }
-                let key = try string()
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
-                position += 1
-                skipWhitespace()
-                fields[key] = try value(depth: depth + 1)
+                try member(&self)
                 skipWhitespace()
                 guard position < bytes.count else { throw error("unexpected end") }
                 switch bytes[position] {
                 case UInt8(ascii: ","): position += 1
-                case UInt8(ascii: "}"): position += 1; return .object(fields)
-                default: throw error("expected ',' or '}'")
+                case UInt8(ascii: closing): position += 1; return
+                default: throw error("expected ',' or '\(closing)'")
                 }
             }
         }
 
-        mutating func array(depth: Int) throws -> JSONValue {
-            position += 1
-            var items: [JSONValue] = []
+        /// Reads a field's name with `read` (from its opening quote), then the colon and the whitespace after it.
+        mutating func fieldName<Name>(_ read: (inout Reader) throws -> Name) throws -> Name {
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                throw error("expected a field name")
+            }
+            let name = try read(&self)
             skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return .array(items)
-            }
-            while true {
-                skipWhitespace()
-                items.append(try value(depth: depth + 1))
-                skipWhitespace()
-                guard position < bytes.count else { throw error("unexpected end") }
-                switch bytes[position] {
-                case UInt8(ascii: ","): position += 1
-                case UInt8(ascii: "]"): position += 1; return .array(items)
-                default: throw error("expected ',' or ']'")
-                }
-            }
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            position += 1
+            skipWhitespace()
+            return name
         }
 
         mutating func string() throws -> String {

@@ -45,15 +45,35 @@ struct ChildProcess: Sendable {
         if newSession { flags |= Self.spawnSetSID }
         posix_spawnattr_setflags(&attributes, Int16(flags))
 
-        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        var command = [executable.path] + arguments
+        let adjustment = processNiceness - Self.niceness(ofThread: 0)
+        if adjustment != 0, let nice = CommandRunner.which("nice") {
+            command = [nice.path, "-n", String(adjustment)] + command
+        }
+        let argv = command.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()
-        let result = posix_spawn(&pid, executable.path, &actions, &attributes, argv, environ)
+        let result = posix_spawn(&pid, command[0], &actions, &attributes, argv, environ)
         guard result == 0 else {
             throw LocalModelError(
                 step: "spawn", problem: "cannot run \(executable.path): \(String(cString: strerror(result)))")
         }
         return ChildProcess(pid: pid)
+    }
+
+    /// The niceness the process was started with (`nice -n 10 llmbench-install`), as its main thread still has it.
+    /// Swift's thread pool runs its threads at priorities of its own, and a child inherits the niceness of the
+    /// thread that spawns it, so children are started through `nice` with the difference: a build started at low
+    /// priority compiles at low priority.
+    static let processNiceness = niceness(ofThread: getpid())
+
+    /// A thread's niceness (Linux: `who` is a thread id; 0 is the calling thread).
+    static func niceness(ofThread thread: pid_t) -> Int32 {
+        #if os(Linux)
+        getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(thread))
+        #else
+        getpriority(PRIO_PROCESS, id_t(thread))
+        #endif
     }
 
     /// glibc's `POSIX_SPAWN_SETSID` (2.26+), hidden from Swift behind `_GNU_SOURCE`; elsewhere no new session.

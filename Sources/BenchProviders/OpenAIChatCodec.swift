@@ -44,12 +44,23 @@ public enum OpenAIChatCodec {
     /// `[DONE]` (compared on the data value, so `data:[DONE]` works too) is the terminal event. Role-only and
     /// empty deltas yield nothing. `reasoning_content` / `reasoning` deltas are reasoning text; `content` and
     /// `refusal` are answer text. A JSON object with an `error` key is a failure carrying the provider's message;
-    /// data that is not valid JSON is a decoding failure.
+    /// data that is not valid JSON is a decoding failure. The usual text chunk is read by
+    /// ``OpenAIChatChunkScanner`` without building a JSON value; everything else by the full parser.
     public static func decode(_ event: ServerSentEvent) -> [GenerationEvent] {
         if event.data == "[DONE]" { return [.done] }
         if event.event == "error" {
             return [.failure(ProviderError(.server, "error event: \(event.data.prefix(300))"))]
         }
+        var data = event.data
+        if let events = data.withUTF8({ OpenAIChatChunkScanner.events(UnsafeRawBufferPointer($0)) }) {
+            return events
+        }
+        return decodeParsed(event)
+    }
+
+    /// ``decode(_:)`` by the full parser alone: every shape of chunk, and the errors. Public so the fast path can be
+    /// checked against it.
+    public static func decodeParsed(_ event: ServerSentEvent) -> [GenerationEvent] {
         let chunk: JSONValue
         do {
             chunk = try JSONParser.parse(event.data)

@@ -287,7 +287,9 @@ extension LiveTests {
             #expect(peak == 32, "all 32 requests in flight at once")
             #expect(results.count == 32 && results.allSatisfy { $0.outcome != .failed })
             for latency in results.compactMap(\.latencyMilliseconds) {
-                #expect(abs(latency - 200) <= 15, "item latency \(latency) ms for a true 200 ms")
+                // Queued behind a capped pool, an item would wait a whole 200 ms answer; 50 ms leaves room for a loaded
+                // 2-core machine running other suites at the same time.
+                #expect(abs(latency - 200) <= 50, "item latency \(latency) ms for a true 200 ms")
             }
         }
 
@@ -313,7 +315,7 @@ extension LiveTests {
             let verdicts = results.compactMap { $0.judge?.latencyMilliseconds }
             #expect(verdicts.count == 32, "\(results.first?.judge?.error ?? "")")
             for latency in verdicts {
-                #expect(abs(latency - 200) <= 15, "verdict latency \(latency) ms for a true 200 ms")
+                #expect(abs(latency - 200) <= 50, "verdict latency \(latency) ms for a true 200 ms (see above)")
             }
         }
     }

@@ -24,7 +24,7 @@ extension LiveTests {
             static func start(
                 dataDirectory: URL, log: URL, environment: [String: String] = [:], arguments: [String] = []
             ) async throws -> ServeProcess {
-                FileManager.default.createFile(atPath: log.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
                 let output = try FileHandle(forWritingTo: log)
                 output.seekToEndOfFile()
                 let process = Process()
@@ -62,7 +62,7 @@ extension LiveTests {
 
         /// Starts `llmbench worker` on a shared database, logging to `log`.
         static func startWorker(database: String, log: URL) throws -> Process {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let output = try FileHandle(forWritingTo: log)
             let process = Process()
             process.executableURL = CLITests.executable

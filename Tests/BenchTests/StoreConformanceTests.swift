@@ -375,7 +375,7 @@ extension LiveTests {
                 let store = SQLRunStore(database: first)
                 try await store.migrate()
                 try await store.createRun(StoreConformanceTests.run("run_s"))
-                try await store.appendRecords(runID: "run_s", [StoreConformanceTests.record(0)])
+                _ = try await store.appendRecords(runID: "run_s", [StoreConformanceTests.record(0)])
                 await first.close()
                 let second = try await SQLiteDatabase(path: path)
                 let reopened = SQLRunStore(database: second)

@@ -12,6 +12,24 @@ struct FuzzTarget: Sendable {
         run = { input in Self.exercise(wire, input) }
     }
 
+    init(run: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+        self.run = run
+    }
+
+    /// The chat-chunk fast path against the full parser, on one event's data: where ``OpenAIChatChunkScanner``
+    /// answers, its events must be the full decoder's, and the ``JSONCursor`` under it must accept exactly the
+    /// documents ``JSONParser`` accepts.
+    static let chatChunk = FuzzTarget { input in
+        let data = String(decoding: input, as: UTF8.self)
+        var copy = data
+        if let fast = copy.withUTF8({ OpenAIChatChunkScanner.events(UnsafeRawBufferPointer($0)) }) {
+            precondition(fast == OpenAIChatCodec.decodeParsed(ServerSentEvent(data: data)), "fast path differs")
+        }
+        var cursor = JSONCursor(input)
+        let skipped = (try? cursor.skipValue()) != nil && (try? cursor.end()) != nil
+        precondition(skipped == ((try? JSONParser.parse(input)) != nil), "cursor and parser disagree")
+    }
+
     /// The first input byte seeds how the rest is cut into reads (so splits inside lines, CRLFs, UTF-8 characters
     /// and frames are explored); the rest is the response body. The body also becomes a prompt, to check that
     /// encoding any text into a request cannot fail hard.
@@ -48,6 +66,7 @@ struct FuzzTarget: Sendable {
 
 let targets: [String: FuzzTarget] = [
     "openai-chat": FuzzTarget(OpenAIChatWire()),
+    "openai-chunk": FuzzTarget.chatChunk,
     "openai-responses": FuzzTarget(OpenAIResponsesWire()),
     "azure-openai": FuzzTarget(AzureOpenAIWire()),
     "anthropic": FuzzTarget(AnthropicMessagesWire()),
